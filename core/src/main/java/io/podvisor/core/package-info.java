@@ -1,0 +1,5 @@
+/**
+ * Foundations with no Kubernetes knowledge: the injected {@link io.podvisor.core.Clock} and its
+ * virtual-time twin, per-key back-off, keyed serial executors and Go-style duration formatting.
+ */
+package io.podvisor.core;
