@@ -1,0 +1,77 @@
+package io.podvisor.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The container runtime SPI: CRI-shaped primitives for pod sandboxes and containers. It knows
+ * nothing of pods, restart policies or probes; the kubelet builds all of that on top.
+ *
+ * <p>Threading: every method may be called from any thread, concurrently for different sandboxes
+ * and containers. Synchronous methods are expected to be quick (create/start/remove); anything that
+ * waits (stopping with a grace period, exec with a timeout) returns a {@link CompletionStage} that
+ * completes on the runtime's own schedule, never blocking the caller.
+ *
+ * <p>Identity: ids are opaque strings unique for the runtime's lifetime. Labels and annotations are
+ * stored verbatim and returned in listings, which is how callers map instances back to their own
+ * model.
+ */
+public interface ContainerRuntime {
+
+    /** The runtime's name as used in container ids shown to users, e.g. {@code runc} in {@code runc://…}. */
+    String type();
+
+    /**
+     * Creates and starts a sandbox (the shared namespaces and network of a group of containers).
+     *
+     * @throws RuntimeFailure if it cannot be created; nothing of it remains then
+     */
+    SandboxInfo runSandbox(SandboxConfig config) throws RuntimeFailure;
+
+    /** Stops a sandbox: kills any container still in it and tears its network down. Idempotent. */
+    void stopSandbox(String sandboxId);
+
+    /** Removes a stopped sandbox and every container in it. Idempotent. */
+    void removeSandbox(String sandboxId);
+
+    /** All sandboxes whose labels contain every entry of {@code labelFilter} (empty = all). */
+    List<SandboxInfo> listSandboxes(Map<String, String> labelFilter);
+
+    /**
+     * Creates a container in a ready sandbox (state {@link ContainerState#CREATED}).
+     *
+     * @return the new container's id
+     * @throws RuntimeFailure if it cannot be created (bad image, bad config); nothing remains then
+     */
+    String createContainer(String sandboxId, ContainerConfig config) throws RuntimeFailure;
+
+    /**
+     * Starts a created container. On failure the container is left {@link ContainerState#EXITED}
+     * with reason {@code StartError} and exit code 128, and the exception says why.
+     */
+    void startContainer(String containerId) throws RuntimeFailure;
+
+    /**
+     * Stops a running container: the stop signal (SIGTERM) to its first process, then SIGKILL once
+     * {@code timeout} has passed. The stage completes when the container has exited (at once if it
+     * is not running). Calling it again with a shorter timeout shortens the wait.
+     */
+    CompletionStage<Void> stopContainer(String containerId, Duration timeout);
+
+    /** Removes an exited container and its state. Idempotent. */
+    void removeContainer(String containerId);
+
+    /** All containers whose labels contain every entry of {@code labelFilter} (empty = all). */
+    List<ContainerInfo> listContainers(Map<String, String> labelFilter);
+
+    /**
+     * Runs {@code command} inside a running container. The stage completes with the exit code and
+     * combined output, or with {@link ExecResult#timedOut()} once {@code timeout} passes.
+     */
+    CompletionStage<ExecResult> exec(String containerId, List<String> command, Duration timeout);
+
+    /** How the host reaches into sandboxes, for HTTP, TCP and gRPC probes. */
+    PodNetwork network();
+}

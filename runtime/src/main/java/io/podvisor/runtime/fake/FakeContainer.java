@@ -1,0 +1,153 @@
+package io.podvisor.runtime.fake;
+
+import io.podvisor.core.Clock;
+import io.podvisor.runtime.ContainerConfig;
+import io.podvisor.runtime.ContainerInfo;
+import io.podvisor.runtime.ContainerState;
+import io.podvisor.runtime.ExecResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** One scripted container instance of {@link FakeRuntime}. Guarded by the runtime's lock. */
+final class FakeContainer {
+
+    final FakeRuntime runtime;
+    final String id;
+    final String sandboxId;
+    final String name;
+    final ContainerConfig config;
+    final ContainerScript script;
+    final Instant createdAt;
+    ContainerState state = ContainerState.CREATED;
+    Instant startedAt;
+    Instant finishedAt;
+    int exitCode;
+    String reason;
+    String message;
+    private final List<Clock.Timer> timers = new ArrayList<>();
+    private final List<CompletableFuture<Void>> stopWaiters = new ArrayList<>();
+    private Clock.Timer killTimer;
+    private Instant killAt;
+
+    FakeContainer(FakeRuntime runtime, String id, String sandboxId, ContainerConfig config,
+                  ContainerScript script, Instant createdAt) {
+        this.runtime = runtime;
+        this.id = id;
+        this.sandboxId = sandboxId;
+        this.name = config.name();
+        this.config = config;
+        this.script = script;
+        this.createdAt = createdAt;
+    }
+
+    void start(Instant now) {
+        state = ContainerState.RUNNING;
+        startedAt = now;
+        Clock clock = runtime.clock();
+        if (script.exitAfter != null) {
+            timers.add(clock.schedule(script.exitAfter, () -> exitFromScript(script.exitCode, null)));
+        }
+        if (script.oomAfter != null) {
+            timers.add(clock.schedule(script.oomAfter, () -> exitFromScript(137, "OOMKilled")));
+        }
+    }
+
+    private void exitFromScript(int code, String why) {
+        synchronized (runtime) {
+            if (state == ContainerState.RUNNING) {
+                runtime.record((why != null ? "oom-kill " : "exit ") + name + " code " + code);
+                exit(code, why != null ? why : (code == 0 ? "Completed" : "Error"), runtime.clock().now());
+            }
+        }
+    }
+
+    CompletionStage<Void> stop(Duration timeout) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stopWaiters.add(done);
+        Clock clock = runtime.clock();
+        Instant now = clock.now();
+        Instant newKillAt = now.plus(timeout);
+        if (killAt == null || newKillAt.isBefore(killAt)) {
+            if (killTimer != null) {
+                killTimer.cancel();
+            }
+            killAt = newKillAt;
+            killTimer = clock.schedule(timeout, () -> {
+                synchronized (runtime) {
+                    if (state == ContainerState.RUNNING) {
+                        runtime.record("SIGKILL " + name);
+                        exit(137, "Error", runtime.clock().now());
+                    }
+                }
+            });
+        }
+        switch (script.onSigterm) {
+            case ContainerScript.DieOnSigterm d -> exit(143, "Error", now);
+            case ContainerScript.IgnoreSigterm i -> { }
+            case ContainerScript.ExitAfterSigterm e -> {
+                if (e.delay().isZero()) {
+                    exit(e.code(), e.code() == 0 ? "Completed" : "Error", now);
+                } else {
+                    timers.add(clock.schedule(e.delay(), () -> exitFromScript(e.code(), null)));
+                }
+            }
+        }
+        return done;
+    }
+
+    void exit(int code, String why, Instant now) {
+        if (state == ContainerState.EXITED) {
+            return;
+        }
+        state = ContainerState.EXITED;
+        exitCode = code;
+        reason = why;
+        finishedAt = now;
+        timers.forEach(Clock.Timer::cancel);
+        timers.clear();
+        if (killTimer != null) {
+            killTimer.cancel();
+        }
+        List<CompletableFuture<Void>> waiters = new ArrayList<>(stopWaiters);
+        stopWaiters.clear();
+        waiters.forEach(f -> f.complete(null));
+    }
+
+    CompletionStage<ExecResult> exec(List<String> command, Duration timeout) {
+        Duration since = Duration.between(startedAt, runtime.clock().now());
+        for (ContainerScript.ExecRule rule : script.execRules) {
+            if (rule.matches().test(command)) {
+                CompletableFuture<ExecResult> f = new CompletableFuture<>();
+                if (rule.delay().compareTo(timeout) >= 0) {
+                    runtime.clock().schedule(timeout, () -> f.complete(ExecResult.timeout()));
+                } else if (rule.delay().isZero()) {
+                    f.complete(rule.result().apply(since, command));
+                } else {
+                    ExecResult r = rule.result().apply(since, command);
+                    runtime.clock().schedule(rule.delay(), () -> f.complete(r));
+                }
+                return f;
+            }
+        }
+        return CompletableFuture.completedFuture(ExecResult.exited(0, ""));
+    }
+
+    boolean listens(int port, Instant now) {
+        var open = script.tcpOpen.get(port);
+        return open != null && startedAt != null && open.apply(Duration.between(startedAt, now));
+    }
+
+    Duration sinceStart() {
+        return Duration.between(startedAt, runtime.clock().now());
+    }
+
+    ContainerInfo info() {
+        return new ContainerInfo(id, sandboxId, name, config.attempt(), config.image(),
+                "sha256:" + Integer.toHexString(config.image().hashCode()), state, createdAt, startedAt,
+                finishedAt, exitCode, reason, message, config.labels(), config.annotations());
+    }
+}

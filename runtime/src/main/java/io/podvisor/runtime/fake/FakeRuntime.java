@@ -1,0 +1,240 @@
+package io.podvisor.runtime.fake;
+
+import io.podvisor.core.Clock;
+import io.podvisor.runtime.ContainerConfig;
+import io.podvisor.runtime.ContainerInfo;
+import io.podvisor.runtime.ContainerRuntime;
+import io.podvisor.runtime.ContainerState;
+import io.podvisor.runtime.ExecResult;
+import io.podvisor.runtime.PodNetwork;
+import io.podvisor.runtime.RuntimeFailure;
+import io.podvisor.runtime.SandboxConfig;
+import io.podvisor.runtime.SandboxInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.IntFunction;
+
+/**
+ * A scripted runtime on the injected {@link Clock}: containers do what their {@link ContainerScript}
+ * says, at virtual times. Scripts are chosen by container name (or {@code "pod/container"}, which
+ * wins), per attempt. Every signal and stop is recorded in {@link #log()} for assertions.
+ *
+ * <p>Thread-safety: all methods synchronize on the runtime.
+ */
+public final class FakeRuntime implements ContainerRuntime {
+
+    /** The label the fake reads a container's pod name from (set by the kubelet). */
+    public static final String POD_NAME_LABEL = "io.kubernetes.pod.name";
+
+    private final Clock clock;
+    private final Map<String, IntFunction<ContainerScript>> scripts = new HashMap<>();
+    private final Map<String, FakeSandbox> sandboxes = new LinkedHashMap<>();
+    private final Map<String, FakeContainer> containers = new LinkedHashMap<>();
+    private final List<String> log = new ArrayList<>();
+    private final FakeNetwork network = new FakeNetwork(this);
+    private int nextId = 1;
+    private int nextIp = 2;
+
+    public FakeRuntime(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Scripts every attempt of containers named {@code name} (or {@code "pod/name"}) the same way. */
+    public synchronized FakeRuntime script(String name, ContainerScript script) {
+        scripts.put(name, attempt -> script);
+        return this;
+    }
+
+    /** Scripts containers named {@code name} per attempt (0 = first instance). */
+    public synchronized FakeRuntime script(String name, IntFunction<ContainerScript> perAttempt) {
+        scripts.put(name, perAttempt);
+        return this;
+    }
+
+    /** What happened, one line per event: {@code "<seconds since epoch of clock> <what>"}. */
+    public synchronized List<String> log() {
+        return List.copyOf(log);
+    }
+
+    @Override
+    public String type() {
+        return "fake";
+    }
+
+    @Override
+    public synchronized SandboxInfo runSandbox(SandboxConfig config) {
+        String id = "sb" + nextId++;
+        String ip = config.hostNetwork() ? "127.0.0.1" : "10.88.0." + nextIp++;
+        FakeSandbox sb = new FakeSandbox(id, config, ip, clock.now());
+        sandboxes.put(id, sb);
+        record("sandbox " + config.name() + " created " + id);
+        return sb.info();
+    }
+
+    @Override
+    public synchronized void stopSandbox(String sandboxId) {
+        FakeSandbox sb = sandboxes.get(sandboxId);
+        if (sb == null || !sb.ready) {
+            return;
+        }
+        for (FakeContainer c : containers.values()) {
+            if (c.sandboxId.equals(sandboxId) && c.state == ContainerState.RUNNING) {
+                record("SIGKILL " + c.name + " (sandbox stop)");
+                c.exit(137, "Error", clock.now());
+            }
+        }
+        sb.ready = false;
+        record("sandbox " + sb.config.name() + " stopped");
+    }
+
+    @Override
+    public synchronized void removeSandbox(String sandboxId) {
+        stopSandbox(sandboxId);
+        containers.values().removeIf(c -> c.sandboxId.equals(sandboxId));
+        sandboxes.remove(sandboxId);
+    }
+
+    @Override
+    public synchronized List<SandboxInfo> listSandboxes(Map<String, String> labelFilter) {
+        return sandboxes.values().stream()
+                .filter(s -> matches(s.config.labels(), labelFilter))
+                .map(FakeSandbox::info).toList();
+    }
+
+    @Override
+    public synchronized String createContainer(String sandboxId, ContainerConfig config) throws RuntimeFailure {
+        FakeSandbox sb = sandboxes.get(sandboxId);
+        if (sb == null || !sb.ready) {
+            throw new RuntimeFailure("sandbox " + sandboxId + " is not ready");
+        }
+        String id = String.format("%064x", nextId++);
+        FakeContainer c = new FakeContainer(this, id, sandboxId, config, scriptFor(sb, config), clock.now());
+        containers.put(id, c);
+        record("create " + config.name() + " attempt " + config.attempt());
+        return id;
+    }
+
+    @Override
+    public synchronized void startContainer(String containerId) throws RuntimeFailure {
+        FakeContainer c = require(containerId);
+        if (c.state != ContainerState.CREATED) {
+            throw new RuntimeFailure("container " + containerId + " is not in created state");
+        }
+        if (c.script.startFailure != null) {
+            c.startedAt = null;
+            c.exit(128, "StartError", clock.now());
+            c.message = c.script.startFailure;
+            record("start-failed " + c.name);
+            throw new RuntimeFailure(c.script.startFailure);
+        }
+        c.start(clock.now());
+        record("start " + c.name);
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> stopContainer(String containerId, Duration timeout) {
+        FakeContainer c = containers.get(containerId);
+        if (c == null || c.state != ContainerState.RUNNING) {
+            return CompletableFuture.completedFuture(null);
+        }
+        record("SIGTERM " + c.name + " timeout " + timeout.toSeconds() + "s");
+        return c.stop(timeout);
+    }
+
+    @Override
+    public synchronized void removeContainer(String containerId) {
+        FakeContainer c = containers.get(containerId);
+        if (c != null && c.state != ContainerState.RUNNING) {
+            containers.remove(containerId);
+        }
+    }
+
+    @Override
+    public synchronized List<ContainerInfo> listContainers(Map<String, String> labelFilter) {
+        return containers.values().stream()
+                .filter(c -> matches(c.config.labels(), labelFilter))
+                .map(FakeContainer::info).toList();
+    }
+
+    @Override
+    public synchronized CompletionStage<ExecResult> exec(String containerId, List<String> command, Duration timeout) {
+        FakeContainer c = containers.get(containerId);
+        if (c == null || c.state != ContainerState.RUNNING) {
+            return CompletableFuture.completedFuture(ExecResult.exited(126, "container not running"));
+        }
+        return c.exec(command, timeout);
+    }
+
+    @Override
+    public PodNetwork network() {
+        return network;
+    }
+
+    // ---- used by FakeContainer and FakeNetwork (lock held by callers) ----
+
+    Clock clock() {
+        return clock;
+    }
+
+    void record(String what) {
+        log.add(clock.now().getEpochSecond() + " " + what);
+    }
+
+    synchronized FakeContainer listenerAt(String ip, int port) {
+        for (FakeContainer c : containers.values()) {
+            FakeSandbox sb = sandboxes.get(c.sandboxId);
+            if (sb != null && sb.ready && sb.ip.equals(ip) && c.state == ContainerState.RUNNING
+                    && c.listens(port, clock.now())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private ContainerScript scriptFor(FakeSandbox sb, ContainerConfig config) {
+        String pod = sb.config.labels().getOrDefault(POD_NAME_LABEL, "");
+        IntFunction<ContainerScript> s = scripts.get(pod + "/" + config.name());
+        if (s == null) {
+            s = scripts.get(config.name());
+        }
+        return s == null ? ContainerScript.runForever() : s.apply(config.attempt());
+    }
+
+    private FakeContainer require(String id) throws RuntimeFailure {
+        FakeContainer c = containers.get(id);
+        if (c == null) {
+            throw new RuntimeFailure("no such container " + id);
+        }
+        return c;
+    }
+
+    private static boolean matches(Map<String, String> labels, Map<String, String> filter) {
+        return filter.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    }
+
+    private static final class FakeSandbox {
+        final String id;
+        final SandboxConfig config;
+        final String ip;
+        final Instant createdAt;
+        boolean ready = true;
+
+        FakeSandbox(String id, SandboxConfig config, String ip, Instant createdAt) {
+            this.id = id;
+            this.config = config;
+            this.ip = ip;
+            this.createdAt = createdAt;
+        }
+
+        SandboxInfo info() {
+            return new SandboxInfo(id, ready, ip, createdAt, config.labels(), config.annotations());
+        }
+    }
+}
