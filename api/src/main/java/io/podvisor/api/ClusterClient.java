@@ -1,0 +1,45 @@
+package io.podvisor.api;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.podvisor.api.events.EventSink;
+
+/**
+ * How the kubelet and the controllers talk to the API. In one process this is a direct in-memory
+ * implementation over the registry; objects passed in and out are copies the caller may keep.
+ *
+ * <p>Thread-safety: implementations are safe for concurrent use.
+ */
+public interface ClusterClient {
+
+    /**
+     * Subscribes to the pods bound to {@code nodeName}: the listener first receives every existing
+     * one, then each change. Calls for one pod arrive in order.
+     */
+    void watchPods(String nodeName, PodListener listener);
+
+    /**
+     * Replaces the status of the pod with {@code uid}. Ignored if that pod no longer exists.
+     *
+     * @return the pod as stored afterwards, or null if it is gone
+     */
+    Pod updatePodStatus(String namespace, String name, String uid, PodStatus status);
+
+    /**
+     * Removes a pod that the kubelet has finished terminating (grace period 0, uid precondition).
+     * Ignored if it is already gone.
+     */
+    void deletePodFinal(String namespace, String name, String uid);
+
+    /** Where events go. */
+    EventSink events();
+
+    /** Receives pod changes for one node. */
+    interface PodListener {
+        /** A pod was created or changed (including deletionTimestamp being set). */
+        void onUpsert(Pod pod);
+
+        /** A pod was removed from the API. */
+        void onDelete(Pod pod);
+    }
+}

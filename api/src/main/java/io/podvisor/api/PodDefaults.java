@@ -1,0 +1,136 @@
+package io.podvisor.api;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The API server's defaulting of a Pod (spec §0): restart policy, grace period, DNS policy,
+ * scheduler, per-container pull policy, termination message, port protocol, probe defaults and
+ * requests from limits. Mutates and returns its argument; idempotent.
+ */
+public final class PodDefaults {
+
+    private PodDefaults() {}
+
+    public static Pod apply(Pod pod) {
+        PodSpec spec = pod.getSpec();
+        if (spec == null) {
+            return pod;
+        }
+        if (spec.getRestartPolicy() == null) {
+            spec.setRestartPolicy("Always");
+        }
+        if (spec.getTerminationGracePeriodSeconds() == null) {
+            spec.setTerminationGracePeriodSeconds(30L);
+        }
+        if (spec.getDnsPolicy() == null) {
+            spec.setDnsPolicy("ClusterFirst");
+        }
+        if (spec.getSchedulerName() == null) {
+            spec.setSchedulerName("default-scheduler");
+        }
+        if (spec.getEnableServiceLinks() == null) {
+            spec.setEnableServiceLinks(true);
+        }
+        for (Container c : all(spec)) {
+            container(c);
+        }
+        return pod;
+    }
+
+    private static List<Container> all(PodSpec spec) {
+        var list = new java.util.ArrayList<Container>();
+        if (spec.getInitContainers() != null) {
+            list.addAll(spec.getInitContainers());
+        }
+        if (spec.getContainers() != null) {
+            list.addAll(spec.getContainers());
+        }
+        return list;
+    }
+
+    private static void container(Container c) {
+        if (c.getImagePullPolicy() == null && c.getImage() != null) {
+            c.setImagePullPolicy(defaultPullPolicy(c.getImage()));
+        }
+        if (c.getTerminationMessagePath() == null) {
+            c.setTerminationMessagePath("/dev/termination-log");
+        }
+        if (c.getTerminationMessagePolicy() == null) {
+            c.setTerminationMessagePolicy("File");
+        }
+        if (c.getPorts() != null) {
+            for (ContainerPort p : c.getPorts()) {
+                if (p.getProtocol() == null) {
+                    p.setProtocol("TCP");
+                }
+            }
+        }
+        probe(c.getLivenessProbe());
+        probe(c.getReadinessProbe());
+        probe(c.getStartupProbe());
+        requestsFromLimits(c);
+    }
+
+    /** {@code Always} for {@code :latest} or no tag/digest, else {@code IfNotPresent}. */
+    public static String defaultPullPolicy(String image) {
+        if (image.contains("@")) {
+            return "IfNotPresent";
+        }
+        int slash = image.lastIndexOf('/');
+        int colon = image.lastIndexOf(':');
+        if (colon <= slash) {
+            return "Always";
+        }
+        return image.substring(colon + 1).equals("latest") ? "Always" : "IfNotPresent";
+    }
+
+    private static void probe(Probe p) {
+        if (p == null) {
+            return;
+        }
+        if (p.getInitialDelaySeconds() == null) {
+            p.setInitialDelaySeconds(0);
+        }
+        if (p.getPeriodSeconds() == null || p.getPeriodSeconds() == 0) {
+            p.setPeriodSeconds(10);
+        }
+        if (p.getTimeoutSeconds() == null || p.getTimeoutSeconds() == 0) {
+            p.setTimeoutSeconds(1);
+        }
+        if (p.getSuccessThreshold() == null || p.getSuccessThreshold() == 0) {
+            p.setSuccessThreshold(1);
+        }
+        if (p.getFailureThreshold() == null || p.getFailureThreshold() == 0) {
+            p.setFailureThreshold(3);
+        }
+        HTTPGetAction h = p.getHttpGet();
+        if (h != null) {
+            if (h.getPath() == null || h.getPath().isEmpty()) {
+                h.setPath("/");
+            }
+            if (h.getScheme() == null) {
+                h.setScheme("HTTP");
+            }
+        }
+    }
+
+    private static void requestsFromLimits(Container c) {
+        ResourceRequirements r = c.getResources();
+        if (r == null || r.getLimits() == null || r.getLimits().isEmpty()) {
+            return;
+        }
+        Map<String, Quantity> requests = r.getRequests() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(r.getRequests());
+        r.getLimits().forEach((k, v) -> requests.putIfAbsent(k, new Quantity(v.getAmount(), v.getFormat())));
+        r.setRequests(requests);
+    }
+}

@@ -1,0 +1,58 @@
+package io.podvisor.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.UncheckedIOException;
+
+/** The YAML and JSON codecs for Kubernetes objects, and deep copies through JSON. */
+public final class Yaml {
+
+    private static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)));
+    private static final ObjectMapper JSON = configure(new ObjectMapper());
+
+    private Yaml() {}
+
+    private static ObjectMapper configure(ObjectMapper m) {
+        return m.setSerializationInclusion(JsonInclude.Include.NON_NULL)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    public static <T> T read(String yaml, Class<T> type) {
+        try {
+            return YAML.readValue(yaml, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot decode " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static String write(Object o) {
+        try {
+            return YAML.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A deep copy of a model object. */
+    @SuppressWarnings("unchecked")
+    public static <T> T copy(T o) {
+        if (o == null) {
+            return null;
+        }
+        return (T) JSON.convertValue(o, o.getClass());
+    }
+}
