@@ -1,0 +1,15 @@
+package io.podvisor.kubelet;
+
+/** The labels and annotations the kubelet puts on runtime sandboxes and containers. */
+public final class Labels {
+
+    private Labels() {}
+
+    public static final String POD_UID = "io.kubernetes.pod.uid";
+    public static final String POD_NAME = "io.kubernetes.pod.name";
+    public static final String POD_NAMESPACE = "io.kubernetes.pod.namespace";
+    public static final String CONTAINER_NAME = "io.kubernetes.container.name";
+    public static final String CONTAINER_HASH = "io.kubernetes.container.hash";
+    public static final String RESTART_COUNT = "io.kubernetes.container.restartCount";
+    public static final String CONTAINER_KIND = "io.podvisor.container.kind";
+}
