@@ -1,0 +1,24 @@
+package io.podvisor.api;
+
+import io.fabric8.kubernetes.api.model.Container;
+
+/** Small facts about containers of a pod spec that several modules need. */
+public final class Containers {
+
+    /** The container-level restart policy that marks an init container as a native sidecar. */
+    public static final String RESTART_ALWAYS = "Always";
+
+    private Containers() {}
+
+    /**
+     * Whether {@code c}, an entry of {@code spec.initContainers}, is a native sidecar (a restartable
+     * init container): its own {@code restartPolicy} is {@code Always}. Only meaningful for init
+     * containers; a null container is not a sidecar.
+     *
+     * @param c an init container
+     * @return true iff its restartPolicy is exactly {@code Always}
+     */
+    public static boolean isSidecar(Container c) {
+        return c != null && RESTART_ALWAYS.equals(c.getRestartPolicy());
+    }
+}
