@@ -72,6 +72,13 @@ public interface ContainerRuntime {
      */
     CompletionStage<ExecResult> exec(String containerId, List<String> command, Duration timeout);
 
+    /**
+     * Registers a listener told (with the container's new status) whenever a container exits on
+     * its own or is killed, so callers need not wait for their next relist. Called from the
+     * runtime's threads; the listener must be quick and must not call back synchronously.
+     */
+    void onContainerExit(java.util.function.Consumer<ContainerInfo> listener);
+
     /** How the host reaches into sandboxes, for HTTP, TCP and gRPC probes. */
     PodNetwork network();
 }

@@ -115,6 +115,7 @@ final class FakeContainer {
         List<CompletableFuture<Void>> waiters = new ArrayList<>(stopWaiters);
         stopWaiters.clear();
         waiters.forEach(f -> f.complete(null));
+        runtime.exited(this);
     }
 
     CompletionStage<ExecResult> exec(List<String> command, Duration timeout) {

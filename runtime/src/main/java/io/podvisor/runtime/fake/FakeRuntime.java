@@ -39,6 +39,7 @@ public final class FakeRuntime implements ContainerRuntime {
     private final Map<String, FakeContainer> containers = new LinkedHashMap<>();
     private final List<String> log = new ArrayList<>();
     private final FakeNetwork network = new FakeNetwork(this);
+    private final List<java.util.function.Consumer<ContainerInfo>> exitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int nextId = 1;
     private int nextIp = 2;
 
@@ -170,6 +171,16 @@ public final class FakeRuntime implements ContainerRuntime {
             return CompletableFuture.completedFuture(ExecResult.exited(126, "container not running"));
         }
         return c.exec(command, timeout);
+    }
+
+    @Override
+    public void onContainerExit(java.util.function.Consumer<ContainerInfo> listener) {
+        exitListeners.add(listener);
+    }
+
+    void exited(FakeContainer c) {
+        ContainerInfo info = c.info();
+        exitListeners.forEach(l -> l.accept(info));
     }
 
     @Override

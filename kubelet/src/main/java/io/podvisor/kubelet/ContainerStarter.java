@@ -1,0 +1,180 @@
+package io.podvisor.kubelet;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.podvisor.api.events.EventTypes;
+import io.podvisor.api.events.Reasons;
+import io.podvisor.runtime.ContainerConfig;
+import io.podvisor.runtime.ContainerInfo;
+import io.podvisor.runtime.ContainerState;
+import io.podvisor.runtime.RuntimeFailure;
+import io.podvisor.runtime.SandboxConfig;
+import io.podvisor.runtime.SandboxInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Executes the sandbox and start steps of a {@link PodPlan} (spec §16.4): per start, the back-off
+ * check, then create, start and the blocking postStart hook. A failed start of a regular init
+ * container ends the sync; other failures are recorded in the reason cache and retried later.
+ */
+final class ContainerStarter {
+
+    /** How often a container waiting out its back-off is looked at again (the kubelet's retry). */
+    static final Duration BACKOFF_RETRY = Duration.ofSeconds(10);
+
+    private final KubeletContext ctx;
+    private final PodWorker worker;
+    private final HookRunner hooks;
+
+    ContainerStarter(KubeletContext ctx, PodWorker worker, HookRunner hooks) {
+        this.ctx = ctx;
+        this.worker = worker;
+        this.hooks = hooks;
+    }
+
+    /** Executes the plan's sandbox and start steps; returns whether any container was started. */
+    boolean execute(Pod pod, PodPlan plan, ObservedPod observed) {
+        SandboxInfo sandbox = observed.readySandbox().orElse(null);
+        if (plan.createSandbox()) {
+            sandbox = createSandbox(pod, observed);
+            if (sandbox == null) {
+                return false;
+            }
+        }
+        boolean any = false;
+        for (PodContainer c : plan.starts()) {
+            boolean ok = start(pod, c, sandbox, observed);
+            any |= ok;
+            if (!ok && c.kind() == ContainerKind.INIT) {
+                return any;
+            }
+            if (ok && c.spec().getLifecycle() != null && c.spec().getLifecycle().getPostStart() != null) {
+                return any; // the postStart hook blocks the next start; its completion syncs again
+            }
+        }
+        return any;
+    }
+
+    private SandboxInfo createSandbox(Pod pod, ObservedPod observed) {
+        if (!observed.sandboxes().isEmpty()) {
+            worker.event(null, EventTypes.NORMAL, Reasons.SANDBOX_CHANGED, "Pod sandbox changed, it will be killed and re-created.");
+            for (SandboxInfo old : observed.sandboxes()) {
+                ctx.runtime().stopSandbox(old.id());
+            }
+        }
+        var meta = pod.getMetadata();
+        Map<String, String> labels = Map.of(Labels.POD_UID, meta.getUid(), Labels.POD_NAME, meta.getName(),
+                Labels.POD_NAMESPACE, meta.getNamespace());
+        boolean hostNetwork = Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
+        String logDir = meta.getNamespace() + "_" + meta.getName() + "_" + meta.getUid();
+        try {
+            return ctx.runtime().runSandbox(new SandboxConfig(meta.getName(), meta.getName(), hostNetwork,
+                    labels, Map.of(), logDir));
+        } catch (RuntimeFailure e) {
+            worker.event(null, EventTypes.WARNING, Reasons.FAILED_CREATE_POD_SANDBOX, "Failed to create pod sandbox: " + e.getMessage());
+            worker.resyncAt(ctx.clock().now().plus(BACKOFF_RETRY));
+            return null;
+        }
+    }
+
+    /** Starts one container; false if it did not start (back-off, failure). */
+    private boolean start(Pod pod, PodContainer c, SandboxInfo sandbox, ObservedPod observed) {
+        String uid = pod.getMetadata().getUid();
+        ContainerInfo last = observed.newest(c.name());
+        String key = uid + "/" + c.name() + "/" + c.hash();
+        if (last != null && last.state() == ContainerState.EXITED && last.finishedAt() != null) {
+            if (ctx.backoff().isInBackOffSince(key, last.finishedAt())) {
+                Duration delay = ctx.backoff().delay(key);
+                ctx.reasons().put(uid, c.name(), "CrashLoopBackOff", Messages.crashLoopBackOff(delay, c.name(), pod));
+                worker.event(c, EventTypes.WARNING, Reasons.BACK_OFF, Messages.backOffEvent(c.name(), pod));
+                Instant release = ctx.backoff().releaseTime(key, last.finishedAt());
+                Instant retry = ctx.clock().now().plus(BACKOFF_RETRY);
+                worker.resyncAt(release.isBefore(retry) ? release : retry);
+                return false;
+            }
+            ctx.backoff().next(key, last.finishedAt());
+        }
+        int attempt = last == null ? 0 : ObservedPod.restartCount(last) + 1;
+        removeOlderInstances(observed, c.name());
+        worker.event(c, EventTypes.NORMAL, Reasons.PULLED, Messages.imagePresent(c.spec().getImage()));
+        String id;
+        try {
+            id = ctx.runtime().createContainer(sandbox.id(), config(pod, c, attempt, sandbox));
+        } catch (RuntimeFailure e) {
+            ctx.reasons().put(uid, c.name(), "CreateContainerError", e.getMessage());
+            worker.event(c, EventTypes.WARNING, Reasons.FAILED, "Error: " + e.getMessage());
+            worker.resyncAt(ctx.clock().now().plus(BACKOFF_RETRY));
+            return false;
+        }
+        worker.event(c, EventTypes.NORMAL, Reasons.CREATED, Messages.created(c.name()));
+        try {
+            ctx.runtime().startContainer(id);
+        } catch (RuntimeFailure e) {
+            ctx.reasons().put(uid, c.name(), "RunContainerError", e.getMessage());
+            worker.event(c, EventTypes.WARNING, Reasons.FAILED, "Error: " + e.getMessage());
+            worker.requestSync();
+            return false;
+        }
+        ctx.reasons().clear(uid, c.name());
+        worker.event(c, EventTypes.NORMAL, Reasons.STARTED, Messages.started(c.name()));
+        if (c.spec().getLifecycle() != null && c.spec().getLifecycle().getPostStart() != null) {
+            runPostStart(pod, c, id);
+        }
+        return true;
+    }
+
+    private void runPostStart(Pod pod, PodContainer c, String id) {
+        worker.operationStarted();
+        Duration timeout = Duration.ofSeconds(PodWorker.specGrace(pod));
+        hooks.run(c.spec().getLifecycle().getPostStart(), c.spec(), id, worker.podIp(), timeout)
+                .whenComplete((err, e) -> worker.post(() -> {
+                    worker.operationFinished();
+                    if (err != null) {
+                        worker.event(c, EventTypes.WARNING, Reasons.FAILED_POST_START_HOOK, Messages.POST_START_FAILED);
+                        ctx.reasons().put(pod.getMetadata().getUid(), c.name(), "PostStartHookError", err);
+                        worker.event(c, EventTypes.NORMAL, Reasons.KILLING, "FailedPostStartHook");
+                        worker.operationStarted();
+                        ctx.runtime().stopContainer(id, PodWorker.max2s(timeout))
+                                .whenComplete((v, x) -> worker.post(worker::operationFinished));
+                    }
+                }));
+    }
+
+    /** Keeps only the newest dead instance of a container (it becomes lastState). */
+    private void removeOlderInstances(ObservedPod observed, String name) {
+        List<ContainerInfo> all = observed.instances(name);
+        for (int i = 1; i < all.size(); i++) {
+            if (all.get(i).state() != ContainerState.RUNNING) {
+                ctx.runtime().removeContainer(all.get(i).id());
+            }
+        }
+    }
+
+    private ContainerConfig config(Pod pod, PodContainer c, int attempt, SandboxInfo sandbox) {
+        Container spec = c.spec();
+        var meta = pod.getMetadata();
+        Map<String, String> env = new LinkedHashMap<>();
+        if (spec.getEnv() != null) {
+            for (EnvVar e : spec.getEnv()) {
+                if (e.getValue() != null) {
+                    env.put(e.getName(), e.getValue());
+                }
+            }
+        }
+        Map<String, String> labels = Map.of(Labels.POD_UID, meta.getUid(), Labels.POD_NAME, meta.getName(),
+                Labels.POD_NAMESPACE, meta.getNamespace(), Labels.CONTAINER_NAME, c.name());
+        Map<String, String> annotations = Map.of(Labels.CONTAINER_HASH, c.hash(),
+                Labels.RESTART_COUNT, Integer.toString(attempt), Labels.CONTAINER_KIND, c.kind().name());
+        String logPath = meta.getNamespace() + "_" + meta.getName() + "_" + meta.getUid() + "/" + c.name() + "/" + attempt + ".log";
+        return new ContainerConfig(c.name(), attempt, spec.getImage(),
+                spec.getCommand() == null ? List.of() : spec.getCommand(),
+                spec.getArgs() == null ? List.of() : spec.getArgs(), env,
+                spec.getWorkingDir() == null ? "" : spec.getWorkingDir(), logPath,
+                ContainerConfig.Resources.NONE, labels, annotations);
+    }
+}

@@ -1,0 +1,344 @@
+package io.podvisor.kubelet;
+
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.podvisor.api.Times;
+import io.podvisor.api.events.EventTypes;
+import io.podvisor.api.events.Reasons;
+import io.podvisor.core.Clock;
+import io.podvisor.runtime.SandboxInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one worker of one pod (by UID). Every change to the pod, every runtime change, probe result,
+ * timer and completion lands here as a request to sync; syncs run one at a time on the pod's key of
+ * the {@link io.podvisor.core.KeyedExecutor} and the newest pod object wins.
+ *
+ * <pre>
+ * state        what a sync does                                   next
+ * SYNCING      plan (start / restart / kill containers), publish   TERMINATING when deleted, past
+ *                                                                  its deadline, or nothing is left
+ *                                                                  to run
+ * TERMINATING  stop containers in order within one grace budget    TERMINATED when none runs
+ * TERMINATED   publish the final status once; clean up on removal  (end)
+ * </pre>
+ */
+public final class PodWorker {
+
+    enum State { SYNCING, TERMINATING, TERMINATED }
+
+    private final KubeletContext ctx;
+    private final String uid;
+    private final ContainerStarter starter;
+    private final HookRunner hooks;
+    private volatile Pod pod;
+    private volatile ObservedPod lastObserved = ObservedPod.EMPTY;
+    private State state = State.SYNCING;
+    private boolean queued;
+    private boolean removedFromApi;
+    private boolean cleanedUp;
+    private Instant startTime;
+    private Clock.Timer deadlineTimer;
+    private Clock.Timer resyncTimer;
+    private Instant resyncAt;
+    private String forcedReason;
+    private String forcedMessage;
+    private int operationsInFlight;
+    private Termination termination;
+
+    PodWorker(KubeletContext ctx, Pod pod) {
+        this.ctx = ctx;
+        this.uid = pod.getMetadata().getUid();
+        this.pod = pod;
+        this.hooks = new HookRunner(ctx.runtime(), ctx.clock());
+        this.starter = new ContainerStarter(ctx, this, hooks);
+    }
+
+    // ---- inputs (any thread) ----
+
+    /** A newer version of the pod arrived from the API. */
+    void update(Pod newer) {
+        this.pod = newer;
+        requestSync();
+    }
+
+    /** The pod is gone from the API. */
+    void removed() {
+        post(() -> removedFromApi = true);
+    }
+
+    /** Asks for a sync; coalesces with one already queued. */
+    public void requestSync() {
+        synchronized (this) {
+            if (queued) {
+                return;
+            }
+            queued = true;
+        }
+        ctx.executor().execute(uid, () -> {
+            synchronized (this) {
+                queued = false;
+            }
+            sync();
+        });
+    }
+
+    /** Runs {@code change} on the pod's key, then syncs. */
+    void post(Runnable change) {
+        ctx.executor().execute(uid, () -> {
+            change.run();
+            sync();
+        });
+    }
+
+    /** Runs {@code task} on the pod's key without a sync. */
+    public void execute(Runnable task) {
+        ctx.executor().execute(uid, task);
+    }
+
+    // ---- read access for probes and the status ----
+
+    public Pod pod() {
+        return pod;
+    }
+
+    public String uid() {
+        return uid;
+    }
+
+    /** The runtime's view of this pod right now. */
+    public ObservedPod observe() {
+        Map<String, String> filter = Map.of(Labels.POD_UID, uid);
+        ObservedPod o = new ObservedPod(ctx.runtime().listSandboxes(filter), ctx.runtime().listContainers(filter));
+        lastObserved = o;
+        return o;
+    }
+
+    /** The pod IP of the newest sandbox, or null. */
+    public String podIp() {
+        List<SandboxInfo> s = lastObserved.sandboxes();
+        return s.isEmpty() ? null : s.getFirst().ip();
+    }
+
+    /** The phase last published, or null. */
+    public String publishedPhase() {
+        PodStatus s = ctx.status().last(uid);
+        return s == null ? null : s.getPhase();
+    }
+
+    public boolean isTerminated() {
+        return state == State.TERMINATED;
+    }
+
+    // ---- the sync ----
+
+    private void sync() {
+        if (cleanedUp) {
+            return;
+        }
+        Pod p = pod;
+        ObservedPod observed = observe();
+        Instant now = ctx.clock().now();
+        if (startTime == null) {
+            startTime = now;
+            armActiveDeadline(p);
+        }
+        if (state == State.SYNCING) {
+            syncLive(p, observed, now);
+        }
+        if (state == State.TERMINATING) {
+            observed = observe();
+            if (termination.step(p, observed)) {
+                finishTermination(p);
+            }
+        }
+        if (state != State.TERMINATED || !removedFromApi) {
+            ctx.probes().ensureWorkers(this, PodContainer.of(p));
+            publishStatus(p, observe());
+        }
+        if (state == State.TERMINATED && removedFromApi) {
+            cleanUp();
+        }
+    }
+
+    private void syncLive(Pod p, ObservedPod observed, Instant now) {
+        if (p.getMetadata().getDeletionTimestamp() != null || removedFromApi) {
+            beginTermination(p, deletionGrace(p), true);
+            return;
+        }
+        if (deadlineExceeded(p, now)) {
+            forcedReason = "DeadlineExceeded";
+            forcedMessage = Messages.DEADLINE_EXCEEDED;
+            event(null, EventTypes.NORMAL, Reasons.DEADLINE_EXCEEDED, Messages.DEADLINE_EXCEEDED);
+            beginTermination(p, specGrace(p), false);
+            return;
+        }
+        if (operationsInFlight > 0) {
+            return;
+        }
+        List<PodContainer> containers = PodContainer.of(p);
+        PodPlan plan = PodActionPlanner.plan(p, containers, observed, ctx.probes());
+        if (plan.killPod()) {
+            beginTermination(p, specGrace(p), false);
+            return;
+        }
+        for (PodPlan.Kill k : plan.kills()) {
+            killOne(p, k);
+        }
+        if (!plan.kills().isEmpty()) {
+            return;
+        }
+        if (starter.execute(p, plan, observed)) {
+            requestSync(); // the next init or main container may be due now
+        }
+    }
+
+    private void killOne(Pod p, PodPlan.Kill k) {
+        event(k.container(), EventTypes.NORMAL, Reasons.KILLING, k.message());
+        Duration grace = Duration.ofSeconds(k.graceOverride() != null ? k.graceOverride() : specGrace(p));
+        operationsInFlight++;
+        Instant began = ctx.clock().now();
+        var preStop = k.container().spec().getLifecycle() == null ? null : k.container().spec().getLifecycle().getPreStop();
+        Runnable stop = () -> {
+            Duration left = grace.minusSeconds(Duration.between(began, ctx.clock().now()).toSeconds());
+            ctx.runtime().stopContainer(k.instance().id(), max2s(left))
+                    .whenComplete((v, e) -> post(() -> operationsInFlight--));
+        };
+        if (preStop != null && !grace.isZero()) {
+            hooks.run(preStop, k.container().spec(), k.instance().id(), podIp(), grace)
+                    .whenComplete((err, e) -> execute(() -> {
+                        if (err != null) {
+                            event(k.container(), EventTypes.WARNING, Reasons.FAILED_PRE_STOP_HOOK, Messages.PRE_STOP_FAILED);
+                        }
+                        stop.run();
+                    }));
+        } else {
+            stop.run();
+        }
+    }
+
+    static Duration max2s(Duration d) {
+        return d.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : d;
+    }
+
+    /** Called by asynchronous operations that must finish before the next plan (hooks, kills). */
+    void operationStarted() {
+        operationsInFlight++;
+    }
+
+    void operationFinished() {
+        operationsInFlight--;
+    }
+
+    private void beginTermination(Pod p, long graceSeconds, boolean deletion) {
+        Instant now = ctx.clock().now();
+        termination = new Termination(ctx, this, hooks, now, now.plusSeconds(Math.max(1, graceSeconds)), deletion);
+        state = State.TERMINATING;
+    }
+
+    private void finishTermination(Pod p) {
+        for (SandboxInfo s : lastObserved.sandboxes()) {
+            ctx.runtime().stopSandbox(s.id());
+        }
+        state = State.TERMINATED;
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel();
+        }
+        if (termination.deletion()) {
+            publishStatus(p, observe());
+            ctx.cluster().deletePodFinal(p.getMetadata().getNamespace(), p.getMetadata().getName(), uid);
+        }
+    }
+
+    private void cleanUp() {
+        cleanedUp = true;
+        ctx.probes().removePod(uid);
+        for (SandboxInfo s : observe().sandboxes()) {
+            ctx.runtime().removeSandbox(s.id());
+        }
+        ctx.reasons().forget(uid);
+        ctx.backoff().resetPrefix(uid + "/");
+        ctx.status().forget(uid);
+        if (resyncTimer != null) {
+            resyncTimer.cancel();
+        }
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel();
+        }
+    }
+
+    /** Asks for a sync at {@code at} (keeps only the earliest pending one). */
+    void resyncAt(Instant at) {
+        if (resyncAt != null && !resyncAt.isAfter(at) && resyncAt.isAfter(ctx.clock().now())) {
+            return;
+        }
+        if (resyncTimer != null) {
+            resyncTimer.cancel();
+        }
+        resyncAt = at;
+        resyncTimer = ctx.clock().scheduleAt(at, this::requestSync);
+    }
+
+    private void publishStatus(Pod p, ObservedPod observed) {
+        PodStatus previous = ctx.status().last(uid);
+        boolean terminal = state == State.TERMINATED && termination != null && termination.deletion();
+        PodStatus s = StatusGenerator.generate(new StatusGenerator.Input(p, PodContainer.of(p), observed,
+                ctx.probes(), ctx.reasons(), ctx.runtime().type(), ctx.config().nodeIp(), startTime,
+                terminal, forcedReason, forcedMessage, previous, ctx.clock().now()));
+        if (ctx.status().publish(p, s) && isTerminalPhase(s.getPhase()) && state == State.SYNCING) {
+            // A terminal phase stops the pod: anything still running is stopped.
+            requestSync();
+        }
+    }
+
+    static boolean isTerminalPhase(String phase) {
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
+    }
+
+    private void armActiveDeadline(Pod p) {
+        Long ads = p.getSpec().getActiveDeadlineSeconds();
+        if (ads != null) {
+            deadlineTimer = ctx.clock().scheduleAt(startTime.plusSeconds(ads), this::requestSync);
+        }
+    }
+
+    private boolean deadlineExceeded(Pod p, Instant now) {
+        Long ads = p.getSpec().getActiveDeadlineSeconds();
+        return ads != null && startTime != null && !now.isBefore(startTime.plusSeconds(ads));
+    }
+
+    static long specGrace(Pod p) {
+        Long g = p.getSpec().getTerminationGracePeriodSeconds();
+        return g == null ? 30 : g;
+    }
+
+    private static long deletionGrace(Pod p) {
+        Long g = p.getMetadata().getDeletionGracePeriodSeconds();
+        return g == null ? specGrace(p) : g;
+    }
+
+    /** Records an event about the pod ({@code c == null}) or one of its containers. */
+    public void event(PodContainer c, String type, String reason, String message) {
+        Pod p = pod;
+        ObjectReferenceBuilder ref = new ObjectReferenceBuilder()
+                .withApiVersion("v1").withKind("Pod")
+                .withNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
+                .withUid(uid).withResourceVersion(p.getMetadata().getResourceVersion());
+        if (c != null) {
+            ref.withFieldPath(c.kind().fieldPath(c.name()));
+        }
+        ObjectReference involved = ref.build();
+        ctx.recorder().record(involved, type, reason, message);
+    }
+
+    /** A timestamp for debugging output. */
+    @Override
+    public String toString() {
+        return "PodWorker[" + pod.getMetadata().getName() + " " + state + " since " + Times.format(startTime) + "]";
+    }
+}

@@ -1,0 +1,133 @@
+package io.podvisor.kubelet;
+
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.podvisor.api.events.EventTypes;
+import io.podvisor.api.events.Reasons;
+import io.podvisor.core.Clock;
+import io.podvisor.runtime.ContainerInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stops every container of a pod within one grace budget (spec §6.8, §6.9, §8.2–8.4). Main (and
+ * regular init) containers are stopped at once after their preStop hooks; sidecars run their
+ * preStop hooks at once too, but are signalled only after every main container and every
+ * later-declared sidecar has exited, last-declared first. Each stop asks the runtime for
+ * {@code max(remaining, 2 s)}; once the budget is spent, whatever still runs is stopped with 2 s.
+ *
+ * <p>Level-triggered: {@link #step} is called on every sync of a terminating pod and does what is
+ * due given the containers still running.
+ */
+final class Termination {
+
+    private static final class Kill {
+        boolean preStopDone;
+        boolean stopIssued;
+    }
+
+    private final KubeletContext ctx;
+    private final PodWorker worker;
+    private final HookRunner hooks;
+    private final Instant started;
+    private final Instant deadline;
+    private final boolean deletion;
+    private final Map<String, Kill> kills = new HashMap<>();
+    private Clock.Timer deadlineTimer;
+
+    Termination(KubeletContext ctx, PodWorker worker, HookRunner hooks, Instant started, Instant deadline, boolean deletion) {
+        this.ctx = ctx;
+        this.worker = worker;
+        this.hooks = hooks;
+        this.started = started;
+        this.deadline = deadline;
+        this.deletion = deletion;
+    }
+
+    boolean deletion() {
+        return deletion;
+    }
+
+    /** Does what is due; returns true once no container runs any more. */
+    boolean step(Pod pod, ObservedPod observed) {
+        List<ContainerInfo> running = observed.running();
+        if (running.isEmpty()) {
+            if (deadlineTimer != null) {
+                deadlineTimer.cancel();
+            }
+            return true;
+        }
+        Instant now = ctx.clock().now();
+        Duration remaining = Duration.between(now, deadline);
+        Map<String, PodContainer> byName = new HashMap<>();
+        PodContainer.of(pod).forEach(c -> byName.put(c.name(), c));
+
+        for (ContainerInfo inst : running) {
+            if (!kills.containsKey(inst.id())) {
+                begin(pod, byName.get(inst.name()), inst, remaining);
+            }
+        }
+        boolean spent = !remaining.isPositive();
+        boolean mainsRunning = running.stream().anyMatch(i -> kind(byName, i) != ContainerKind.SIDECAR);
+        for (ContainerInfo inst : running) {
+            PodContainer c = byName.get(inst.name());
+            Kill k = kills.get(inst.id());
+            if (k.stopIssued || !(k.preStopDone || spent)) {
+                continue;
+            }
+            boolean due = spent || kind(byName, inst) != ContainerKind.SIDECAR
+                    || (!mainsRunning && noLaterSidecarRunning(c, running, byName));
+            if (due) {
+                k.stopIssued = true;
+                Duration timeout = spent ? Duration.ofSeconds(2) : PodWorker.max2s(remaining);
+                ctx.runtime().stopContainer(inst.id(), timeout).whenComplete((v, e) -> worker.requestSync());
+            }
+        }
+        if (deadlineTimer == null && remaining.isPositive()) {
+            deadlineTimer = ctx.clock().scheduleAt(deadline, worker::requestSync);
+        }
+        return false;
+    }
+
+    private void begin(Pod pod, PodContainer c, ContainerInfo inst, Duration remaining) {
+        Kill k = new Kill();
+        kills.put(inst.id(), k);
+        if (c != null) {
+            worker.event(c, EventTypes.NORMAL, Reasons.KILLING, Messages.stopping(c.name()));
+        }
+        LifecycleHandler preStop = c == null || c.spec().getLifecycle() == null ? null : c.spec().getLifecycle().getPreStop();
+        if (preStop == null || !remaining.isPositive()) {
+            k.preStopDone = true;
+            return;
+        }
+        hooks.run(preStop, c.spec(), inst.id(), worker.podIp(), remaining).whenComplete((err, e) -> worker.post(() -> {
+            k.preStopDone = true;
+            if (err != null) {
+                worker.event(c, EventTypes.WARNING, Reasons.FAILED_PRE_STOP_HOOK, Messages.PRE_STOP_FAILED);
+            }
+        }));
+    }
+
+    private static ContainerKind kind(Map<String, PodContainer> byName, ContainerInfo inst) {
+        PodContainer c = byName.get(inst.name());
+        return c == null ? ContainerKind.MAIN : c.kind();
+    }
+
+    private static boolean noLaterSidecarRunning(PodContainer c, List<ContainerInfo> running, Map<String, PodContainer> byName) {
+        return running.stream().map(i -> byName.get(i.name()))
+                .filter(o -> o != null && o.kind() == ContainerKind.SIDECAR)
+                .noneMatch(o -> o.index() > c.index());
+    }
+
+    Instant started() {
+        return started;
+    }
+
+    static Comparator<PodContainer> reverseSpecOrder() {
+        return Comparator.comparingInt(PodContainer::index).reversed();
+    }
+}

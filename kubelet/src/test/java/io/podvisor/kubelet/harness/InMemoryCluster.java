@@ -1,0 +1,147 @@
+package io.podvisor.kubelet.harness;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.podvisor.api.ClusterClient;
+import io.podvisor.api.Times;
+import io.podvisor.api.Yaml;
+import io.podvisor.api.events.EventSink;
+import io.podvisor.api.events.RecordingEventSink;
+import io.podvisor.core.Clock;
+import io.podvisor.core.KeyedExecutor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A minimal API for the kubelet in virtual time: pods by namespace/name, graceful deletion, status
+ * updates and recorded events. Notifications to the kubelet go through the executor, as a watch
+ * would deliver them.
+ */
+public final class InMemoryCluster implements ClusterClient {
+
+    private final Clock clock;
+    private final KeyedExecutor executor;
+    private final Map<String, Pod> pods = new LinkedHashMap<>();
+    private final RecordingEventSink events = new RecordingEventSink();
+    private final List<PodListener> listeners = new ArrayList<>();
+    private final List<String> statusLog = new ArrayList<>();
+    private long resourceVersion = 1;
+
+    public InMemoryCluster(Clock clock, KeyedExecutor executor) {
+        this.clock = clock;
+        this.executor = executor;
+    }
+
+    private static String key(String ns, String name) {
+        return ns + "/" + name;
+    }
+
+    public synchronized Pod create(Pod pod) {
+        Pod p = Yaml.copy(pod);
+        var m = p.getMetadata();
+        if (m.getNamespace() == null) {
+            m.setNamespace("default");
+        }
+        if (pods.containsKey(key(m.getNamespace(), m.getName()))) {
+            throw new IllegalStateException("pod exists: " + m.getName());
+        }
+        m.setUid(java.util.UUID.nameUUIDFromBytes((m.getNamespace() + "/" + m.getName() + "/" + resourceVersion).getBytes()).toString());
+        m.setCreationTimestamp(Times.format(clock.now()));
+        m.setResourceVersion(Long.toString(++resourceVersion));
+        if (p.getStatus() == null) {
+            p.setStatus(new PodStatus());
+        }
+        p.getStatus().setPhase("Pending");
+        pods.put(key(m.getNamespace(), m.getName()), p);
+        notifyUpsert(p);
+        return Yaml.copy(p);
+    }
+
+    /** Graceful deletion as the API server does it: immediate if terminal, else mark and let the kubelet finish. */
+    public synchronized void delete(String ns, String name, Long gracePeriodSeconds) {
+        Pod p = pods.get(key(ns, name));
+        if (p == null) {
+            return;
+        }
+        String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+        long grace = gracePeriodSeconds != null ? gracePeriodSeconds : p.getSpec().getTerminationGracePeriodSeconds();
+        if ("Succeeded".equals(phase) || "Failed".equals(phase) || grace == 0) {
+            pods.remove(key(ns, name));
+            notifyDelete(p);
+            return;
+        }
+        if (p.getMetadata().getDeletionTimestamp() == null) {
+            p.getMetadata().setDeletionTimestamp(Times.format(clock.now()));
+            p.getMetadata().setDeletionGracePeriodSeconds(grace);
+        } else if (grace < p.getMetadata().getDeletionGracePeriodSeconds()) {
+            p.getMetadata().setDeletionGracePeriodSeconds(grace);
+        }
+        p.getMetadata().setResourceVersion(Long.toString(++resourceVersion));
+        notifyUpsert(p);
+    }
+
+    public synchronized Pod get(String ns, String name) {
+        Pod p = pods.get(key(ns, name));
+        return p == null ? null : Yaml.copy(p);
+    }
+
+    /** Every status update, as "<epoch-seconds> <name> <phase>". */
+    public synchronized List<String> statusLog() {
+        return List.copyOf(statusLog);
+    }
+
+    public RecordingEventSink recorded() {
+        return events;
+    }
+
+    @Override
+    public synchronized void watchPods(String nodeName, PodListener listener) {
+        listeners.add(listener);
+        pods.values().forEach(p -> {
+            Pod copy = Yaml.copy(p);
+            executor.execute("watch", () -> listener.onUpsert(copy));
+        });
+    }
+
+    @Override
+    public synchronized Pod updatePodStatus(String namespace, String name, String uid, PodStatus status) {
+        Pod p = pods.get(key(namespace, name));
+        if (p == null || !p.getMetadata().getUid().equals(uid)) {
+            return null;
+        }
+        p.setStatus(Yaml.copy(status));
+        p.getMetadata().setResourceVersion(Long.toString(++resourceVersion));
+        statusLog.add(clock.now().getEpochSecond() + " " + name + " " + status.getPhase());
+        return Yaml.copy(p);
+    }
+
+    @Override
+    public synchronized void deletePodFinal(String namespace, String name, String uid) {
+        Pod p = pods.get(key(namespace, name));
+        if (p != null && p.getMetadata().getUid().equals(uid)) {
+            pods.remove(key(namespace, name));
+            notifyDelete(p);
+        }
+    }
+
+    @Override
+    public EventSink events() {
+        return events;
+    }
+
+    private void notifyUpsert(Pod p) {
+        for (PodListener l : listeners) {
+            Pod copy = Yaml.copy(p);
+            executor.execute("watch", () -> l.onUpsert(copy));
+        }
+    }
+
+    private void notifyDelete(Pod p) {
+        for (PodListener l : listeners) {
+            Pod copy = Yaml.copy(p);
+            executor.execute("watch", () -> l.onDelete(copy));
+        }
+    }
+}

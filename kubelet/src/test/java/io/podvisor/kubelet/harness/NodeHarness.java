@@ -1,0 +1,152 @@
+package io.podvisor.kubelet.harness;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.podvisor.api.PodDefaults;
+import io.podvisor.api.Times;
+import io.podvisor.api.Yaml;
+import io.podvisor.api.printers.EventAges;
+import io.podvisor.api.printers.PodColumns;
+import io.podvisor.core.DeterministicExecutor;
+import io.podvisor.core.FakeClock;
+import io.podvisor.kubelet.Kubelet;
+import io.podvisor.kubelet.KubeletConfig;
+import io.podvisor.runtime.fake.ContainerScript;
+import io.podvisor.runtime.fake.FakeRuntime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A whole node in virtual time: a kubelet on the fake runtime and a fake clock, with an in-memory
+ * API. A test creates pods, scripts containers, advances the clock and asserts what a user would
+ * see: phase, statuses, conditions, events and the kubectl columns.
+ *
+ * <pre>
+ * NodeHarness h = new NodeHarness();
+ * h.runtime().script("app", ContainerScript.script().exitAfter(Duration.ofSeconds(10), 0));
+ * h.apply("""
+ *     apiVersion: v1 ...""");
+ * h.advance(Duration.ofSeconds(11));
+ * assertThat(h.kubectl("web")).isEqualTo("0/1 Completed 0");
+ * </pre>
+ */
+public final class NodeHarness {
+
+    /** Virtual time starts here (any fixed instant works). */
+    public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final FakeClock clock = new FakeClock(T0);
+    private final DeterministicExecutor executor = new DeterministicExecutor();
+    private final FakeRuntime runtime = new FakeRuntime(clock);
+    private final InMemoryCluster cluster = new InMemoryCluster(clock, executor);
+    private final Kubelet kubelet;
+
+    public NodeHarness() {
+        clock.afterEachTimer(executor::runUntilIdle);
+        kubelet = new Kubelet(KubeletConfig.defaults("podvisor"), clock, executor, runtime, cluster);
+        kubelet.start();
+        executor.runUntilIdle();
+    }
+
+    public FakeRuntime runtime() {
+        return runtime;
+    }
+
+    public FakeClock clock() {
+        return clock;
+    }
+
+    public InMemoryCluster cluster() {
+        return cluster;
+    }
+
+    /** Scripts containers named {@code name} (shortcut for {@code runtime().script}). */
+    public NodeHarness script(String name, ContainerScript script) {
+        runtime.script(name, script);
+        return this;
+    }
+
+    /** Decodes, defaults and creates a pod from YAML; runs the node until idle. */
+    public Pod apply(String yaml) {
+        Pod pod = PodDefaults.apply(Yaml.read(yaml, Pod.class));
+        Pod created = cluster.create(pod);
+        executor.runUntilIdle();
+        return created;
+    }
+
+    /** Deletes a pod gracefully (its own grace period) and runs until idle. */
+    public void delete(String name) {
+        delete(name, null);
+    }
+
+    public void delete(String name, Long gracePeriodSeconds) {
+        cluster.delete("default", name, gracePeriodSeconds);
+        executor.runUntilIdle();
+    }
+
+    /** Moves virtual time forward, running every timer and the work it causes. */
+    public void advance(Duration d) {
+        executor.runUntilIdle();
+        clock.advance(d);
+        executor.runUntilIdle();
+    }
+
+    public void advanceSeconds(long s) {
+        advance(Duration.ofSeconds(s));
+    }
+
+    /** Seconds since {@link #T0}. */
+    public long elapsedSeconds() {
+        return Duration.between(T0, clock.now()).toSeconds();
+    }
+
+    /** The pod as the API holds it (null once deleted). */
+    public Pod pod(String name) {
+        return cluster.get("default", name);
+    }
+
+    /** {@code "READY STATUS RESTARTS"} as {@code kubectl get pod} prints them, single-spaced. */
+    public String kubectl(String name) {
+        Pod p = pod(name);
+        if (p == null) {
+            return "<gone>";
+        }
+        return PodColumns.ready(p) + " " + PodColumns.status(p) + " " + PodColumns.restarts(p, clock.now());
+    }
+
+    /** The pod's events as {@code "Type Reason Message"}, oldest first. */
+    public List<String> events(String name) {
+        return eventObjects(name).stream()
+                .map(e -> e.getType() + " " + e.getReason() + " " + e.getMessage()).toList();
+    }
+
+    /** The pod's events as kubectl describe shows them: {@code "Type Reason Age Message"}. */
+    public List<String> describeEvents(String name) {
+        return eventObjects(name).stream()
+                .map(e -> e.getType() + " " + e.getReason() + " " + EventAges.age(e, clock.now()) + " " + e.getMessage())
+                .toList();
+    }
+
+    public List<Event> eventObjects(String name) {
+        return cluster.recorded().forObject(name).stream()
+                .sorted(Comparator.comparing((Event e) -> Times.parse(e.getFirstTimestamp())))
+                .toList();
+    }
+
+    /** Events whose reason is {@code reason}, as {@code "count × message"}. */
+    public List<String> events(String name, String reason) {
+        return eventObjects(name).stream().filter(e -> reason.equals(e.getReason()))
+                .map(e -> e.getCount() + "x " + e.getMessage()).toList();
+    }
+
+    /** The fake runtime's log lines (signals, starts, exits) with seconds relative to {@link #T0}. */
+    public List<String> runtimeLog() {
+        long t0 = T0.getEpochSecond();
+        return runtime.log().stream().map(l -> {
+            int sp = l.indexOf(' ');
+            return (Long.parseLong(l.substring(0, sp)) - t0) + l.substring(sp);
+        }).toList();
+    }
+}
