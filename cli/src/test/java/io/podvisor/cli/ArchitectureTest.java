@@ -1,0 +1,64 @@
+package io.podvisor.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The module directions of docs/architecture.md and the clock rule, checked on the built classes. */
+class ArchitectureTest {
+
+    static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.podvisor");
+    }
+
+    @Test
+    void coreKnowsNothingOfKubernetesOrOtherModules() {
+        noClasses().that().resideInAPackage("io.podvisor.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.podvisor.api..",
+                        "io.podvisor.runtime..", "io.podvisor.kubelet..", "io.podvisor.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void runtimeSpiImportsNoKubernetesType() {
+        noClasses().that().resideInAPackage("io.podvisor.runtime..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.podvisor.api..",
+                        "io.podvisor.kubelet..", "io.podvisor.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void apiDependsOnNeitherRuntimeNorKubelet() {
+        noClasses().that().resideInAPackage("io.podvisor.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.podvisor.runtime..",
+                        "io.podvisor.kubelet..", "io.podvisor.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void kubeletImportsNeitherHttpServerNorStore() {
+        noClasses().that().resideInAPackage("io.podvisor.kubelet..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.podvisor.apiserver..",
+                        "io.podvisor.store..", "io.podvisor.cli..", "org.eclipse.jetty..", "java.sql..")
+                .check(classes);
+    }
+
+    @Test
+    void onlySystemClockReadsTheWallClock() {
+        noClasses().that().doNotHaveFullyQualifiedName("io.podvisor.core.SystemClock")
+                .should().callMethod(Instant.class, "now")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(Thread.class, "sleep", long.class)
+                .check(classes);
+    }
+}
