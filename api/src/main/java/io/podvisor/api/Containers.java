@@ -1,6 +1,8 @@
 package io.podvisor.api;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.IntOrString;
 
 /** Small facts about containers of a pod spec that several modules need. */
 public final class Containers {
@@ -20,5 +22,28 @@ public final class Containers {
      */
     public static boolean isSidecar(Container c) {
         return c != null && RESTART_ALWAYS.equals(c.getRestartPolicy());
+    }
+
+    /**
+     * The port number a probe or hook names: a number as is, or a name looked up in the
+     * container's {@code ports[].name}.
+     *
+     * @return the port, or -1 if it is missing or the name is not found
+     */
+    public static int resolvePort(IntOrString port, Container c) {
+        if (port == null) {
+            return -1;
+        }
+        if (port.getIntVal() != null) {
+            return port.getIntVal();
+        }
+        if (c.getPorts() != null) {
+            for (ContainerPort p : c.getPorts()) {
+                if (port.getStrVal().equals(p.getName())) {
+                    return p.getContainerPort();
+                }
+            }
+        }
+        return -1;
     }
 }

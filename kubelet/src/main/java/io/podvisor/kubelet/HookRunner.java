@@ -1,8 +1,6 @@
 package io.podvisor.kubelet;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerRuntime;
@@ -41,7 +39,7 @@ final class HookRunner {
         } else if (h.getHttpGet() != null) {
             var g = h.getHttpGet();
             String host = g.getHost() == null || g.getHost().isEmpty() ? podIp : g.getHost();
-            int port = resolvePort(g.getPort(), spec);
+            int port = io.podvisor.api.Containers.resolvePort(g.getPort(), spec);
             String scheme = g.getScheme() == null ? "HTTP" : g.getScheme();
             runtime.network().httpGet(scheme, host, port, g.getPath() == null ? "/" : g.getPath(), Map.of(), timeout)
                     .whenComplete((r, e) -> out.complete(e != null ? e.getMessage()
@@ -54,23 +52,5 @@ final class HookRunner {
             out.complete(null);
         }
         return out;
-    }
-
-    /** A numeric port, or a named one looked up in the container's ports (-1 if not found). */
-    static int resolvePort(IntOrString port, Container spec) {
-        if (port == null) {
-            return -1;
-        }
-        if (port.getIntVal() != null) {
-            return port.getIntVal();
-        }
-        if (spec.getPorts() != null) {
-            for (ContainerPort p : spec.getPorts()) {
-                if (port.getStrVal().equals(p.getName())) {
-                    return p.getContainerPort();
-                }
-            }
-        }
-        return -1;
     }
 }

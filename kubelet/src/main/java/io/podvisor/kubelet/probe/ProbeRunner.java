@@ -1,9 +1,8 @@
 package io.podvisor.kubelet.probe;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HTTPHeader;
-import io.fabric8.kubernetes.api.model.IntOrString;
+import io.podvisor.api.Containers;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.podvisor.runtime.ContainerRuntime;
 import java.time.Duration;
@@ -56,7 +55,7 @@ final class ProbeRunner {
         }
         if (p.getHttpGet() != null) {
             var g = p.getHttpGet();
-            int port = port(g.getPort(), spec);
+            int port = Containers.resolvePort(g.getPort(), spec);
             if (port < 0) {
                 return CompletableFuture.completedFuture(Outcome.error("unable to find port " + g.getPort().getStrVal()));
             }
@@ -84,7 +83,7 @@ final class ProbeRunner {
             });
         }
         if (p.getTcpSocket() != null) {
-            int port = port(p.getTcpSocket().getPort(), spec);
+            int port = Containers.resolvePort(p.getTcpSocket().getPort(), spec);
             if (port < 0) {
                 return CompletableFuture.completedFuture(Outcome.error("unable to find port " + p.getTcpSocket().getPort().getStrVal()));
             }
@@ -98,22 +97,5 @@ final class ProbeRunner {
                     .thenApply(r -> r.ok() ? Outcome.success() : Outcome.failure(r.error()));
         }
         return CompletableFuture.completedFuture(Outcome.error("missing probe handler"));
-    }
-
-    private static int port(IntOrString port, Container spec) {
-        if (port == null) {
-            return -1;
-        }
-        if (port.getIntVal() != null) {
-            return port.getIntVal();
-        }
-        if (spec.getPorts() != null) {
-            for (ContainerPort p : spec.getPorts()) {
-                if (port.getStrVal().equals(p.getName())) {
-                    return p.getContainerPort();
-                }
-            }
-        }
-        return -1;
     }
 }
