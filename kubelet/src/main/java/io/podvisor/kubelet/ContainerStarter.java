@@ -37,27 +37,29 @@ final class ContainerStarter {
         this.hooks = hooks;
     }
 
-    /** Executes the plan's sandbox and start steps; returns whether any container was started. */
-    boolean execute(Pod pod, PodPlan plan, ObservedPod observed) {
+    /** Executes the plan's sandbox and start steps, appending one result per step to {@code steps}. */
+    void execute(Pod pod, PodPlan plan, ObservedPod observed, java.util.List<StepResult> steps) {
         SandboxInfo sandbox = observed.readySandbox().orElse(null);
         if (plan.createSandbox()) {
             sandbox = createSandbox(pod, observed);
+            steps.add(sandbox != null ? StepResult.ok("CreateSandbox", pod.getMetadata().getName())
+                    : new StepResult("CreateSandbox", pod.getMetadata().getName(), "FailedCreatePodSandBox", null));
             if (sandbox == null) {
-                return false;
+                return;
             }
         }
-        boolean any = false;
         for (PodContainer c : plan.starts()) {
             boolean ok = start(pod, c, sandbox, observed);
-            any |= ok;
+            ReasonCache.Entry why = ctx.reasons().get(pod.getMetadata().getUid(), c.name());
+            steps.add(ok || why == null ? StepResult.ok("Start", c.name())
+                    : new StepResult("Start", c.name(), why.reason(), why.message()));
             if (!ok && c.kind() == ContainerKind.INIT) {
-                return any;
+                return;
             }
             if (ok && c.spec().getLifecycle() != null && c.spec().getLifecycle().getPostStart() != null) {
-                return any; // the postStart hook blocks the next start; its completion syncs again
+                return; // the postStart hook blocks the next start; its completion syncs again
             }
         }
-        return any;
     }
 
     private SandboxInfo createSandbox(Pod pod, ObservedPod observed) {

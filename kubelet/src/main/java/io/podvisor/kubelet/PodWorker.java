@@ -50,6 +50,7 @@ public final class PodWorker {
     private String forcedMessage;
     private int operationsInFlight;
     private Termination termination;
+    private volatile List<StepResult> lastSteps = List.of();
 
     PodWorker(KubeletContext ctx, Pod pod) {
         this.ctx = ctx;
@@ -187,15 +188,25 @@ public final class PodWorker {
             beginTermination(p, specGrace(p), false);
             return;
         }
+        List<StepResult> steps = new java.util.ArrayList<>();
         for (PodPlan.Kill k : plan.kills()) {
             killOne(p, k);
+            steps.add(StepResult.ok("Kill", k.container().name()));
         }
-        if (!plan.kills().isEmpty()) {
-            return;
+        if (plan.kills().isEmpty()) {
+            starter.execute(p, plan, observed, steps);
         }
-        if (starter.execute(p, plan, observed)) {
+        if (!steps.isEmpty()) {
+            lastSteps = List.copyOf(steps);
+        }
+        if (steps.stream().anyMatch(s -> s.action().equals("Start") && s.succeeded())) {
             requestSync(); // the next init or main container may be due now
         }
+    }
+
+    /** The steps of the last sync that did something (for diagnostics and tests). */
+    public List<StepResult> lastSteps() {
+        return lastSteps;
     }
 
     private void killOne(Pod p, PodPlan.Kill k) {

@@ -141,6 +141,12 @@ public final class NodeHarness {
                 .map(e -> e.getCount() + "x " + e.getMessage()).toList();
     }
 
+    /** The steps the pod's last acting sync executed, as {@code "Action target[: error]"}. */
+    public List<String> lastSteps(String name) {
+        var w = kubelet.worker(pod(name).getMetadata().getUid());
+        return w.lastSteps().stream().map(s -> s.action() + " " + s.target() + (s.error() == null ? "" : ": " + s.error())).toList();
+    }
+
     /** The fake runtime's log lines (signals, starts, exits) with seconds relative to {@link #T0}. */
     public List<String> runtimeLog() {
         long t0 = T0.getEpochSecond();

@@ -98,6 +98,7 @@ class SeedScenariosTest {
                 """);
         h.advanceSeconds(3);
         assertThat(h.kubectl("sidecar-oom-demo")).isEqualTo("1/2 CrashLoopBackOff 1 (1s ago)");
+        assertThat(h.lastSteps("sidecar-oom-demo")).containsExactly("Start sidecar-mem-hog: CrashLoopBackOff");
         ContainerStatus hog = h.pod("sidecar-oom-demo").getStatus().getContainerStatuses().stream()
                 .filter(s -> s.getName().equals("sidecar-mem-hog")).findFirst().orElseThrow();
         assertThat(hog.getLastState().getTerminated().getReason()).isEqualTo("OOMKilled");
