@@ -119,7 +119,7 @@ final class ContainerStarter {
         } catch (RuntimeFailure e) {
             ctx.reasons().put(uid, c.name(), "RunContainerError", e.getMessage());
             worker.event(c, EventTypes.WARNING, Reasons.FAILED, "Error: " + e.getMessage());
-            worker.requestSync();
+            worker.resyncAt(ctx.clock().now().plus(BACKOFF_RETRY));
             return false;
         }
         ctx.reasons().clear(uid, c.name());

@@ -153,6 +153,9 @@ public final class PodWorker {
             syncLive(p, observed, now);
         }
         if (state == State.TERMINATING) {
+            if (p.getMetadata().getDeletionTimestamp() != null || removedFromApi) {
+                termination.deleted(now.plusSeconds(Math.max(1, deletionGrace(p))));
+            }
             observed = observe();
             if (termination.step(p, observed)) {
                 finishTermination(p);

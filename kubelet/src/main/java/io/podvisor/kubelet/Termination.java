@@ -19,6 +19,8 @@ import java.util.Map;
  * preStop hooks at once too, but are signalled only after every main container and every
  * later-declared sidecar has exited, last-declared first. Each stop asks the runtime for
  * {@code max(remaining, 2 s)}; once the budget is spent, whatever still runs is stopped with 2 s.
+ * A deletion arriving meanwhile can only shorten the budget (§8.1): stops already issued are
+ * issued again when they would otherwise end later.
  *
  * <p>Level-triggered: {@link #step} is called on every sync of a terminating pod and does what is
  * due given the containers still running.
@@ -27,15 +29,16 @@ final class Termination {
 
     private static final class Kill {
         boolean preStopDone;
-        boolean stopIssued;
+        /** When the runtime will SIGKILL at the latest, once a stop was issued; else null. */
+        Instant stopBy;
     }
 
     private final KubeletContext ctx;
     private final PodWorker worker;
     private final HookRunner hooks;
     private final Instant started;
-    private final Instant deadline;
-    private final boolean deletion;
+    private Instant deadline;
+    private boolean deletion;
     private final Map<String, Kill> kills = new HashMap<>();
     private Clock.Timer deadlineTimer;
 
@@ -50,6 +53,18 @@ final class Termination {
 
     boolean deletion() {
         return deletion;
+    }
+
+    /** The pod was deleted with a budget ending at {@code newDeadline}: it now ends in deletion, never later. */
+    void deleted(Instant newDeadline) {
+        deletion = true;
+        if (newDeadline.isBefore(deadline)) {
+            deadline = newDeadline;
+            if (deadlineTimer != null) {
+                deadlineTimer.cancel();
+                deadlineTimer = null;
+            }
+        }
     }
 
     /** Does what is due; returns true once no container runs any more. */
@@ -76,14 +91,15 @@ final class Termination {
         for (ContainerInfo inst : running) {
             PodContainer c = byName.get(inst.name());
             Kill k = kills.get(inst.id());
-            if (k.stopIssued || !(k.preStopDone || spent)) {
+            Duration timeout = spent ? Duration.ofSeconds(2) : PodWorker.max2s(remaining);
+            boolean sooner = k.stopBy == null || now.plus(timeout).isBefore(k.stopBy);
+            if (!sooner || !(k.preStopDone || spent)) {
                 continue;
             }
-            boolean due = spent || kind(byName, inst) != ContainerKind.SIDECAR
+            boolean due = spent || k.stopBy != null || kind(byName, inst) != ContainerKind.SIDECAR
                     || (!mainsRunning && noLaterSidecarRunning(c, running, byName));
             if (due) {
-                k.stopIssued = true;
-                Duration timeout = spent ? Duration.ofSeconds(2) : PodWorker.max2s(remaining);
+                k.stopBy = now.plus(timeout);
                 ctx.runtime().stopContainer(inst.id(), timeout).whenComplete((v, e) -> worker.requestSync());
             }
         }

@@ -74,7 +74,8 @@ public interface ContainerRuntime {
 
     /**
      * Registers a listener told (with the container's new status) whenever a container exits on
-     * its own or is killed, so callers need not wait for their next relist. Called from the
+     * its own or is killed, so callers need not wait for their next relist (a failed start is not
+     * an exit: {@link #startContainer} reports it by its exception). Called from the
      * runtime's threads; the listener must be quick and must not call back synchronously.
      */
     void onContainerExit(java.util.function.Consumer<ContainerInfo> listener);

@@ -99,6 +99,15 @@ final class FakeContainer {
         return done;
     }
 
+    /** A failed start: exited with StartError (128). The caller learns it from the exception; no exit is reported. */
+    void failStart(String why, Instant now) {
+        state = ContainerState.EXITED;
+        exitCode = 128;
+        reason = "StartError";
+        message = why;
+        finishedAt = now;
+    }
+
     void exit(int code, String why, Instant now) {
         if (state == ContainerState.EXITED) {
             return;

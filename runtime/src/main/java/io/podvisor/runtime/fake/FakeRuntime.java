@@ -129,9 +129,7 @@ public final class FakeRuntime implements ContainerRuntime {
             throw new RuntimeFailure("container " + containerId + " is not in created state");
         }
         if (c.script.startFailure != null) {
-            c.startedAt = null;
-            c.exit(128, "StartError", clock.now());
-            c.message = c.script.startFailure;
+            c.failStart(c.script.startFailure, clock.now());
             record("start-failed " + c.name);
             throw new RuntimeFailure(c.script.startFailure);
         }
