@@ -89,17 +89,18 @@ final class ContainerStarter {
         String uid = pod.getMetadata().getUid();
         ContainerInfo last = observed.newest(c.name());
         String key = uid + "/" + c.name() + "/" + c.hash();
-        if (last != null && last.state() == ContainerState.EXITED && last.finishedAt() != null) {
-            if (ctx.backoff().isInBackOffSince(key, last.finishedAt())) {
+        ContainerInfo since = worker.backOffReference(c.name(), observed);
+        if (since != null && since.state() == ContainerState.EXITED && since.finishedAt() != null) {
+            if (ctx.backoff().isInBackOffSince(key, since.finishedAt())) {
                 Duration delay = ctx.backoff().delay(key);
                 ctx.reasons().put(uid, c.name(), "CrashLoopBackOff", Messages.crashLoopBackOff(delay, c.name(), pod));
                 worker.event(c, EventTypes.WARNING, Reasons.BACK_OFF, Messages.backOffEvent(c.name(), pod));
-                Instant release = ctx.backoff().releaseTime(key, last.finishedAt());
+                Instant release = ctx.backoff().releaseTime(key, since.finishedAt());
                 Instant retry = ctx.clock().now().plus(BACKOFF_RETRY);
                 worker.resyncAt(release.isBefore(retry) ? release : retry);
                 return false;
             }
-            ctx.backoff().next(key, last.finishedAt());
+            ctx.backoff().next(key, since.finishedAt());
         }
         int attempt = last == null ? 0 : ObservedPod.restartCount(last) + 1;
         removeOlderInstances(observed, c.name());

@@ -1,5 +1,6 @@
 package io.podvisor.kubelet;
 
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -8,11 +9,16 @@ import io.podvisor.api.Times;
 import io.podvisor.api.events.EventTypes;
 import io.podvisor.api.events.Reasons;
 import io.podvisor.core.Clock;
+import io.podvisor.runtime.ContainerInfo;
+import io.podvisor.runtime.ContainerState;
 import io.podvisor.runtime.SandboxInfo;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one worker of one pod (by UID). Every change to the pod, every runtime change, probe result,
@@ -51,6 +57,8 @@ public final class PodWorker {
     private int operationsInFlight;
     private Termination termination;
     private volatile List<StepResult> lastSteps = List.of();
+    /** Instances this worker killed so that they restart; see {@link #backOffReference}. */
+    private final Set<String> killedForRestart = new HashSet<>();
 
     PodWorker(KubeletContext ctx, Pod pod) {
         this.ctx = ctx;
@@ -214,6 +222,7 @@ public final class PodWorker {
 
     private void killOne(Pod p, PodPlan.Kill k) {
         event(k.container(), EventTypes.NORMAL, Reasons.KILLING, k.message());
+        killedForRestart.add(k.instance().id());
         Duration grace = Duration.ofSeconds(k.graceOverride() != null ? k.graceOverride() : specGrace(p));
         operationsInFlight++;
         Instant began = ctx.clock().now();
@@ -234,6 +243,23 @@ public final class PodWorker {
         } else {
             stop.run();
         }
+    }
+
+    /**
+     * The exited instance whose finish time the restart back-off of container {@code name} counts
+     * from (spec 4.3): normally its newest instance. The first start after this worker killed the
+     * newest instance (probe failure, changed definition, unknown state) counts from the instance
+     * that had exited before the kill instead, or skips the back-off if none had: upstream kills
+     * and restarts in one sync, on the status read before the kill (16.3, 16.4). That is why a
+     * liveness restart is immediate unless the previous exit is recent.
+     */
+    ContainerInfo backOffReference(String name, ObservedPod observed) {
+        ContainerInfo newest = observed.newest(name);
+        if (newest == null || !killedForRestart.remove(newest.id())) {
+            return newest;
+        }
+        ContainerInfo before = observed.previous(name);
+        return before != null && before.state() == ContainerState.EXITED ? before : null;
     }
 
     static Duration max2s(Duration d) {
@@ -271,6 +297,7 @@ public final class PodWorker {
 
     private void cleanUp() {
         cleanedUp = true;
+        killedForRestart.clear();
         ctx.probes().removePod(uid);
         for (SandboxInfo s : observe().sandboxes()) {
             ctx.runtime().removeSandbox(s.id());
@@ -304,9 +331,23 @@ public final class PodWorker {
         PodStatus s = StatusGenerator.generate(new StatusGenerator.Input(p, PodContainer.of(p), observed,
                 ctx.probes(), ctx.reasons(), ctx.runtime().type(), ctx.config().nodeIp(), startTime,
                 terminal, forcedReason, forcedMessage, previous, ctx.clock().now()));
+        triggerUnreadyProbes(s);
         if (ctx.status().publish(p, s) && isTerminalPhase(s.getPhase()) && state == State.SYNCING) {
             // A terminal phase stops the pod: anything still running is stopped.
             requestSync();
+        }
+    }
+
+    /** 7.2: every started container that is not ready gets an immediate readiness probe. */
+    private void triggerUnreadyProbes(PodStatus s) {
+        List<ContainerStatus> all = new ArrayList<>(s.getContainerStatuses());
+        if (s.getInitContainerStatuses() != null) {
+            all.addAll(s.getInitContainerStatuses());
+        }
+        for (ContainerStatus c : all) {
+            if (Boolean.TRUE.equals(c.getStarted()) && !Boolean.TRUE.equals(c.getReady())) {
+                ctx.probes().triggerReadiness(uid, c.getName());
+            }
         }
     }
 

@@ -55,6 +55,20 @@ public final class ProbeManager implements ProbeView {
         });
     }
 
+    /**
+     * Asks the readiness worker of container {@code name} (if it has one) to probe at once: the
+     * kubelet does this whenever it regenerates the status of a started container that is not
+     * ready (spec 7.2), so readiness follows a passed startup probe or a restart without waiting
+     * a whole period (7.6).
+     */
+    public void triggerReadiness(String uid, String name) {
+        Map<String, ProbeWorker> mine = workers.get(uid);
+        ProbeWorker w = mine == null ? null : mine.get(name + "/" + ProbeType.READINESS);
+        if (w != null) {
+            w.trigger();
+        }
+    }
+
     /** Stops every worker of the pod. */
     public void removePod(String uid) {
         Map<String, ProbeWorker> mine = workers.remove(uid);

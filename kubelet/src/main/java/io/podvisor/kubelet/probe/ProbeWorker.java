@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.podvisor.api.events.EventTypes;
 import io.podvisor.api.events.Reasons;
 import io.podvisor.core.Clock;
+import io.podvisor.kubelet.ContainerKind;
 import io.podvisor.kubelet.Messages;
 import io.podvisor.kubelet.PodContainer;
 import io.podvisor.kubelet.PodWorker;
@@ -19,7 +20,8 @@ import java.time.Instant;
  * creation, on the pod's key, so it never races the pod's sync. Resets on a new container instance;
  * publishes a result only after {@code failureThreshold} / {@code successThreshold} consecutive
  * equal outcomes; goes on hold after a published liveness failure or any startup result until the
- * next instance.
+ * next instance. A readiness worker can also be {@linkplain #trigger() triggered} to probe at once,
+ * after which its ticks count from that moment.
  */
 final class ProbeWorker {
 
@@ -29,8 +31,12 @@ final class ProbeWorker {
     private final ProbeType type;
     private final Probe probe;
     private final Clock clock;
-    private final Instant created;
+    private Instant base;
     private long ticks;
+    private Instant lastRun;
+    private boolean probing;
+    private boolean triggerPending;
+    private boolean triggerAfterProbe;
     private boolean stopped;
     private Clock.Timer timer;
     private String instanceId;
@@ -45,11 +51,44 @@ final class ProbeWorker {
         this.type = type;
         this.probe = probe;
         this.clock = clock;
-        this.created = clock.now();
+        this.base = clock.now();
     }
 
     void start() {
         timer = clock.schedule(Duration.ZERO, () -> pod.execute(this::tick));
+    }
+
+    /**
+     * Runs a probe now instead of waiting for the next tick, and restarts the period from now
+     * (spec 7.2, 7.6: a started but unready container is re-probed when its status is regenerated).
+     * Coalesces with a trigger not yet handled; waits for a probe still running; ignored if a probe
+     * already ran at this instant.
+     */
+    void trigger() {
+        if (stopped || triggerPending) {
+            return;
+        }
+        triggerPending = true;
+        pod.execute(() -> {
+            triggerPending = false;
+            runTriggered();
+        });
+    }
+
+    private void runTriggered() {
+        if (stopped || clock.now().equals(lastRun)) {
+            return;
+        }
+        if (probing) {
+            triggerAfterProbe = true;
+            return;
+        }
+        if (timer != null) {
+            timer.cancel();
+        }
+        base = clock.now();
+        ticks = 0;
+        tick();
     }
 
     void stop() {
@@ -65,7 +104,7 @@ final class ProbeWorker {
         }
         long period = Math.max(1, probe.getPeriodSeconds() == null ? 10 : probe.getPeriodSeconds());
         ticks++;
-        timer = clock.scheduleAt(created.plusSeconds(period * ticks), () -> pod.execute(this::tick));
+        timer = clock.scheduleAt(base.plusSeconds(period * ticks), () -> pod.execute(this::tick));
     }
 
     private void tick() {
@@ -104,7 +143,7 @@ final class ProbeWorker {
         }
         if (inst.state() != ContainerState.RUNNING) {
             manager.set(pod, inst.id(), type, Result.FAILURE);
-            return !(inst.state() == ContainerState.EXITED && "Never".equals(pod.pod().getSpec().getRestartPolicy()));
+            return inst.state() != ContainerState.EXITED || willRestart();
         }
         if (pod.pod().getMetadata().getDeletionTimestamp() != null && type != ProbeType.READINESS) {
             manager.set(pod, inst.id(), type, Result.SUCCESS);
@@ -119,9 +158,23 @@ final class ProbeWorker {
             return true;
         }
         String id = inst.id();
+        lastRun = clock.now();
+        probing = true;
         manager.runner().run(probe, container.spec(), id, pod.podIp())
-                .whenComplete((o, e) -> pod.execute(() -> handle(id, e != null ? ProbeRunner.Outcome.error(e.toString()) : o)));
+                .whenComplete((o, e) -> pod.execute(() -> {
+                    probing = false;
+                    handle(id, e != null ? ProbeRunner.Outcome.error(e.toString()) : o);
+                    if (triggerAfterProbe) {
+                        triggerAfterProbe = false;
+                        runTriggered();
+                    }
+                }));
         return true;
+    }
+
+    /** 7.2 step 5: an exited container is probed again only if it may be restarted; sidecars always are (6.4). */
+    private boolean willRestart() {
+        return container.kind() == ContainerKind.SIDECAR || !"Never".equals(pod.pod().getSpec().getRestartPolicy());
     }
 
     private void handle(String id, ProbeRunner.Outcome o) {
