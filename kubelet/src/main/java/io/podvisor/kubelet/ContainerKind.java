@@ -19,8 +19,4 @@ public enum ContainerKind {
     public String fieldPath(String name) {
         return (this == MAIN ? "spec.containers{" : "spec.initContainers{") + name + "}";
     }
-
-    public boolean isInitList() {
-        return this != MAIN;
-    }
 }

@@ -55,13 +55,4 @@ public record ObservedPod(List<SandboxInfo> sandboxes, List<ContainerInfo> conta
         String v = c.annotations().get(Labels.RESTART_COUNT);
         return v == null ? c.attempt() : Integer.parseInt(v);
     }
-
-    /** A fingerprint of the container states, to notice changes between relists. */
-    public String fingerprint() {
-        StringBuilder sb = new StringBuilder();
-        sandboxes.forEach(s -> sb.append(s.id()).append(s.ready()).append(';'));
-        containers.stream().sorted(Comparator.comparing(ContainerInfo::id))
-                .forEach(c -> sb.append(c.id(), 0, Math.min(12, c.id().length())).append(c.state()).append(';'));
-        return sb.toString();
-    }
 }

@@ -277,7 +277,7 @@ public final class PodWorker {
 
     private void beginTermination(Pod p, long graceSeconds, boolean deletion) {
         Instant now = ctx.clock().now();
-        termination = new Termination(ctx, this, hooks, now, now.plusSeconds(Math.max(1, graceSeconds)), deletion);
+        termination = new Termination(ctx, this, hooks, now.plusSeconds(Math.max(1, graceSeconds)), deletion);
         state = State.TERMINATING;
     }
 

@@ -8,7 +8,6 @@ import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerInfo;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,17 +35,15 @@ final class Termination {
     private final KubeletContext ctx;
     private final PodWorker worker;
     private final HookRunner hooks;
-    private final Instant started;
     private Instant deadline;
     private boolean deletion;
     private final Map<String, Kill> kills = new HashMap<>();
     private Clock.Timer deadlineTimer;
 
-    Termination(KubeletContext ctx, PodWorker worker, HookRunner hooks, Instant started, Instant deadline, boolean deletion) {
+    Termination(KubeletContext ctx, PodWorker worker, HookRunner hooks, Instant deadline, boolean deletion) {
         this.ctx = ctx;
         this.worker = worker;
         this.hooks = hooks;
-        this.started = started;
         this.deadline = deadline;
         this.deletion = deletion;
     }
@@ -139,11 +136,4 @@ final class Termination {
                 .noneMatch(o -> o.index() > c.index());
     }
 
-    Instant started() {
-        return started;
-    }
-
-    static Comparator<PodContainer> reverseSpecOrder() {
-        return Comparator.comparingInt(PodContainer::index).reversed();
-    }
 }

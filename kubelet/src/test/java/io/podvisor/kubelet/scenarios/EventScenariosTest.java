@@ -1,6 +1,6 @@
 package io.podvisor.kubelet.scenarios;
 
-import static io.podvisor.kubelet.scenarios.ScenarioViews.eventsWithPath;
+import static io.podvisor.kubelet.scenarios.PodViews.eventsWithPath;
 import static io.podvisor.runtime.fake.ContainerScript.script;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -113,7 +113,7 @@ class EventScenariosTest {
                       failureThreshold: 100
                 """);
         h.advanceSeconds(65); // failures at 0, 10, ..., 60
-        Event unhealthy = ScenarioViews.only(h.eventObjects("flaky").stream()
+        Event unhealthy = PodViews.only(h.eventObjects("flaky").stream()
                 .filter(e -> e.getReason().equals("Unhealthy")).toList());
         assertThat(unhealthy.getType()).isEqualTo("Warning");
         assertThat(unhealthy.getCount()).isEqualTo(7);
@@ -220,7 +220,7 @@ class EventScenariosTest {
         h.apply(HELLO);
         h.advanceSeconds(5); // exits at 1 (restarted at once) and 2 (back-off 10 s)
         String uid = h.pod("hello").getMetadata().getUid();
-        Event backOff = ScenarioViews.only(h.eventObjects("hello").stream()
+        Event backOff = PodViews.only(h.eventObjects("hello").stream()
                 .filter(e -> e.getReason().equals("BackOff")).toList());
         assertThat(backOff.getType()).isEqualTo("Warning");
         assertThat(backOff.getInvolvedObject().getFieldPath()).isEqualTo("spec.containers{app}");
@@ -242,7 +242,7 @@ class EventScenariosTest {
                     image: app:1.0
                 """);
         h.advanceSeconds(5);
-        Event deadline = ScenarioViews.only(h.eventObjects("deadline").stream()
+        Event deadline = PodViews.only(h.eventObjects("deadline").stream()
                 .filter(e -> e.getReason().equals("DeadlineExceeded")).toList());
         assertThat(deadline.getType()).isEqualTo("Normal");
         assertThat(deadline.getMessage()).isEqualTo("Pod was active on the node longer than the specified deadline");

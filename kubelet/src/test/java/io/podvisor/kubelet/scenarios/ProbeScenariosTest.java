@@ -1,10 +1,10 @@
 package io.podvisor.kubelet.scenarios;
 
-import static io.podvisor.kubelet.scenarios.ScenarioViews.condition;
-import static io.podvisor.kubelet.scenarios.ScenarioViews.container;
-import static io.podvisor.kubelet.scenarios.ScenarioViews.log;
-import static io.podvisor.kubelet.scenarios.ScenarioViews.phase;
-import static io.podvisor.kubelet.scenarios.ScenarioViews.readyStarted;
+import static io.podvisor.kubelet.scenarios.PodViews.conditionWithDashes;
+import static io.podvisor.kubelet.scenarios.PodViews.container;
+import static io.podvisor.kubelet.scenarios.PodViews.logEndingWith;
+import static io.podvisor.kubelet.scenarios.PodViews.phase;
+import static io.podvisor.kubelet.scenarios.PodViews.readyStarted;
 import static io.podvisor.runtime.fake.ContainerScript.script;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,7 +54,7 @@ class ProbeScenariosTest {
         h.apply(AGNHOST_READINESS);
         h.advanceSeconds(1);
         assertThat(h.kubectl("readiness-http")).isEqualTo("1/1 Running 0");
-        assertThat(condition(h.pod("readiness-http"), "Ready")).isEqualTo("True - -");
+        assertThat(conditionWithDashes(h.pod("readiness-http"), "Ready")).isEqualTo("True - -");
 
         // failures at 10 and 15 do not reach the threshold of 3
         h.advanceSeconds(18);
@@ -65,9 +65,9 @@ class ProbeScenariosTest {
         h.advanceSeconds(1); // t=20: third consecutive failure
         assertThat(h.kubectl("readiness-http")).isEqualTo("0/1 Running 0");
         assertThat(readyStarted(h, "readiness-http", "web")).isEqualTo("false true");
-        assertThat(condition(h.pod("readiness-http"), "ContainersReady"))
+        assertThat(conditionWithDashes(h.pod("readiness-http"), "ContainersReady"))
                 .isEqualTo("False ContainersNotReady containers with unready status: [web]");
-        assertThat(condition(h.pod("readiness-http"), "Ready"))
+        assertThat(conditionWithDashes(h.pod("readiness-http"), "Ready"))
                 .isEqualTo("False ContainersNotReady containers with unready status: [web]");
         assertThat(h.events("readiness-http", "Unhealthy"))
                 .containsExactly("3x Readiness probe failed: HTTP probe failed with statuscode: 500");
@@ -78,7 +78,7 @@ class ProbeScenariosTest {
         assertThat(h.events("readiness-http", "Unhealthy"))
                 .containsExactly("19x Readiness probe failed: HTTP probe failed with statuscode: 500");
         assertThat(h.events("readiness-http", "Killing")).isEmpty();
-        assertThat(log(h, "start web")).containsExactly("0 start web");
+        assertThat(logEndingWith(h, "start web")).containsExactly("0 start web");
         assertThat(h.runtimeLog()).noneMatch(l -> l.contains("SIGTERM"));
     }
 
@@ -103,7 +103,7 @@ class ProbeScenariosTest {
                 """);
         // the first sync probes at once: one success is not enough
         assertThat(h.kubectl("two-successes")).isEqualTo("0/1 Running 0");
-        assertThat(condition(h.pod("two-successes"), "Ready"))
+        assertThat(conditionWithDashes(h.pod("two-successes"), "Ready"))
                 .isEqualTo("False ContainersNotReady containers with unready status: [web]");
         // the relist notices the new container at 1 s; that sync re-probes the unready container
         // at once (7.2) and the period restarts from there: ticks at 6, 11, 16, ...
@@ -187,8 +187,8 @@ class ProbeScenariosTest {
         // no time has passed: the first sync started the container and published it ready
         assertThat(h.kubectl("plain")).isEqualTo("1/1 Running 0");
         assertThat(readyStarted(h, "plain", "app")).isEqualTo("true true");
-        assertThat(condition(h.pod("plain"), "ContainersReady")).isEqualTo("True - -");
-        assertThat(condition(h.pod("plain"), "Ready")).isEqualTo("True - -");
+        assertThat(conditionWithDashes(h.pod("plain"), "ContainersReady")).isEqualTo("True - -");
+        assertThat(conditionWithDashes(h.pod("plain"), "Ready")).isEqualTo("True - -");
     }
 
     // ---- liveness (7.5) ----
@@ -222,7 +222,7 @@ class ProbeScenariosTest {
                 .containsExactly("1x Container web failed liveness probe, will be restarted");
         assertThat(h.runtimeLog()).contains("20 SIGTERM web timeout 30s");
         // the first liveness restart is immediate
-        assertThat(log(h, "start web")).containsExactly("0 start web", "20 start web");
+        assertThat(logEndingWith(h, "start web")).containsExactly("0 start web", "20 start web");
         assertThat(h.kubectl("liveness-http")).isEqualTo("1/1 Running 1 (0s ago)");
         ContainerStatus web = container(h.pod("liveness-http"), "web");
         assertThat(web.getRestartCount()).isEqualTo(1);
@@ -233,14 +233,14 @@ class ProbeScenariosTest {
         // the restart are one sync: the back-off counts from the exit before the kill, which is
         // 20 s old, so restarts stay immediate until the delay (10, 20, 40 s) exceeds that.
         h.advanceSeconds(85); // t=105
-        assertThat(log(h, "start web")).containsExactly("0 start web", "20 start web", "40 start web",
+        assertThat(logEndingWith(h, "start web")).containsExactly("0 start web", "20 start web", "40 start web",
                 "60 start web", "80 start web");
         assertThat(h.kubectl("liveness-http")).isEqualTo("0/1 CrashLoopBackOff 4 (5s ago)");
         String uid = h.pod("liveness-http").getMetadata().getUid();
         assertThat(container(h.pod("liveness-http"), "web").getState().getWaiting().getMessage())
                 .isEqualTo("back-off 40s restarting failed container=web pod=liveness-http_default(" + uid + ")");
         h.advanceSeconds(35); // t=140: 40 s after the exit at 100
-        assertThat(log(h, "start web")).endsWith("140 start web");
+        assertThat(logEndingWith(h, "start web")).endsWith("140 start web");
         assertThat(h.kubectl("liveness-http")).isEqualTo("1/1 Running 5 (40s ago)");
     }
 
@@ -255,10 +255,10 @@ class ProbeScenariosTest {
         assertThat(h.kubectl("liveness-http")).isEqualTo("0/1 Error 0");
         ContainerStatus web = container(h.pod("liveness-http"), "web");
         assertThat(web.getState().getTerminated().getExitCode()).isEqualTo(143);
-        assertThat(condition(h.pod("liveness-http"), "Ready")).isEqualTo("False PodFailed -");
+        assertThat(conditionWithDashes(h.pod("liveness-http"), "Ready")).isEqualTo("False PodFailed -");
 
         h.advanceSeconds(100);
-        assertThat(log(h, "start web")).containsExactly("0 start web");
+        assertThat(logEndingWith(h, "start web")).containsExactly("0 start web");
         assertThat(h.events("liveness-http", "Unhealthy"))
                 .containsExactly("3x Liveness probe failed: HTTP probe failed with statuscode: 500");
     }
@@ -300,7 +300,7 @@ class ProbeScenariosTest {
                 .containsExactly("3x Liveness probe failed: dial tcp 10.88.0.2:8080: connect: connection refused");
         assertThat(h.events("liveness-tcp", "Killing"))
                 .containsExactly("1x Container app failed liveness probe, will be restarted");
-        assertThat(log(h, "start app")).containsExactly("0 start app", "40 start app");
+        assertThat(logEndingWith(h, "start app")).containsExactly("0 start app", "40 start app");
     }
 
     @Test
@@ -410,7 +410,7 @@ class ProbeScenariosTest {
         assertThat(h.events("bad-port", "Unhealthy")).singleElement().asString()
                 .startsWith("13x Liveness probe errored and resulted in unknown state: ");
         assertThat(h.kubectl("bad-port")).isEqualTo("1/1 Running 0");
-        assertThat(log(h, "start web")).containsExactly("0 start web");
+        assertThat(logEndingWith(h, "start web")).containsExactly("0 start web");
     }
 
     @Test
@@ -503,10 +503,10 @@ class ProbeScenariosTest {
         h.advanceSeconds(9);
         // deletion alone does not make the pod unready (3.8)
         assertThat(h.kubectl("draining")).isEqualTo("1/1 Terminating 0");
-        assertThat(ScenarioViews.condition(h.pod("draining"), "Ready")).isEqualTo("True - -");
+        assertThat(PodViews.conditionWithDashes(h.pod("draining"), "Ready")).isEqualTo("True - -");
         h.advanceSeconds(1); // t=30: readiness fails and the pod turns unready while terminating
         assertThat(h.kubectl("draining")).isEqualTo("0/1 Terminating 0");
-        assertThat(ScenarioViews.condition(h.pod("draining"), "Ready"))
+        assertThat(PodViews.conditionWithDashes(h.pod("draining"), "Ready"))
                 .isEqualTo("False ContainersNotReady containers with unready status: [web]");
         h.advanceSeconds(49); // t=79: readiness failed every 5 s; liveness never ran after deletion
         assertThat(h.events("draining", "Unhealthy"))
@@ -515,7 +515,7 @@ class ProbeScenariosTest {
         h.advanceSeconds(1); // t=80
         assertThat(h.runtimeLog()).contains("80 SIGKILL web");
         assertThat(h.pod("draining")).isNull();
-        assertThat(log(h, "start web")).containsExactly("0 start web");
+        assertThat(logEndingWith(h, "start web")).containsExactly("0 start web");
     }
 
     // ---- the articles' liveness labs, reproduced to the second ----
@@ -580,7 +580,7 @@ class ProbeScenariosTest {
         h.advanceSeconds(125);
         // killed and restarted at once at 18, 36 and 54; the kubelet's 25-event burst is used up by
         // the Unhealthy event at 66, so later failures, kills and back-offs are not recorded
-        assertThat(log(h, "start liveness")).startsWith("0 start liveness", "18 start liveness", "36 start liveness",
+        assertThat(logEndingWith(h, "start liveness")).startsWith("0 start liveness", "18 start liveness", "36 start liveness",
                 "54 start liveness");
         assertThat(h.describeEvents("http-liveness")).containsExactlyInAnyOrder(
                 "Normal Pulled 71s (x4 over 2m5s) Container image \"registry.k8s.io/e2e-test-images/agnhost:2.40\" already present on machine",
@@ -617,7 +617,7 @@ class ProbeScenariosTest {
                       failureThreshold: 3
                 """);
         h.advanceSeconds(92);
-        assertThat(log(h, "start goproxy")).containsExactly("0 start goproxy", "40 start goproxy", "80 start goproxy");
+        assertThat(logEndingWith(h, "start goproxy")).containsExactly("0 start goproxy", "40 start goproxy", "80 start goproxy");
         assertThat(h.describeEvents("tcp-liveness")).containsExactlyInAnyOrder(
                 "Normal Pulled 12s (x3 over 92s) Container image \"registry.k8s.io/goproxy:0.1\" already present on machine",
                 "Normal Created 12s (x3 over 92s) Created container: goproxy",
@@ -667,7 +667,7 @@ class ProbeScenariosTest {
         assertThat(h.events("slow-start", "Unhealthy"))
                 .containsExactly("4x Startup probe failed: dial tcp 10.88.0.2:8080: connect: connection refused");
         assertThat(h.events("slow-start", "Killing")).isEmpty();
-        assertThat(log(h, "start app")).containsExactly("0 start app");
+        assertThat(logEndingWith(h, "start app")).containsExactly("0 start app");
     }
 
     @Test
@@ -722,7 +722,7 @@ class ProbeScenariosTest {
                 .containsExactly("1x Container app failed startup probe, will be restarted");
         assertThat(h.events("never-starts", "Unhealthy"))
                 .containsExactly("3x Startup probe failed: dial tcp 10.88.0.2:8080: connect: connection refused");
-        assertThat(log(h, "start app")).containsExactly("0 start app", "10 start app");
+        assertThat(logEndingWith(h, "start app")).containsExactly("0 start app", "10 start app");
         assertThat(h.kubectl("never-starts")).isEqualTo("0/1 Running 1 (0s ago)");
         assertThat(readyStarted(h, "never-starts", "app")).isEqualTo("false false");
 
@@ -733,9 +733,9 @@ class ProbeScenariosTest {
                 .containsExactly("2x Container app failed startup probe, will be restarted");
         assertThat(h.kubectl("never-starts")).isEqualTo("0/1 Running 2 (0s ago)");
         h.advanceSeconds(35); // t=60
-        assertThat(log(h, "start app")).containsExactly("0 start app", "10 start app", "25 start app", "40 start app");
+        assertThat(logEndingWith(h, "start app")).containsExactly("0 start app", "10 start app", "25 start app", "40 start app");
         assertThat(h.kubectl("never-starts")).isEqualTo("0/1 CrashLoopBackOff 3 (5s ago)");
         h.advanceSeconds(15); // t=75: 20 s after the exit at 55
-        assertThat(log(h, "start app")).endsWith("75 start app");
+        assertThat(logEndingWith(h, "start app")).endsWith("75 start app");
     }
 }

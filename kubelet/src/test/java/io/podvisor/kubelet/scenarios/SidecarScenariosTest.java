@@ -1,11 +1,11 @@
 package io.podvisor.kubelet.scenarios;
 
-import static io.podvisor.kubelet.scenarios.ScenarioViews.condition;
-import static io.podvisor.kubelet.scenarios.ScenarioViews.container;
-import static io.podvisor.kubelet.scenarios.ScenarioViews.eventsWithPath;
-import static io.podvisor.kubelet.scenarios.ScenarioViews.log;
-import static io.podvisor.kubelet.scenarios.ScenarioViews.phase;
-import static io.podvisor.kubelet.scenarios.ScenarioViews.readyStarted;
+import static io.podvisor.kubelet.scenarios.PodViews.conditionWithDashes;
+import static io.podvisor.kubelet.scenarios.PodViews.container;
+import static io.podvisor.kubelet.scenarios.PodViews.eventsWithPath;
+import static io.podvisor.kubelet.scenarios.PodViews.logEndingWith;
+import static io.podvisor.kubelet.scenarios.PodViews.phase;
+import static io.podvisor.kubelet.scenarios.PodViews.readyStarted;
 import static io.podvisor.runtime.fake.ContainerScript.script;
 import static java.time.Duration.ZERO;
 import static java.time.Duration.ofSeconds;
@@ -50,21 +50,21 @@ class SidecarScenariosTest {
         assertThat(h.kubectl("gated")).isEqualTo("0/2 Init:0/2 0");
         assertThat(phase(h, "gated")).isEqualTo("Pending");
         assertThat(readyStarted(h, "gated", "proxy")).isEqualTo("false false");
-        assertThat(condition(h.pod("gated"), "Initialized"))
+        assertThat(conditionWithDashes(h.pod("gated"), "Initialized"))
                 .isEqualTo("False ContainersNotInitialized containers with incomplete status: [proxy migrate]");
         assertThat(container(h.pod("gated"), "app").getState().getWaiting().getReason()).isEqualTo("PodInitializing");
 
         h.advanceSeconds(1); // t=15: startup probe passes; the regular init container may run
         assertThat(h.kubectl("gated")).isEqualTo("1/2 Init:1/2 0");
         assertThat(phase(h, "gated")).isEqualTo("Pending");
-        assertThat(condition(h.pod("gated"), "Initialized"))
+        assertThat(conditionWithDashes(h.pod("gated"), "Initialized"))
                 .isEqualTo("False ContainersNotInitialized containers with incomplete status: [migrate]");
 
         h.advanceSeconds(3); // t=18: migrate exits 0, app starts
         assertThat(h.kubectl("gated")).isEqualTo("2/2 Running 0");
         assertThat(phase(h, "gated")).isEqualTo("Running");
-        assertThat(condition(h.pod("gated"), "Initialized")).isEqualTo("True - -");
-        assertThat(condition(h.pod("gated"), "Ready")).isEqualTo("True - -");
+        assertThat(conditionWithDashes(h.pod("gated"), "Initialized")).isEqualTo("True - -");
+        assertThat(conditionWithDashes(h.pod("gated"), "Ready")).isEqualTo("True - -");
         assertThat(h.runtimeLog().stream().filter(l -> l.contains(" start ")))
                 .containsExactly("0 start proxy", "15 start migrate", "18 start app");
     }
@@ -130,18 +130,18 @@ class SidecarScenariosTest {
         // the main container starts although the sidecar is not ready (6.2)
         assertThat(h.kubectl("mesh")).isEqualTo("1/2 Running 0");
         assertThat(readyStarted(h, "mesh", "proxy")).isEqualTo("false true");
-        assertThat(condition(h.pod("mesh"), "Ready"))
+        assertThat(conditionWithDashes(h.pod("mesh"), "Ready"))
                 .isEqualTo("False ContainersNotReady containers with unready status: [proxy]");
         // probed at 0, again at 1 s (the relist's sync re-probes the unready sidecar), then every
         // 5 s from there: ready at 6, unready at 31
         h.advanceSeconds(6);
         assertThat(h.kubectl("mesh")).isEqualTo("2/2 Running 0");
-        assertThat(condition(h.pod("mesh"), "Ready")).isEqualTo("True - -");
+        assertThat(conditionWithDashes(h.pod("mesh"), "Ready")).isEqualTo("True - -");
         h.advanceSeconds(24); // t=30
         assertThat(h.kubectl("mesh")).isEqualTo("2/2 Running 0");
         h.advanceSeconds(1); // t=31
         assertThat(h.kubectl("mesh")).isEqualTo("1/2 Running 0");
-        assertThat(condition(h.pod("mesh"), "ContainersReady"))
+        assertThat(conditionWithDashes(h.pod("mesh"), "ContainersReady"))
                 .isEqualTo("False ContainersNotReady containers with unready status: [proxy]");
         assertThat(eventsWithPath(h, "mesh", "Unhealthy"))
                 .containsExactly("spec.initContainers{proxy} 3x Readiness probe failed: HTTP probe failed with statuscode: 503");
@@ -194,7 +194,7 @@ class SidecarScenariosTest {
                 """);
         h.advanceSeconds(30);
         // exits at 5 (restart at once), 10 (back-off 10 s), 25 (back-off 20 s)
-        assertThat(log(h, "start logger")).containsExactly("0 start logger", "5 start logger", "20 start logger");
+        assertThat(logEndingWith(h, "start logger")).containsExactly("0 start logger", "5 start logger", "20 start logger");
         ContainerStatus logger = container(h.pod("sidecar-never"), "logger");
         assertThat(logger.getState().getWaiting().getReason()).isEqualTo("CrashLoopBackOff");
         assertThat(logger.getState().getWaiting().getMessage())
@@ -206,7 +206,7 @@ class SidecarScenariosTest {
         assertThat(h.kubectl("sidecar-never")).isEqualTo("1/2 Init:CrashLoopBackOff 2 (5s ago)");
         // one Warning event, merged over every sync that found the sidecar backing off
         String uid = h.pod("sidecar-never").getMetadata().getUid();
-        Event backOff = ScenarioViews.only(h.eventObjects("sidecar-never").stream()
+        Event backOff = PodViews.only(h.eventObjects("sidecar-never").stream()
                 .filter(e -> e.getReason().equals("BackOff")).toList());
         assertThat(backOff.getType()).isEqualTo("Warning");
         assertThat(backOff.getInvolvedObject().getFieldPath()).isEqualTo("spec.initContainers{logger}");
@@ -215,10 +215,10 @@ class SidecarScenariosTest {
         assertThat(backOff.getCount()).isGreaterThanOrEqualTo(2);
 
         h.advanceSeconds(16); // t=46
-        assertThat(log(h, "start logger")).containsExactly("0 start logger", "5 start logger", "20 start logger",
+        assertThat(logEndingWith(h, "start logger")).containsExactly("0 start logger", "5 start logger", "20 start logger",
                 "45 start logger");
         assertThat(h.kubectl("sidecar-never")).isEqualTo("2/2 Running 3 (21s ago)");
-        assertThat(log(h, "start main")).containsExactly("0 start main");
+        assertThat(logEndingWith(h, "start main")).containsExactly("0 start main");
     }
 
     @Test
@@ -241,16 +241,16 @@ class SidecarScenariosTest {
         h.advanceSeconds(300);
         assertThat(phase(h, "crashing-agent")).isEqualTo("Running");
         // starts at 0, 2, 14 (+10), 36 (+20), 78 (+40), 160 (+80); next at 322 (+160)
-        assertThat(log(h, "start agent")).containsExactly("0 start agent", "2 start agent", "14 start agent",
+        assertThat(logEndingWith(h, "start agent")).containsExactly("0 start agent", "2 start agent", "14 start agent",
                 "36 start agent", "78 start agent", "160 start agent");
         assertThat(h.kubectl("crashing-agent")).isEqualTo("1/2 Init:CrashLoopBackOff 5 (2m18s ago)");
-        assertThat(condition(h.pod("crashing-agent"), "Initialized")).isEqualTo("True - -");
-        assertThat(condition(h.pod("crashing-agent"), "Ready"))
+        assertThat(conditionWithDashes(h.pod("crashing-agent"), "Initialized")).isEqualTo("True - -");
+        assertThat(conditionWithDashes(h.pod("crashing-agent"), "Ready"))
                 .isEqualTo("False ContainersNotReady containers with unready status: [agent]");
         ContainerStatus agent = container(h.pod("crashing-agent"), "agent");
         assertThat(agent.getLastState().getTerminated().getReason()).isEqualTo("Completed");
         assertThat(container(h.pod("crashing-agent"), "app").getRestartCount()).isZero();
-        assertThat(log(h, "start app")).containsExactly("0 start app");
+        assertThat(logEndingWith(h, "start app")).containsExactly("0 start app");
     }
 
     @Test
@@ -281,7 +281,7 @@ class SidecarScenariosTest {
         h.advanceSeconds(15); // exits at 3 and 6; back-off until 16
         assertThat(h.kubectl("probe-after-restart")).isEqualTo("1/2 Init:CrashLoopBackOff 1 (9s ago)");
         h.advanceSeconds(1); // t=16: the third instance starts and is probed at once
-        assertThat(log(h, "start proxy")).containsExactly("0 start proxy", "3 start proxy", "16 start proxy");
+        assertThat(logEndingWith(h, "start proxy")).containsExactly("0 start proxy", "3 start proxy", "16 start proxy");
         assertThat(h.kubectl("probe-after-restart")).isEqualTo("2/2 Running 2 (10s ago)");
         assertThat(readyStarted(h, "probe-after-restart", "proxy")).isEqualTo("true true");
         h.advanceSeconds(60);
@@ -317,8 +317,8 @@ class SidecarScenariosTest {
         assertThat(eventsWithPath(h, "sidecar-liveness", "Unhealthy"))
                 .containsExactly("spec.initContainers{proxy} 3x Liveness probe failed: HTTP probe failed with statuscode: 500");
         assertThat(h.runtimeLog()).contains("20 SIGTERM proxy timeout 30s");
-        assertThat(log(h, "start proxy")).containsExactly("0 start proxy", "20 start proxy");
-        assertThat(log(h, "start app")).containsExactly("0 start app");
+        assertThat(logEndingWith(h, "start proxy")).containsExactly("0 start proxy", "20 start proxy");
+        assertThat(logEndingWith(h, "start app")).containsExactly("0 start app");
         assertThat(h.kubectl("sidecar-liveness")).isEqualTo("2/2 Running 1 (0s ago)");
         assertThat(container(h.pod("sidecar-liveness"), "proxy").getRestartCount()).isEqualTo(1);
         assertThat(container(h.pod("sidecar-liveness"), "app").getRestartCount()).isZero();
@@ -352,14 +352,14 @@ class SidecarScenariosTest {
         h.advanceSeconds(10); // t=16: failures at 10 and 15, killed and restarted again
         assertThat(h.kubectl("stuck-proxy")).isEqualTo("0/2 Init:0/1 2 (1s ago)");
         h.advanceSeconds(24); // t=40: killed at 25 (restarted) and 35 (back-off 20 s)
-        assertThat(log(h, "start proxy")).containsExactly("0 start proxy", "5 start proxy", "15 start proxy",
+        assertThat(logEndingWith(h, "start proxy")).containsExactly("0 start proxy", "5 start proxy", "15 start proxy",
                 "25 start proxy");
         assertThat(h.kubectl("stuck-proxy")).isEqualTo("0/2 Init:CrashLoopBackOff 3 (5s ago)");
         assertThat(phase(h, "stuck-proxy")).isEqualTo("Pending");
         h.advanceSeconds(15); // t=55
-        assertThat(log(h, "start proxy")).endsWith("55 start proxy");
+        assertThat(logEndingWith(h, "start proxy")).endsWith("55 start proxy");
         h.advanceSeconds(100);
-        assertThat(log(h, "start app")).isEmpty();
+        assertThat(logEndingWith(h, "start app")).isEmpty();
         assertThat(container(h.pod("stuck-proxy"), "app").getState().getWaiting().getReason()).isEqualTo("PodInitializing");
     }
 
@@ -380,8 +380,8 @@ class SidecarScenariosTest {
         ContainerStatus shipper = container(h.pod("batch-native"), "log-shipper");
         assertThat(shipper.getState().getTerminated().getExitCode()).isZero();
         assertThat(shipper.getState().getTerminated().getReason()).isEqualTo("Completed");
-        assertThat(condition(h.pod("batch-native"), "Initialized")).isEqualTo("True PodCompleted -");
-        assertThat(condition(h.pod("batch-native"), "Ready")).isEqualTo("False PodCompleted -");
+        assertThat(conditionWithDashes(h.pod("batch-native"), "Initialized")).isEqualTo("True PodCompleted -");
+        assertThat(conditionWithDashes(h.pod("batch-native"), "Ready")).isEqualTo("False PodCompleted -");
         assertThat(h.runtimeLog()).noneMatch(l -> l.contains("SIGKILL"));
     }
 
@@ -498,7 +498,7 @@ class SidecarScenariosTest {
         h.delete("no-restart-while-stopping");
         h.advanceSeconds(29);
         // the logger crashed at 5 and stays down; its liveness probe never ran after the deletion
-        assertThat(log(h, "start logger")).containsExactly("0 start logger");
+        assertThat(logEndingWith(h, "start logger")).containsExactly("0 start logger");
         assertThat(h.events("no-restart-while-stopping", "Unhealthy")).isEmpty();
         assertThat(h.kubectl("no-restart-while-stopping")).isEqualTo("1/2 Terminating 0");
         assertThat(container(h.pod("no-restart-while-stopping"), "logger").getState().getTerminated().getExitCode())
