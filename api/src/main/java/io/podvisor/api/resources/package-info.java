@@ -1,0 +1,2 @@
+/** The resource types podvisor serves: names, kinds, scopes, short names and categories. */
+package io.podvisor.api.resources;
