@@ -51,6 +51,14 @@ public interface ObjectClient {
     <T extends HasMetadata> void delete(Class<T> type, String namespace, String name, Long gracePeriodSeconds);
 
     /**
+     * Binds a pending pod to a node, as the {@code pods/binding} subresource does: sets
+     * {@code spec.nodeName} and adds the {@code PodScheduled=True} condition.
+     *
+     * @throws ApiException.Conflict if the pod is already bound
+     */
+    io.fabric8.kubernetes.api.model.Pod bind(String namespace, String name, String nodeName);
+
+    /**
      * Watches a type in {@code namespace} (null = all). The handler first receives an
      * {@code ADDED} for each existing object (synchronously, before this method returns), then
      * every change in order on a delivery thread. Handlers should hand work to their own executor
