@@ -25,7 +25,8 @@ class ArchitectureTest {
     void coreKnowsNothingOfKubernetesOrOtherModules() {
         noClasses().that().resideInAPackage("io.podvisor.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.podvisor.api..",
-                        "io.podvisor.runtime..", "io.podvisor.kubelet..", "io.podvisor.cli..")
+                        "io.podvisor.runtime..", "io.podvisor.kubelet..", "io.podvisor.cli..", "io.podvisor.store..",
+                        "io.podvisor.apiserver..", "io.podvisor.controllers..")
                 .check(classes);
     }
 
@@ -33,7 +34,8 @@ class ArchitectureTest {
     void runtimeSpiImportsNoKubernetesType() {
         noClasses().that().resideInAPackage("io.podvisor.runtime..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.podvisor.api..",
-                        "io.podvisor.kubelet..", "io.podvisor.cli..")
+                        "io.podvisor.kubelet..", "io.podvisor.cli..", "io.podvisor.store..", "io.podvisor.apiserver..",
+                        "io.podvisor.controllers..")
                 .check(classes);
     }
 
@@ -41,7 +43,8 @@ class ArchitectureTest {
     void apiDependsOnNeitherRuntimeNorKubelet() {
         noClasses().that().resideInAPackage("io.podvisor.api..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.podvisor.runtime..",
-                        "io.podvisor.kubelet..", "io.podvisor.cli..")
+                        "io.podvisor.kubelet..", "io.podvisor.cli..", "io.podvisor.store..", "io.podvisor.apiserver..",
+                        "io.podvisor.controllers..")
                 .check(classes);
     }
 
@@ -50,6 +53,32 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.podvisor.kubelet..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.podvisor.apiserver..",
                         "io.podvisor.store..", "io.podvisor.cli..", "org.eclipse.jetty..", "java.sql..")
+                .check(classes);
+    }
+
+    @Test
+    void storeKnowsNoKubernetesType() {
+        noClasses().that().resideInAPackage("io.podvisor.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.podvisor.api..",
+                        "io.podvisor.runtime..", "io.podvisor.kubelet..", "io.podvisor.apiserver..",
+                        "io.podvisor.controllers..", "io.podvisor.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void controllersUseOnlyTheApiClient() {
+        noClasses().that().resideInAPackage("io.podvisor.controllers..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.podvisor.apiserver..", "io.podvisor.store..",
+                        "io.podvisor.runtime..", "io.podvisor.kubelet..", "io.podvisor.cli..",
+                        "org.eclipse.jetty..", "java.sql..")
+                .check(classes);
+    }
+
+    @Test
+    void apiServerKnowsNeitherNodeNorControllers() {
+        noClasses().that().resideInAPackage("io.podvisor.apiserver..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.podvisor.runtime..", "io.podvisor.kubelet..",
+                        "io.podvisor.controllers..", "io.podvisor.cli..")
                 .check(classes);
     }
 
