@@ -1,0 +1,11 @@
+package io.podvisor.store;
+
+import io.podvisor.core.KeyedExecutor;
+
+class MemoryStoreTest extends StoreContract {
+
+    @Override
+    protected Store newStore(KeyedExecutor executor, int historySize) {
+        return new MemoryStore(executor, historySize);
+    }
+}
