@@ -42,7 +42,7 @@ public final class ServerSideApply {
             throw new ApiException.BadRequest("the applied configuration must be a JSON or YAML object");
         }
         if (manager == null || manager.isBlank()) {
-            throw new ApiException.BadRequest("PATCH requests with apply content type must have a fieldManager");
+            throw new ApiException.BadRequest("fieldManager: Required value: is required for apply patch");
         }
         if (applied.path("metadata").has("managedFields")) {
             throw new ApiException.BadRequest("metadata.managedFields must be nil");

@@ -243,11 +243,7 @@ final class StrategicMerge {
             }
             ArrayNode merged = patchList == null ? live : mergeList(live, (ArrayNode) patchList, child);
             List<JsonNode> sorted = ElementOrder.normalize(elements(merged), wanted, liveIds, identity);
-            if (sorted.isEmpty()) {
-                original.remove(field);
-            } else {
-                original.set(field, array(sorted));
-            }
+            original.set(field, array(sorted));
         }
     }
 
