@@ -97,11 +97,14 @@ public final class ManagedFields {
         }
         ObjectFields fields = new ObjectFields(MergeKeys.forKind(after.path("apiVersion").asText(null),
                 after.path("kind").asText(null)));
-        FieldSet beforeSet = fields.of(before, false);
-        FieldSet afterSet = fields.of(after, false);
-        FieldSet changed = FieldSet.of(afterSet.paths().stream()
-                .filter(p -> ObjectFields.changed(before, after, p)).toList());
-        FieldSet removed = beforeSet.minus(afterSet);
+        // A list that appears is owned as a node too ("f:env":{".":{},…}), as upstream records it.
+        FieldSet beforeLists = fields.lists(before);
+        FieldSet afterLists = fields.lists(after);
+        FieldSet changed = FieldSet.of(fields.of(after, false).paths().stream()
+                .filter(p -> ObjectFields.changed(before, after, p)).toList())
+                .union(afterLists.minus(beforeLists));
+        FieldSet removed = fields.of(before, false).union(beforeLists)
+                .minus(fields.of(after, false).union(afterLists));
 
         List<Entry> out = new ArrayList<>();
         Entry mine = null;

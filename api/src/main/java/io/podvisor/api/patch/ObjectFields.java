@@ -43,54 +43,83 @@ final class ObjectFields {
      *     BadRequest (an applied configuration) rather than skipped (a stored object)
      */
     FieldSet of(JsonNode object, boolean strict) {
+        return collect(object, strict, false);
+    }
+
+    /** The paths of the non-empty keyed and set lists of {@code object} (the list nodes themselves). */
+    FieldSet lists(JsonNode object) {
+        FieldSet all = collect(object, false, true);
+        return FieldSet.of(all.paths().stream().filter(p -> p.getLast().startsWith("l:"))
+                .map(p -> p.subList(0, p.size() - 1)).toList());
+    }
+
+    private FieldSet collect(JsonNode object, boolean strict, boolean markLists) {
         List<List<String>> out = new ArrayList<>();
         if (object != null) {
-            walk(object, new ArrayList<>(), "", strict, out);
+            new Walk(strict, markLists, out).walk(object, new ArrayList<>(), "");
         }
         return FieldSet.of(out);
     }
 
-    private void walk(JsonNode node, List<String> tokens, String path, boolean strict, List<List<String>> out) {
-        if (UNOWNED.contains(tokens) || node.isNull()) {
-            return;
+    /** One traversal; {@code markLists} adds an {@code l:} marker path under each granular list. */
+    private final class Walk {
+        private final boolean strict;
+        private final boolean markLists;
+        private final List<List<String>> out;
+
+        Walk(boolean strict, boolean markLists, List<List<String>> out) {
+            this.strict = strict;
+            this.markLists = markLists;
+            this.out = out;
         }
-        if (node.isObject() && !node.isEmpty()) {
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                tokens.add("f:" + e.getKey());
-                walk(e.getValue(), tokens, StrategicMerge.join(path, e.getKey()), strict, out);
+
+        private void walk(JsonNode node, List<String> tokens, String path) {
+            if (UNOWNED.contains(tokens) || node.isNull()) {
+                return;
+            }
+            if (node.isObject() && !node.isEmpty()) {
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
+                    tokens.add("f:" + e.getKey());
+                    walk(e.getValue(), tokens, StrategicMerge.join(path, e.getKey()));
+                    tokens.removeLast();
+                }
+            } else if (node.isArray() && !node.isEmpty() && schema.list(path).ssa() != MergeKeys.Strategy.ATOMIC) {
+                walkList((ArrayNode) node, tokens, path);
+            } else if (!tokens.isEmpty()) {
+                out.add(List.copyOf(tokens));
+            }
+        }
+
+        private void walkList(ArrayNode list, List<String> tokens, String path) {
+            MergeKeys.ListRule rule = schema.list(path);
+            if (markLists) {
+                tokens.add("l:");
+                out.add(List.copyOf(tokens));
                 tokens.removeLast();
             }
-        } else if (node.isArray() && !node.isEmpty() && schema.list(path).ssa() != MergeKeys.Strategy.ATOMIC) {
-            walkList((ArrayNode) node, tokens, path, strict, out);
-        } else if (!tokens.isEmpty()) {
-            out.add(List.copyOf(tokens));
-        }
-    }
-
-    private void walkList(ArrayNode list, List<String> tokens, String path, boolean strict, List<List<String>> out) {
-        MergeKeys.ListRule rule = schema.list(path);
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode e = list.get(i);
-            String token = rule.ssa() == MergeKeys.Strategy.SET ? "v:" + e : keyToken(e, rule.ssaKeys());
-            if (token == null && strict) {
-                throw new ApiException.BadRequest(FieldSet.describe(tokens) + ": element " + i
-                        + ": associative list with keys has an element that omits key field \""
-                        + missingKey(e, rule.ssaKeys()) + "\" (and doesn't have default value)");
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode e = list.get(i);
+                String token = rule.ssa() == MergeKeys.Strategy.SET ? "v:" + e : keyToken(e, rule.ssaKeys());
+                if (token == null && strict) {
+                    throw new ApiException.BadRequest(FieldSet.describe(tokens) + ": element " + i
+                            + ": associative list with keys has an element that omits key field \""
+                            + missingKey(e, rule.ssaKeys()) + "\" (and doesn't have default value)");
+                }
+                if (token != null && !seen.add(token) && strict) {
+                    throw new ApiException.BadRequest(FieldSet.describe(tokens) + ": duplicate entries for key "
+                            + FieldSet.describe(List.of(token)));
+                }
+                if (token == null) {
+                    continue;
+                }
+                tokens.add(token);
+                out.add(List.copyOf(tokens));
+                if (rule.ssa() == MergeKeys.Strategy.KEYED) {
+                    walk(e, tokens, path);
+                }
+                tokens.removeLast();
             }
-            if (token != null && !seen.add(token) && strict) {
-                throw new ApiException.BadRequest(FieldSet.describe(tokens) + ": duplicate entries for key "
-                        + FieldSet.describe(List.of(token)));
-            }
-            if (token == null) {
-                continue;
-            }
-            tokens.add(token);
-            out.add(List.copyOf(tokens));
-            if (rule.ssa() == MergeKeys.Strategy.KEYED) {
-                walk(e, tokens, path, strict, out);
-            }
-            tokens.removeLast();
         }
     }
 
