@@ -26,10 +26,18 @@ final class BodyDecoder {
 
     private static final Pattern SEGMENT = Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)\\]");
 
-    private final ObjectCodec codec;
+    /** Finds the unknown fields of a body, as {@link StrictDecoding#unknownFields} does. */
+    @FunctionalInterface
+    interface UnknownFields {
+        List<String> find(JsonNode body, Class<? extends HasMetadata> type);
+    }
 
-    BodyDecoder(ObjectCodec codec) {
+    private final ObjectCodec codec;
+    private final UnknownFields unknownFields;
+
+    BodyDecoder(ObjectCodec codec, UnknownFields unknownFields) {
         this.codec = codec;
+        this.unknownFields = unknownFields;
     }
 
     Decoded decode(ResourceType type, JsonNode body, FieldValidation mode) {
@@ -38,7 +46,7 @@ final class BodyDecoder {
         }
         checkGroupVersionKind(type, body);
         ObjectNode tree = ((ObjectNode) body).deepCopy();
-        List<String> unknown = StrictDecoding.unknownFields(tree, type.javaType());
+        List<String> unknown = unknownFields.find(tree, type.javaType());
         List<String> warnings = new ArrayList<>();
         if (!unknown.isEmpty()) {
             FieldValidation m = mode == null ? FieldValidation.STRICT : mode;

@@ -13,6 +13,7 @@ import io.podvisor.api.events.EventSink;
 import io.podvisor.api.patch.PatchType;
 import io.podvisor.api.resources.ResourceType;
 import io.podvisor.api.resources.ResourceTypes;
+import io.podvisor.api.validation.StrictDecoding;
 import io.podvisor.apiserver.registry.BodyDecoder.Decoded;
 import io.podvisor.core.Clock;
 import io.podvisor.core.KeyedExecutor;
@@ -49,12 +50,13 @@ public final class Registries implements Registry, ObjectClient, ClusterClient, 
     private final NodeClient node;
 
     public Registries(Store store, Clock clock, KeyedExecutor executor) {
-        this(store, clock, executor, new SecureRandom(), new StandardPatchEngine());
+        this(store, clock, executor, new SecureRandom(), new StandardPatchEngine(), StrictDecoding::unknownFields);
     }
 
-    Registries(Store store, Clock clock, KeyedExecutor executor, RandomGenerator random, PatchEngine patches) {
+    Registries(Store store, Clock clock, KeyedExecutor executor, RandomGenerator random, PatchEngine patches,
+            BodyDecoder.UnknownFields unknownFields) {
         this.ctx = new Context(store, clock, executor, random);
-        this.decoder = new BodyDecoder(ctx.codec);
+        this.decoder = new BodyDecoder(ctx.codec, unknownFields);
         Remover remover = new Remover(ctx);
         this.creator = new Creator(ctx, new ClusterIps(ctx));
         this.updater = new Updater(ctx, remover);
