@@ -60,6 +60,11 @@ final class Fixture {
         }
     }
 
+    /** An object as a request body. */
+    static JsonNode tree(Object o) {
+        return JSON.valueToTree(o);
+    }
+
     static JsonNode pod(String name) {
         return json("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'" + name + "','labels':{'app':'web'}},"
                 + "'spec':{'containers':[{'name':'main','image':'nginx'}]}}");
