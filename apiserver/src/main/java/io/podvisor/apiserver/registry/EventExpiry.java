@@ -1,0 +1,100 @@
+package io.podvisor.apiserver.registry;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.MicroTime;
+import io.podvisor.api.Times;
+import io.podvisor.api.resources.ResourceType;
+import io.podvisor.api.resources.ResourceTypes;
+import io.podvisor.core.Clock;
+import io.podvisor.store.Store;
+import io.podvisor.store.StoreException;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Expires Events one hour after they were last seen ({@code lastTimestamp}, else the series' last
+ * observation, {@code eventTime} or {@code creationTimestamp}), checked every minute of the clock.
+ * {@link #runOnce()} is the step; {@link #start()} schedules it.
+ */
+final class EventExpiry {
+
+    static final Duration TTL = Duration.ofHours(1);
+    static final Duration PERIOD = Duration.ofMinutes(1);
+
+    private final Context ctx;
+    private Clock.Timer timer;
+    private boolean stopped;
+
+    EventExpiry(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    synchronized void start() {
+        if (!stopped) {
+            timer = ctx.clock.schedule(PERIOD, this::tick);
+        }
+    }
+
+    synchronized void stop() {
+        stopped = true;
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    private void tick() {
+        runOnce();
+        start();
+    }
+
+    /** Deletes every expired event now; returns how many. */
+    int runOnce() {
+        Instant cutoff = ctx.clock.now().minus(TTL);
+        int n = 0;
+        for (ResourceType type : new ResourceType[] {ResourceTypes.EVENTS, ResourceTypes.EVENTS_V1}) {
+            for (Store.Entry e : ctx.store.list(Keys.prefix(type), null, 0).entries()) {
+                Instant seen = lastSeen(ctx.codec.decode(type, e));
+                if (seen != null && !seen.isAfter(cutoff)) {
+                    try {
+                        ctx.store.delete(e.key(), e.modRevision());
+                        n++;
+                    } catch (StoreException ignored) {
+                        // refreshed or removed meanwhile
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    static Instant lastSeen(HasMetadata object) {
+        String t = null;
+        if (object instanceof Event e) {
+            t = first(e.getLastTimestamp(), e.getSeries() == null ? null : micro(e.getSeries().getLastObservedTime()),
+                    micro(e.getEventTime()));
+        } else if (object instanceof io.fabric8.kubernetes.api.model.events.v1.Event e) {
+            t = first(e.getSeries() == null ? null : micro(e.getSeries().getLastObservedTime()), micro(e.getEventTime()),
+                    e.getDeprecatedLastTimestamp());
+        }
+        t = first(t, object.getMetadata().getCreationTimestamp());
+        try {
+            return Times.parse(t);
+        } catch (RuntimeException bad) {
+            return null;
+        }
+    }
+
+    private static String micro(MicroTime m) {
+        return m == null ? null : m.getTime();
+    }
+
+    private static String first(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isEmpty()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}
