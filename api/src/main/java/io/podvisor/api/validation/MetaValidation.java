@@ -16,7 +16,9 @@ import java.util.function.Function;
 /**
  * Object metadata rules shared by every kind: name (or generateName), namespace presence, labels,
  * annotations (keys and the 256 KiB total), finalizer names; on update, the immutable identity
- * fields (name, namespace, uid, creationTimestamp).
+ * fields (name, namespace, uid, creationTimestamp). A missing name is accepted when
+ * {@code generateName} is set (upstream generates the name before validating; a server that
+ * generates it later still gets the prefix checked).
  */
 final class MetaValidation {
 
@@ -50,9 +52,10 @@ final class MetaValidation {
         if (generateName != null && !generateName.isEmpty()) {
             Errs.each(errs, "metadata.generateName", Errs.q(generateName), rule.check(generateName, true));
         }
-        if (m.getName() == null || m.getName().isEmpty()) {
+        boolean generated = generateName != null && !generateName.isEmpty();
+        if ((m.getName() == null || m.getName().isEmpty()) && !generated) {
             errs.add(FieldError.required("metadata.name", "name or generateName is required"));
-        } else {
+        } else if (m.getName() != null && !m.getName().isEmpty()) {
             Errs.each(errs, "metadata.name", Errs.q(m.getName()), rule.check(m.getName(), false));
         }
         boolean hasNamespace = m.getNamespace() != null && !m.getNamespace().isEmpty();
