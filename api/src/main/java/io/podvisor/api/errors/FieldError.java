@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * {@code <field>: <type>: <detail>}, or {@code <field>: Invalid value: <value>: <detail>}.
  *
  * @param type the error type: {@link #REQUIRED}, {@link #INVALID}, {@link #FORBIDDEN},
- *     {@link #DUPLICATE}, {@link #NOT_SUPPORTED}, {@link #TOO_LONG}, {@link #TOO_MANY}
+ *     {@link #DUPLICATE}, {@link #NOT_SUPPORTED}, {@link #TOO_LONG}, {@link #TOO_MANY}, {@link #NOT_FOUND}
  * @param field the field path, e.g. {@code spec.containers[0].image}
  * @param value the rendered bad value (already quoted for strings, as upstream prints it), or null
  * @param detail the explanation, or null
@@ -23,7 +23,8 @@ public record FieldError(Type type, String field, String value, String detail) {
         DUPLICATE("FieldValueDuplicate", "Duplicate value"),
         NOT_SUPPORTED("FieldValueNotSupported", "Unsupported value"),
         TOO_LONG("FieldValueTooLong", "Too long"),
-        TOO_MANY("FieldValueTooMany", "Too many");
+        TOO_MANY("FieldValueTooMany", "Too many"),
+        NOT_FOUND("FieldValueNotFound", "Not found");
 
         private final String reason;
         private final String text;
@@ -49,6 +50,7 @@ public record FieldError(Type type, String field, String value, String detail) {
     public static final Type NOT_SUPPORTED = Type.NOT_SUPPORTED;
     public static final Type TOO_LONG = Type.TOO_LONG;
     public static final Type TOO_MANY = Type.TOO_MANY;
+    public static final Type NOT_FOUND = Type.NOT_FOUND;
 
     public static FieldError required(String field, String detail) {
         return new FieldError(REQUIRED, field, null, detail);
@@ -65,6 +67,11 @@ public record FieldError(Type type, String field, String value, String detail) {
 
     public static FieldError duplicate(String field, String renderedValue) {
         return new FieldError(DUPLICATE, field, renderedValue, null);
+    }
+
+    /** {@code Not found: "x"}: a reference to something that does not exist (a volume, a key). */
+    public static FieldError notFound(String field, String renderedValue) {
+        return new FieldError(NOT_FOUND, field, renderedValue, null);
     }
 
     public static FieldError notSupported(String field, String renderedValue, List<String> supported) {

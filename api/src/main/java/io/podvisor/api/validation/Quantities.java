@@ -1,0 +1,132 @@
+package io.podvisor.api.validation;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Resource quantities as the API reads and prints them (spec §9.1): parsing of {@code 500m},
+ * {@code 1.5Gi}, {@code 1e3}; the canonical form ({@code 0.5} → {@code 500m}, {@code 1024Mi} →
+ * {@code 1Gi}, {@code 1.5Gi} → {@code 1536Mi}); and the error text for strings that are not quantities.
+ */
+public final class Quantities {
+
+    /** The message upstream gives for a string that is not a quantity. */
+    public static final String FORMAT_ERROR =
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+    /** How a quantity was written, which its canonical form keeps. */
+    public enum Format { BINARY_SI, DECIMAL_SI, DECIMAL_EXPONENT }
+
+    /** A parsed quantity: its exact value and its notation family. */
+    public record Parsed(BigDecimal value, Format format) {}
+
+    private static final Pattern NUMBER = Pattern.compile("([+-]?)([0-9]*)(?:\\.([0-9]*))?(.*)");
+    private static final Pattern EXPONENT = Pattern.compile("[eE]([+-]?[0-9]+)");
+    private static final Map<String, Integer> DECIMAL = Map.of("n", -9, "u", -6, "m", -3, "", 0, "k", 3,
+            "M", 6, "G", 9, "T", 12, "P", 15, "E", 18);
+    private static final Map<String, Integer> BINARY = Map.of("Ki", 1, "Mi", 2, "Gi", 3, "Ti", 4, "Pi", 5, "Ei", 6);
+    private static final String[] BINARY_SUFFIXES = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+    private static final BigInteger KI = BigInteger.valueOf(1024);
+
+    private Quantities() {}
+
+    /** The quantity's text as written ({@code amount} followed by {@code format}). */
+    public static String text(Quantity q) {
+        String amount = q.getAmount() == null ? "" : q.getAmount();
+        return q.getFormat() == null ? amount : amount + q.getFormat();
+    }
+
+    /** Parses a quantity string; empty when it is not one. */
+    public static Optional<Parsed> parse(String s) {
+        if (s == null) {
+            return Optional.empty();
+        }
+        Matcher m = NUMBER.matcher(s.trim().equals(s) ? s : "x");
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        String whole = m.group(2);
+        String fraction = m.group(3) == null ? "" : m.group(3);
+        if (whole.isEmpty() && fraction.isEmpty()) {
+            return Optional.empty();
+        }
+        BigDecimal number = new BigDecimal((whole.isEmpty() ? "0" : whole) + (fraction.isEmpty() ? "" : "." + fraction));
+        if (m.group(1).equals("-")) {
+            number = number.negate();
+        }
+        return withSuffix(number, m.group(4));
+    }
+
+    private static Optional<Parsed> withSuffix(BigDecimal number, String suffix) {
+        Integer decimal = DECIMAL.get(suffix);
+        if (decimal != null) {
+            return Optional.of(new Parsed(number.scaleByPowerOfTen(decimal), Format.DECIMAL_SI));
+        }
+        Integer binary = BINARY.get(suffix);
+        if (binary != null) {
+            return Optional.of(new Parsed(number.multiply(new BigDecimal(KI.pow(binary))), Format.BINARY_SI));
+        }
+        Matcher e = EXPONENT.matcher(suffix);
+        if (e.matches() && e.group(1).replaceFirst("^[+-]", "").length() <= 9) {
+            return Optional.of(new Parsed(number.scaleByPowerOfTen(Integer.parseInt(e.group(1))), Format.DECIMAL_EXPONENT));
+        }
+        return Optional.empty();
+    }
+
+    /** The exact value of a model quantity; empty when its text is not a quantity. */
+    public static Optional<BigDecimal> value(Quantity q) {
+        return parse(text(q)).map(Parsed::value);
+    }
+
+    /** The canonical text of a quantity string, as upstream prints it; the input itself when unparsable. */
+    public static String canonical(String s) {
+        return parse(s).map(Quantities::canonical).orElse(s);
+    }
+
+    /** The canonical text: the largest exact suffix of the written family, rounded up to nano units. */
+    public static String canonical(Parsed p) {
+        BigDecimal v = p.value();
+        if (v.scale() > 9) {
+            v = v.setScale(9, RoundingMode.UP);
+        }
+        if (v.signum() == 0) {
+            return "0";
+        }
+        String sign = v.signum() < 0 ? "-" : "";
+        v = v.abs().stripTrailingZeros();
+        Format format = p.format();
+        boolean integral = v.scale() <= 0;
+        if (format == Format.BINARY_SI && (!integral || v.compareTo(BigDecimal.valueOf(1024)) < 0)) {
+            format = Format.DECIMAL_SI;
+        }
+        if (format == Format.BINARY_SI) {
+            return sign + binary(v.toBigIntegerExact());
+        }
+        int exponent = Math.min(18, Math.floorDiv(-v.scale(), 3) * 3);
+        BigInteger mantissa = v.scaleByPowerOfTen(-exponent).toBigIntegerExact();
+        if (format == Format.DECIMAL_EXPONENT) {
+            return sign + mantissa + (exponent == 0 ? "" : "e" + exponent);
+        }
+        return sign + mantissa + decimalSuffix(exponent);
+    }
+
+    private static String binary(BigInteger i) {
+        int power = 0;
+        while (power < 6 && i.mod(KI).signum() == 0) {
+            i = i.divide(KI);
+            power++;
+        }
+        return i + BINARY_SUFFIXES[power];
+    }
+
+    private static String decimalSuffix(int exponent) {
+        return DECIMAL.entrySet().stream().filter(e -> e.getValue() == exponent).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
+    }
+}
