@@ -32,7 +32,7 @@ import java.util.random.RandomGenerator;
  * {@link #sync(String)} per Job on the executor; one sync is one {@link JobSync}. Finished Jobs
  * only have leftover tracking finalizers removed and their {@code ttlSecondsAfterFinished}
  * enforced (the Job is deleted with background propagation; the garbage collector deletes its
- * pods). Events come from the {@code job-controller} source.
+ * pods). When a Job is gone, its pods' tracking finalizers are removed. Events come from the {@code job-controller} source.
  *
  * <p>Thread-safety: syncs of one Job never overlap (one executor key per Job); state shared across
  * Jobs is in concurrent maps.
@@ -85,6 +85,7 @@ public final class JobController {
         Job job = client.get(Job.class, ObjectKeys.namespace(key), ObjectKeys.name(key));
         if (job == null) {
             backoffs.remove(key);
+            releaseOrphans(ObjectKeys.namespace(key), ObjectKeys.name(key));
             return;
         }
         List<Pod> pods = podsOf(job);
@@ -101,6 +102,17 @@ public final class JobController {
                 : Selectors.of(job.getSpec().getSelector());
         return client.list(Pod.class, job.getMetadata().getNamespace(), selector, null).stream()
                 .filter(p -> Owners.isControlledBy(p, job.getMetadata().getUid())).toList();
+    }
+
+    /** Removes the tracking finalizer from pods whose Job (by name) no longer exists. */
+    private void releaseOrphans(String namespace, String jobName) {
+        for (Pod p : client.list(Pod.class, namespace, JobPodFactory.LABEL_JOB_NAME + "=" + jobName, null)) {
+            boolean orphan = Owners.controllerOf(p).filter(r -> "Job".equals(r.getKind()) && jobName.equals(r.getName()))
+                    .isPresent();
+            if (orphan && Pods.hasFinalizer(p, JobPodFactory.TRACKING_FINALIZER)) {
+                removeFinalizer(p);
+            }
+        }
     }
 
     private void finished(String key, Job job, List<Pod> pods) {
