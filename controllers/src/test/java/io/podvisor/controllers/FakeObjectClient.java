@@ -25,7 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * An in-memory {@link ObjectClient} for controller tests: objects by type and namespace/name, a
  * resourceVersion counter (precondition on update), deterministic UIDs, label and field selectors,
- * status kept apart from spec, finalizers, pod graceful deletion (immediate for unbound or finished
+ * status kept apart from spec (reset on create except for Nodes), finalizers, pod graceful deletion (immediate for unbound or finished
  * pods), binding, and watches whose events go through a {@link KeyedExecutor} (a
  * {@code DeterministicExecutor} in tests) in mutation order.
  */
@@ -88,7 +88,7 @@ public final class FakeObjectClient implements ObjectClient {
         if (o instanceof Pod pod) {
             pod.setStatus(new PodStatus());
             pod.getStatus().setPhase("Pending");
-        } else if (rt.hasSubresource("status")) {
+        } else if (!rt.kind().equals("Node") && rt.hasSubresource("status")) {
             setStatus(o, null);
         }
         store(o.getClass()).put(k, o);
