@@ -1,0 +1,69 @@
+package io.podvisor.controllers;
+
+import io.podvisor.api.client.ObjectClient;
+import io.podvisor.api.events.EventSink;
+import io.podvisor.controllers.endpoints.EndpointsController;
+import io.podvisor.controllers.gc.GarbageCollector;
+import io.podvisor.controllers.job.JobController;
+import io.podvisor.controllers.scheduler.Scheduler;
+import io.podvisor.core.Clock;
+import io.podvisor.core.KeyedExecutor;
+import java.util.random.RandomGenerator;
+
+/**
+ * The control plane's loops for one node, started and stopped together: the Job controller, the
+ * Endpoints/EndpointSlice controller, the scheduler for {@code nodeName} and the garbage collector.
+ */
+public final class Controllers {
+
+    private final JobController jobs;
+    private final EndpointsController endpoints;
+    private final Scheduler scheduler;
+    private final GarbageCollector gc;
+
+    /** The controllers with a default random source for generated names. */
+    public Controllers(ObjectClient client, Clock clock, KeyedExecutor executor, EventSink events, String nodeName) {
+        this(client, clock, executor, events, nodeName, RandomGenerator.getDefault());
+    }
+
+    /** The controllers; {@code random} makes generated names (seed it in tests). */
+    public Controllers(ObjectClient client, Clock clock, KeyedExecutor executor, EventSink events, String nodeName,
+            RandomGenerator random) {
+        this.jobs = new JobController(client, clock, executor, events, random);
+        this.endpoints = new EndpointsController(client, clock, executor, random);
+        this.scheduler = new Scheduler(client, clock, executor, events, nodeName);
+        this.gc = new GarbageCollector(client, clock, executor);
+    }
+
+    /** Starts all four (the garbage collector first, the scheduler last). */
+    public void start() {
+        gc.start();
+        jobs.start();
+        endpoints.start();
+        scheduler.start();
+    }
+
+    /** Stops all four. */
+    public void stop() {
+        scheduler.stop();
+        endpoints.stop();
+        jobs.stop();
+        gc.stop();
+    }
+
+    public JobController jobs() {
+        return jobs;
+    }
+
+    public EndpointsController endpoints() {
+        return endpoints;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    public GarbageCollector garbageCollector() {
+        return gc;
+    }
+}

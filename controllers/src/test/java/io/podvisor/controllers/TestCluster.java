@@ -1,0 +1,130 @@
+package io.podvisor.controllers;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.podvisor.api.Times;
+import io.podvisor.api.Yaml;
+import io.podvisor.api.events.RecordingEventSink;
+import io.podvisor.core.DeterministicExecutor;
+import io.podvisor.core.FakeClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * Virtual-time fixture: a {@link FakeClock}, a {@link DeterministicExecutor} drained after every
+ * timer, the {@link FakeObjectClient}, recorded events, a seeded random source, and the kubelet's
+ * part played by hand (run, finish, restart, terminate pods through {@code updateStatus}).
+ */
+public final class TestCluster {
+
+    public static final Instant START = Instant.parse("2025-06-01T10:00:00Z");
+
+    public final FakeClock clock = new FakeClock(START);
+    public final DeterministicExecutor executor = new DeterministicExecutor();
+    public final FakeObjectClient api = new FakeObjectClient(clock, executor);
+    public final RecordingEventSink events = new RecordingEventSink();
+    public final RandomGenerator random = new SplittableRandom(42);
+
+    public TestCluster() {
+        clock.afterEachTimer(executor::runUntilIdle);
+    }
+
+    /** Runs queued work (watch deliveries, syncs) until nothing is left. */
+    public void settle() {
+        executor.runUntilIdle();
+    }
+
+    /** Settles, advances virtual time by {@code seconds} (firing timers), settles. */
+    public void advance(long seconds) {
+        settle();
+        clock.advance(Duration.ofSeconds(seconds));
+        settle();
+    }
+
+    /** Creates an object from YAML and settles. */
+    public <T extends HasMetadata> T apply(String yaml, Class<T> type) {
+        T created = api.create(Yaml.read(yaml, type));
+        settle();
+        return created;
+    }
+
+    public Pod pod(String name) {
+        return api.get(Pod.class, "default", name);
+    }
+
+    /** The pods of the default namespace, by name. */
+    public List<Pod> pods() {
+        return api.list(Pod.class, "default", null, null);
+    }
+
+    /** Kubelet: the pod runs on {@code node} with {@code ip}, Ready as given. */
+    public void run(String name, String node, String ip, boolean ready) {
+        Pod p = pod(name);
+        if (p.getSpec().getNodeName() == null && node != null) {
+            api.bind("default", name, node);
+            p = pod(name);
+        }
+        p.getStatus().setPhase("Running");
+        p.getStatus().setPodIP(ip);
+        p.getStatus().getConditions().removeIf(c -> "Ready".equals(c.getType()));
+        p.getStatus().getConditions().add(new PodConditionBuilder().withType("Ready")
+                .withStatus(ready ? "True" : "False").withLastTransitionTime(Times.format(clock.now())).build());
+        api.updateStatus(p);
+        settle();
+    }
+
+    /** Kubelet: the pod's containers restarted {@code restarts} times in total (one container). */
+    public void restarts(String name, int restarts) {
+        Pod p = pod(name);
+        p.getStatus().setPhase("Running");
+        p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName("main")
+                .withRestartCount(restarts).build()));
+        api.updateStatus(p);
+        settle();
+    }
+
+    /** Kubelet: the pod ends in {@code phase} now (its container terminated with the matching code). */
+    public void finish(String name, String phase) {
+        Pod p = pod(name);
+        p.getStatus().setPhase(phase);
+        List<ContainerStatus> statuses = new ArrayList<>();
+        statuses.add(new ContainerStatusBuilder().withName("main").withRestartCount(0).withNewState().withNewTerminated()
+                .withExitCode("Succeeded".equals(phase) ? 0 : 1).withFinishedAt(Times.format(clock.now()))
+                .endTerminated().endState().build());
+        p.getStatus().setContainerStatuses(statuses);
+        api.updateStatus(p);
+        settle();
+    }
+
+    /** Kubelet: a pod being deleted finishes terminating (phase Failed) and is removed (grace 0). */
+    public void terminate(String name) {
+        Pod p = pod(name);
+        if (!Pods.isTerminal(p)) {
+            finish(name, "Failed");
+        }
+        api.delete(Pod.class, "default", name, 0L);
+        settle();
+    }
+
+    /** Events of an object as {@code Type Reason Message} lines, in order of creation. */
+    public List<String> eventLines(String objectName) {
+        return events.forObject(objectName).stream().map(TestCluster::line).toList();
+    }
+
+    private static String line(Event e) {
+        return e.getType() + " " + e.getReason() + " " + e.getMessage();
+    }
+
+    /** The pod names of the default namespace. */
+    public List<String> podNames() {
+        return pods().stream().map(p -> p.getMetadata().getName()).toList();
+    }
+}

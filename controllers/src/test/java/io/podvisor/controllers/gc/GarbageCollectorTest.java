@@ -1,0 +1,85 @@
+package io.podvisor.controllers.gc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.podvisor.api.Yaml;
+import io.podvisor.controllers.TestCluster;
+import io.podvisor.controllers.job.JobController;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GarbageCollectorTest {
+
+    private TestCluster c;
+
+    @BeforeEach
+    void setUp() {
+        c = new TestCluster();
+        new GarbageCollector(c.api, c.clock, c.executor).start();
+    }
+
+    @Test
+    void deletesThePodsOfADeletedJob() {
+        new JobController(c.api, c.clock, c.executor, c.events, c.random).start();
+        c.apply("""
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: work, namespace: default}
+                spec:
+                  parallelism: 2
+                  completions: 4
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: main, image: busybox}]
+                """, Job.class);
+        assertThat(c.pods()).hasSize(2);
+        String running = c.podNames().getFirst();
+        c.run(running, "node-1", "10.0.0.1", true);
+
+        c.api.delete(Job.class, "default", "work", null);
+        c.settle();
+        assertThat(c.podNames()).as("the unbound pod goes at once; the running one terminates").containsExactly(running);
+        assertThat(c.pod(running).getMetadata().getDeletionTimestamp()).isNotNull();
+        assertThat(c.pod(running).getMetadata().getFinalizers()).as("tracking finalizer released").isEmpty();
+
+        c.terminate(running);
+        assertThat(c.pods()).isEmpty();
+    }
+
+    @Test
+    void sweepDeletesDependentsOfOwnersThatNeverExistedAndKeepsLiveOnes() {
+        c.api.create(Yaml.read("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: orphan
+                  namespace: default
+                  ownerReferences: [{apiVersion: batch/v1, kind: Job, name: gone, uid: no-such-uid}]
+                spec: {containers: [{name: a, image: x}]}
+                """, Pod.class));
+        Job owner = c.api.create(Yaml.read("""
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: alive, namespace: default}
+                spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: x}]}}}
+                """, Job.class));
+        c.api.create(Yaml.read("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: child
+                  namespace: default
+                  ownerReferences:
+                  - {apiVersion: batch/v1, kind: Job, name: alive, uid: %s}
+                  - {apiVersion: batch/v1, kind: Job, name: gone, uid: no-such-uid}
+                spec: {containers: [{name: a, image: x}]}
+                """.formatted(owner.getMetadata().getUid()), Pod.class));
+        c.settle();
+        assertThat(c.podNames()).containsExactly("child");
+        assertThat(c.pod("child").getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(r -> assertThat(r.getName()).isEqualTo("alive"));
+    }
+}
