@@ -111,7 +111,7 @@ public abstract sealed class ApiException extends RuntimeException {
         private final List<FieldError> errors;
 
         public Invalid(String group, String kind, String name, List<FieldError> errors) {
-            super(422, "Invalid", kind + " \"" + name + "\" is invalid: " + FieldError.join(errors), group, kind, name);
+            super(422, "Invalid", qualified(group, kind) + " \"" + name + "\" is invalid: " + FieldError.join(errors), group, kind, name);
             if (errors.isEmpty()) {
                 throw new IllegalArgumentException("an Invalid error needs at least one field error");
             }

@@ -75,6 +75,7 @@ final class Creator {
         fillSystemFields(type, meta);
         Defaults.apply(object);
         KindRules.prepareForCreate(object);
+        UpdateManagers.record(ctx, type, null, object, options.fieldManager());
         List<FieldError> errors = Validation.validate(object, null);
         if (!errors.isEmpty()) {
             throw new ApiException.Invalid(type.group(), type.kind(), meta.getName(), errors);

@@ -54,7 +54,7 @@ final class Patcher {
             Updater.checkPrecondition(type, name, Updater.emptyToNull(d.object().getMetadata().getResourceVersion()), current);
             HasMetadata next = Parts.merge(ctx.codec, type, part, current.object(), d.object());
             try {
-                return updater.commit(type, current, next, options, part, d.warnings(), true);
+                return updater.commit(type, current, next, recordable(patchType, options), part, d.warnings(), true);
             } catch (RevisionConflictException e) {
                 // changed meanwhile: apply again to the newer object
             }
@@ -67,6 +67,13 @@ final class Patcher {
         Decoded d = decoder.decode(type, applied, options.fieldValidation());
         Updater.checkIdentity(type, namespace, name, d.object());
         d.object().getMetadata().setResourceVersion(null);
-        return creator.create(type, namespace, d.object(), options, d.warnings());
+        return creator.create(type, namespace, d.object(), recordable(PatchType.APPLY, options), d.warnings());
+    }
+
+    /** Server-side apply records its own managedFields entry; no Update entry is added for it. */
+    private static WriteOptions recordable(PatchType patchType, WriteOptions options) {
+        return patchType == PatchType.APPLY
+                ? new WriteOptions(options.dryRun(), null, options.fieldValidation(), options.force())
+                : options;
     }
 }

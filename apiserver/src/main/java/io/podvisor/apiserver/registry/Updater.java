@@ -90,7 +90,9 @@ final class Updater {
             List<String> warnings, boolean validate) {
         HasMetadata old = current.object();
         keepSystemFields(type, old, next);
-        recordManagedFieldsForUpdate(old, next, options);
+        if (part == Part.MAIN) {
+            UpdateManagers.record(ctx, type, old, next, options.fieldManager());
+        }
         if (validate) {
             Defaults.apply(next);
             List<FieldError> errors = Validation.validate(next, old);
@@ -155,14 +157,6 @@ final class Updater {
         m.setDeletionGracePeriodSeconds(o.getDeletionGracePeriodSeconds());
         m.setGeneration(o.getGeneration());
         m.setResourceVersion(null);
-    }
-
-    /**
-     * Where {@code metadata.managedFields} would record an Update by {@code options.fieldManager()}.
-     * Intentionally empty until managed-field tracking for updates is available.
-     */
-    private void recordManagedFieldsForUpdate(HasMetadata before, HasMetadata after, WriteOptions options) {
-        // managed fields of Update operations are not tracked yet
     }
 
     /** An object being deleted whose grace is over and whose last finalizer went away is removed. */

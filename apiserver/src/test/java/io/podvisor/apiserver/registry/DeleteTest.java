@@ -130,7 +130,7 @@ class DeleteTest {
 
     @Test
     void dependentsFollowTheirOwnerUnlessOrphaned() {
-        String owner = f.create(ResourceTypes.JOBS, "default", "{'metadata':{'name':'job'},'spec':{'template':{'spec':{}}}}")
+        String owner = f.create(ResourceTypes.JOBS, "default", "{'metadata':{'name':'job'},'spec':{'template':{'spec':{'restartPolicy':'Never','containers':[{'name':'c','image':'i'}]}}}}")
                 .object().getMetadata().getUid();
         String ref = "'ownerReferences':[{'apiVersion':'batch/v1','kind':'Job','name':'job','uid':'" + owner + "'}]";
         f.reg.create(ResourceTypes.PODS, "default", json("{'metadata':{'name':'p1'," + ref + "},'spec':{'containers':[{'name':'c','image':'i'}]}}"),
