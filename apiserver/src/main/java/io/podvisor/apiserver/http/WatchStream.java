@@ -56,13 +56,13 @@ final class WatchStream {
         try {
             ex.commit(200, Exchange.JSON);
             pump(ex, queue, tables);
-            ex.write(true, ByteBuffer.allocate(0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             handle.close();
             timer.cancel();
         }
+        ex.write(true, ByteBuffer.allocate(0));
     }
 
     private void pump(Exchange ex, BlockingQueue<Object> queue, TableWriter tables) throws IOException, InterruptedException {
