@@ -15,7 +15,8 @@ import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
  * {@code GET pods/{name}/exec} with a WebSocket upgrade offering {@code v5.channel.k8s.io} (or v4):
  * checks the pod, container, command and streams before upgrading (400 Status otherwise), then
  * hands the connection to an {@link ExecSession}. A request without an upgrade is 400
- * {@code Upgrade request required}.
+ * {@code Upgrade request required}; SPDY (kubectl's fallback, a POST) is refused with 400 after the
+ * same checks, so kubectl reports the real problem.
  */
 final class ExecEndpoint {
 
@@ -33,10 +34,6 @@ final class ExecEndpoint {
     }
 
     void serve(Exchange ex, String namespace, String name) {
-        String upgrade = ex.header("Upgrade");
-        if (upgrade == null || !upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
-            throw new ApiException.BadRequest("Upgrade request required");
-        }
         Pod pod = (Pod) registry.get(ResourceTypes.PODS, namespace, name);
         Query q = ex.query();
         String container = PodContainers.resolve(pod, q.get("container"));
@@ -48,6 +45,14 @@ final class ExecEndpoint {
                 q.flag("stdin"), q.flag("stdout"), q.flag("stderr"), q.flag("tty"));
         if (!req.stdin() && !req.stdout() && !req.stderr()) {
             throw new ApiException.BadRequest("you must specify at least 1 of stdin, stdout, stderr");
+        }
+        String upgrade = ex.header("Upgrade");
+        if (upgrade == null || upgrade.isBlank()) {
+            throw new ApiException.BadRequest("Upgrade request required");
+        }
+        if (!ex.method().equals("GET") || !upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
+            throw new ApiException.BadRequest("unable to upgrade connection: only WebSocket (" + V5 + ", " + V4
+                    + ") is supported, not " + upgrade);
         }
         String protocol = negotiate(ex.request.getHeaders().getValuesList("Sec-WebSocket-Protocol"));
         boolean upgraded = websockets.get().upgrade((upReq, upResp, cb) -> {

@@ -89,7 +89,8 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
             status = Json.status(new ApiException.Internal(String.valueOf(e.getMessage())).toStatus());
         }
         try {
-            send(3, Json.bytes(status), 0, Json.bytes(status).length);
+            byte[] json = Json.bytes(status);
+            send(3, json, 0, json.length);
         } catch (IOException ignored) {
             // the client is gone; nothing left to tell it
         }

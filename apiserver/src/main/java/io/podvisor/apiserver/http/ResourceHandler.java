@@ -64,8 +64,7 @@ final class ResourceHandler {
             case "status PUT" -> update(ex, p, Part.STATUS);
             case "status PATCH" -> patch(ex, p, Part.STATUS);
             case "log GET" -> logs.serve(ex, p.namespace(), p.name());
-            case "exec GET" -> exec.serve(ex, p.namespace(), p.name());
-            case "exec POST" -> throw new ApiException.BadRequest("Upgrade request required");
+            case "exec GET", "exec POST" -> exec.serve(ex, p.namespace(), p.name());
             case "eviction POST" -> Eviction.evict(registry, ex, p);
             default -> throw notAllowed();
         }

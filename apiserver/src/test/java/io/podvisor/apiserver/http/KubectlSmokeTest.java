@@ -33,6 +33,10 @@ class KubectlSmokeTest extends ServerTestBase {
     private record Run(int code, String out, String err) {}
 
     private Run kubectl(String... args) throws Exception {
+        return kubectlWithInput(null, args);
+    }
+
+    private Run kubectlWithInput(Path stdin, String... args) throws Exception {
         Path home = dir.resolve("home");
         Files.createDirectories(home);
         List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", dir.resolve("kubeconfig").toString(),
@@ -44,6 +48,9 @@ class KubectlSmokeTest extends ServerTestBase {
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (stdin != null) {
+            pb.redirectInput(stdin.toFile());
+        }
         Process p = pb.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -102,6 +109,30 @@ class KubectlSmokeTest extends ServerTestBase {
         Run echo = kubectl("exec", "web", "--", "echo", "hello", "world");
         assertThat(echo.code()).as(echo.err()).isZero();
         assertThat(echo.out()).isEqualTo("hello world\n");
+
+        Path input = dir.resolve("input.txt");
+        Files.writeString(input, "from stdin\n");
+        Run cat = kubectlWithInput(input, "exec", "-i", "web", "--", "cat");
+        assertThat(cat.code()).as(cat.err()).isZero();
+        assertThat(cat.out()).isEqualTo("from stdin\n");
+
+        Run badContainer = kubectl("exec", "web", "-c", "nope", "--", "echo");
+        assertThat(badContainer.code()).isEqualTo(1);
+        assertThat(badContainer.err()).contains("container nope is not valid for pod web");
+
+        Run resources = kubectl("api-resources");
+        assertThat(resources.code()).as(resources.err()).isZero();
+        assertThat(resources.out()).containsPattern("pods\\s+po\\s+v1\\s+true\\s+Pod")
+                .containsPattern("jobs\\s+batch/v1\\s+true\\s+Job");
+
+        Run apply = kubectl("apply", "--server-side", "-f", manifest.toString());
+        assertThat(apply.code()).as(apply.err()).isZero();
+        assertThat(apply.out()).contains("pod/demo serverside-applied");
+        assertThat(registry.lastPatchType).isEqualTo(io.podvisor.api.patch.PatchType.APPLY);
+
+        Run label = kubectl("label", "pod", "web", "tier=front");
+        assertThat(label.code()).as(label.err()).isZero();
+        assertThat(label.out()).contains("pod/web labeled");
 
         Run delete = kubectl("delete", "pod", "demo", "--wait=false");
         assertThat(delete.code()).as(delete.err()).isZero();
