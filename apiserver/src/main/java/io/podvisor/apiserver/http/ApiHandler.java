@@ -1,0 +1,197 @@
+package io.podvisor.apiserver.http;
+
+import io.podvisor.api.errors.ApiException;
+import io.podvisor.api.resources.ResourceType;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The root handler: authenticates, then routes {@code /version}, health, discovery, OpenAPI and
+ * resource URLs. Runs blocking on a virtual thread per request. Every failure is answered as a
+ * JSON Status with its HTTP code; unexpected exceptions are 500 InternalError.
+ */
+final class ApiHandler extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    static final String NOT_FOUND = "the server could not find the requested resource";
+
+    private final Auth auth;
+    private final List<ResourceType> types;
+    private final Discovery discovery;
+    private final OpenApi openApi;
+    private final ResourceHandler resources;
+    private final BooleanSupplier ready;
+
+    ApiHandler(Auth auth, List<ResourceType> types, ResourceHandler resources, BooleanSupplier ready) {
+        this.auth = auth;
+        this.types = List.copyOf(types);
+        this.discovery = new Discovery(types);
+        this.openApi = new OpenApi(types);
+        this.resources = resources;
+        this.ready = ready;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Exchange ex = new Exchange(request, response, callback);
+        try {
+            String path = request.getHttpURI().getPath();
+            if (!auth.allows(request.getMethod(), path, ex.header("Authorization"))) {
+                throw new ApiException.Unauthorized();
+            }
+            route(ex, segments(path));
+            if (!ex.detached()) {
+                callback.succeeded();
+            }
+        } catch (ApiException e) {
+            fail(ex, e);
+        } catch (IOException e) {
+            callback.failed(e);
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed", request.getMethod(), request.getHttpURI().getPathQuery(), e);
+            fail(ex, new ApiException.Internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+        return true;
+    }
+
+    private static void fail(Exchange ex, ApiException e) {
+        if (ex.detached()) {
+            return;
+        }
+        if (ex.committed()) {
+            ex.callback.failed(e);
+            return;
+        }
+        try {
+            ex.response.getHeaders().clear();
+            ex.sendError(e);
+            ex.callback.succeeded();
+        } catch (IOException | RuntimeException io) {
+            ex.callback.failed(io);
+        }
+    }
+
+    private void route(Exchange ex, List<String> s) throws IOException {
+        String first = s.isEmpty() ? "" : s.getFirst();
+        if (s.size() >= 3 && first.equals("apis")) {
+            resourceOrGroupVersion(ex, s.get(1), s.get(2), s.subList(3, s.size()));
+            return;
+        }
+        if (s.size() >= 2 && first.equals("api") && s.get(1).equals("v1")) {
+            resourceOrGroupVersion(ex, "", "v1", s.subList(2, s.size()));
+            return;
+        }
+        if (!ex.method().equals("GET") && !ex.method().equals("HEAD")) {
+            throw knownPath(s) ? ResourceHandler.notAllowed() : new ApiException.NotFound(NOT_FOUND);
+        }
+        switch (String.join("/", s)) {
+            case "" -> ex.sendJson(200, rootPaths());
+            case "version" -> ex.sendJson(200, ServerInfo.version());
+            case "healthz", "livez" -> ex.sendText(200, "ok");
+            case "readyz" -> health(ex);
+            case "api" -> discovery(ex, true);
+            case "apis" -> discovery(ex, false);
+            case "openapi/v3" -> ex.sendJson(200, openApi.index());
+            default -> other(ex, s);
+        }
+    }
+
+    private static boolean knownPath(List<String> s) {
+        String p = String.join("/", s);
+        return List.of("", "version", "healthz", "livez", "readyz", "api", "apis", "openapi/v3").contains(p)
+                || p.startsWith("openapi/v3/") || (s.size() == 2 && s.getFirst().equals("apis"));
+    }
+
+    private void other(Exchange ex, List<String> s) throws IOException {
+        if (s.size() > 2 && s.get(0).equals("openapi") && s.get(1).equals("v3")) {
+            byte[] doc = openApi.document(String.join("/", s.subList(2, s.size())));
+            if (doc != null) {
+                ex.send(200, Exchange.JSON, doc);
+                return;
+            }
+        }
+        if (s.size() == 2 && s.get(0).equals("apis") && discovery.servesGroup(s.get(1))) {
+            ex.sendJson(200, discovery.apiGroup(s.get(1)));
+            return;
+        }
+        throw new ApiException.NotFound(NOT_FOUND);
+    }
+
+    private void health(Exchange ex) throws IOException {
+        if (ready.getAsBoolean()) {
+            ex.sendText(200, "ok");
+        } else {
+            ex.sendText(500, "[-]ready failed: not ready yet\nreadyz check failed");
+        }
+    }
+
+    private void discovery(Exchange ex, boolean core) throws IOException {
+        ex.response.getHeaders().put("Vary", "Accept");
+        Optional<String> aggregated = MediaTypes.discoveryVersion(ex.header("Accept"));
+        if (aggregated.isPresent()) {
+            String v = aggregated.get();
+            ex.send(200, v.equals("v2") ? MediaTypes.DISCOVERY_V2 : MediaTypes.DISCOVERY_V2BETA1,
+                    Json.bytes(discovery.aggregated(core, v)));
+        } else if (core) {
+            ex.sendJson(200, discovery.apiVersions(Request.getLocalAddr(ex.request) + ":" + Request.getLocalPort(ex.request)));
+        } else {
+            ex.sendJson(200, discovery.apiGroupList());
+        }
+    }
+
+    private void resourceOrGroupVersion(Exchange ex, String group, String version, List<String> rest) throws IOException {
+        if (!discovery.serves(group, version)) {
+            throw new ApiException.NotFound(NOT_FOUND);
+        }
+        if (rest.isEmpty()) {
+            if (!ex.method().equals("GET")) {
+                throw ResourceHandler.notAllowed();
+            }
+            ex.sendJson(200, discovery.resourceList(group, version));
+            return;
+        }
+        ResourcePath p = ResourcePath.parse(types, group, version, rest)
+                .orElseThrow(() -> new ApiException.NotFound(NOT_FOUND));
+        resources.handle(ex, p);
+    }
+
+    private com.fasterxml.jackson.databind.node.ObjectNode rootPaths() {
+        com.fasterxml.jackson.databind.node.ObjectNode n = Json.object();
+        var paths = n.putArray("paths");
+        paths.add("/api");
+        paths.add("/api/v1");
+        paths.add("/apis");
+        discovery.groupVersions().stream().filter(gv -> gv.contains("/")).forEach(gv -> paths.add("/apis/" + gv));
+        List.of("/healthz", "/livez", "/openapi/v3", "/readyz", "/version").forEach(paths::add);
+        return n;
+    }
+
+    /** The decoded, non-empty path segments ({@code /api/v1/pods} → [api, v1, pods]). */
+    static List<String> segments(String rawPath) {
+        List<String> out = new ArrayList<>();
+        if (rawPath == null) {
+            return out;
+        }
+        for (String seg : rawPath.split("/")) {
+            if (!seg.isEmpty()) {
+                try {
+                    out.add(URLDecoder.decode(seg.replace("+", "%2B"), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    throw new ApiException.BadRequest("invalid path: " + rawPath);
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,175 @@
+package io.podvisor.apiserver.http;
+
+import io.podvisor.api.client.ContainerStreams;
+import io.podvisor.api.resources.ResourceTypes;
+import io.podvisor.apiserver.registry.Registry;
+import io.podvisor.apiserver.tls.Credentials;
+import io.podvisor.apiserver.tls.Kubeconfig;
+import io.podvisor.apiserver.tls.Pem;
+import io.podvisor.apiserver.tls.Pki;
+import io.podvisor.core.Clock;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTPS API server kubectl talks to: Jetty core on virtual threads, HTTP/1.1 over TLS only,
+ * with the certificates, token and kubeconfig of {@code dataDir} (minted at first start, reused
+ * after). {@code /readyz} answers {@code ok} while started and {@link #setReady ready}.
+ *
+ * <p>Lifecycle: {@link #start()} once, then {@link #stop()}; both are thread-safe.
+ */
+public final class ApiServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    /**
+     * @param dataDir where {@code pki/}, {@code token} and {@code kubeconfig} live
+     * @param port the TLS port; 0 picks a free one
+     * @param bindAddress the address to listen on ({@code 127.0.0.1} when null)
+     * @param nodeName the node this server belongs to, for messages
+     */
+    public record Config(Path dataDir, int port, String bindAddress, String nodeName) {
+        public Config {
+            Objects.requireNonNull(dataDir, "dataDir");
+            bindAddress = bindAddress == null || bindAddress.isBlank() ? "127.0.0.1" : bindAddress;
+            nodeName = nodeName == null ? "" : nodeName;
+        }
+    }
+
+    private final Config config;
+    private final Registry registry;
+    private final ContainerStreams streams;
+    private final Clock clock;
+    private final AtomicBoolean ready = new AtomicBoolean(true);
+    private volatile boolean started;
+    private Server server;
+    private int port;
+    private Pki pki;
+    private Credentials credentials;
+
+    public ApiServer(Config config, Registry registry, ContainerStreams streams, Clock clock) {
+        this.config = config;
+        this.registry = registry;
+        this.streams = streams;
+        this.clock = clock;
+    }
+
+    /** Loads or mints credentials, starts listening, writes the kubeconfig; returns the bound port. */
+    public synchronized int start() throws IOException {
+        if (server != null) {
+            return port;
+        }
+        pki = Pki.loadOrCreate(config.dataDir(), config.bindAddress(), clock.now());
+        credentials = Credentials.loadOrCreate(config.dataDir());
+        Server s = newServer();
+        try {
+            s.start();
+        } catch (Exception e) {
+            stopQuietly(s);
+            throw new IOException("cannot start the API server on " + config.bindAddress() + ":" + config.port()
+                    + ": " + e.getMessage(), e);
+        }
+        server = s;
+        port = ((ServerConnector) s.getConnectors()[0]).getLocalPort();
+        Kubeconfig.write(config.dataDir(), Kubeconfig.serverUrl(config.bindAddress(), port), Pem.encode(pki.ca()),
+                credentials.token());
+        started = true;
+        LOG.info("API server{} listening on https://{}:{}", config.nodeName().isEmpty() ? "" : " of node " + config.nodeName(),
+                config.bindAddress(), port);
+        return port;
+    }
+
+    private Server newServer() {
+        QueuedThreadPool pool = new QueuedThreadPool();
+        pool.setName("apiserver");
+        pool.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("apiserver-"));
+        Server s = new Server(pool);
+        s.setStopTimeout(2000);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(true);
+        http.addCustomizer(new SecureRequestCustomizer(false));
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
+        ssl.setKeyStore(pki.keyStore(password));
+        ssl.setKeyStorePassword(new String(password));
+        ServerConnector connector = new ServerConnector(s, ssl, new HttpConnectionFactory(http));
+        connector.setHost(config.bindAddress());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(Duration.ofMinutes(2).toMillis());
+        s.addConnector(connector);
+        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(s, c -> {
+            c.setIdleTimeout(Duration.ofHours(4));
+            c.setMaxBinaryMessageSize(1024 * 1024);
+        });
+        LogsEndpoint logs = new LogsEndpoint(registry, streams);
+        ExecEndpoint exec = new ExecEndpoint(registry, streams, ws::getServerWebSocketContainer);
+        ResourceHandler resources = new ResourceHandler(registry, clock, logs, exec);
+        ws.setHandler(new ApiHandler(new Auth(credentials), ResourceTypes.ALL_TYPES, resources,
+                () -> started && ready.get()));
+        s.setHandler(ws);
+        return s;
+    }
+
+    /** Stops listening and ends open watches, log streams and exec sessions. Idempotent. */
+    public synchronized void stop() {
+        started = false;
+        if (server != null) {
+            stopQuietly(server);
+            server = null;
+        }
+    }
+
+    private static void stopQuietly(Server s) {
+        try {
+            s.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the API server failed", e);
+        }
+    }
+
+    /** Sets what {@code /readyz} reports while started (default true). */
+    public void setReady(boolean value) {
+        ready.set(value);
+    }
+
+    public boolean isReady() {
+        return started && ready.get();
+    }
+
+    /** The bound port, once started. */
+    public synchronized int port() {
+        return port;
+    }
+
+    /** The kubeconfig written at start. */
+    public Path kubeconfig() {
+        return config.dataDir().resolve("kubeconfig");
+    }
+
+    /** The bearer token clients must present (after {@link #start()}). */
+    public synchronized String token() {
+        return credentials == null ? null : credentials.token();
+    }
+
+    /** The CA certificate clients trust, PEM-encoded (after {@link #start()}). */
+    public synchronized String caPem() {
+        return pki == null ? null : Pem.encode(pki.ca());
+    }
+}

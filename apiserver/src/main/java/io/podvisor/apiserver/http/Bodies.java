@@ -1,0 +1,94 @@
+package io.podvisor.apiserver.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.podvisor.api.errors.ApiException;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Decodes request bodies: JSON by default, YAML for {@code application/yaml}; anything else is
+ * 415, malformed input is 400 with upstream's wording ({@code couldn't get version/kind; json
+ * parse error: ...}).
+ */
+final class Bodies {
+
+    static final String UNKNOWN_FORMAT = "the body of the request was in an unknown format - accepted media types include: "
+            + "application/json, application/yaml";
+
+    private Bodies() {}
+
+    /** The body of a create or update as a JSON object tree. */
+    static JsonNode object(String contentType, byte[] body) {
+        boolean yaml = isYaml(contentType);
+        if (!yaml && !isJson(contentType)) {
+            throw new ApiException.UnsupportedMediaType(UNKNOWN_FORMAT);
+        }
+        String format = yaml ? "yaml" : "json";
+        if (body.length == 0) {
+            throw new ApiException.BadRequest("couldn't get version/kind; " + format + " parse error: unexpected end of JSON input");
+        }
+        JsonNode node = parse(yaml ? Json.YAML : Json.MAPPER, body, format);
+        if (node == null || !node.isObject()) {
+            String what = node == null ? "null" : goType(node);
+            throw new ApiException.BadRequest("couldn't get version/kind; " + format + " parse error: json: cannot unmarshal "
+                    + what + " into Go value of type struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; "
+                    + "Kind string \"json:\\\"kind,omitempty\\\"\" }");
+        }
+        return node;
+    }
+
+    /** An optional options body (DELETE, eviction): empty → null. */
+    static <T> T options(String contentType, byte[] body, Class<T> type) {
+        if (body.length == 0) {
+            return null;
+        }
+        JsonNode node = object(contentType == null ? "application/json" : contentType, body);
+        try {
+            return Json.MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw new ApiException.BadRequest("unable to decode " + type.getSimpleName() + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static JsonNode parse(ObjectMapper mapper, byte[] body, String format) {
+        try {
+            return mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiException.BadRequest("couldn't get version/kind; " + format + " parse error: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ApiException.BadRequest("couldn't get version/kind; " + format + " parse error: " + e.getMessage());
+        }
+    }
+
+    private static String goType(JsonNode n) {
+        if (n.isArray()) {
+            return "array";
+        }
+        if (n.isTextual()) {
+            return "string";
+        }
+        if (n.isNumber()) {
+            return "number";
+        }
+        if (n.isBoolean()) {
+            return "bool";
+        }
+        return "null";
+    }
+
+    static String base(String contentType) {
+        return contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    }
+
+    static boolean isYaml(String contentType) {
+        String b = base(contentType);
+        return b.equals("application/yaml") || b.equals("application/apply-patch+yaml");
+    }
+
+    private static boolean isJson(String contentType) {
+        String b = base(contentType);
+        return b.isEmpty() || b.equals("application/json");
+    }
+}

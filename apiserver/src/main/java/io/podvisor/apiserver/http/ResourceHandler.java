@@ -1,0 +1,178 @@
+package io.podvisor.apiserver.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.podvisor.api.errors.ApiException;
+import io.podvisor.api.patch.PatchType;
+import io.podvisor.api.resources.ResourceType;
+import io.podvisor.apiserver.registry.Registry;
+import io.podvisor.apiserver.registry.Registry.Part;
+import io.podvisor.core.Clock;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The verbs on resource URLs: GET (get, list, watch; Tables on request), POST (create), PUT
+ * (update), PATCH, DELETE (one object or a collection), and the {@code status}, {@code log},
+ * {@code exec} and {@code eviction} subresources. Everything else is 405.
+ */
+final class ResourceHandler {
+
+    private final Registry registry;
+    private final Clock clock;
+    private final WatchStream watches;
+    private final LogsEndpoint logs;
+    private final ExecEndpoint exec;
+
+    ResourceHandler(Registry registry, Clock clock, LogsEndpoint logs, ExecEndpoint exec) {
+        this.registry = registry;
+        this.clock = clock;
+        this.watches = new WatchStream(registry, clock);
+        this.logs = logs;
+        this.exec = exec;
+    }
+
+    void handle(Exchange ex, ResourcePath p) throws IOException {
+        String m = ex.method();
+        if (p.subresource() != null) {
+            subresource(ex, p, m);
+        } else if (p.collection()) {
+            switch (m) {
+                case "GET" -> listOrWatch(ex, p);
+                case "POST" -> create(ex, p);
+                case "DELETE" -> deleteCollection(ex, p);
+                default -> throw notAllowed();
+            }
+        } else {
+            switch (m) {
+                case "GET" -> get(ex, p);
+                case "PUT" -> update(ex, p, Part.MAIN);
+                case "PATCH" -> patch(ex, p, Part.MAIN);
+                case "DELETE" -> delete(ex, p);
+                default -> throw notAllowed();
+            }
+        }
+    }
+
+    private void subresource(Exchange ex, ResourcePath p, String m) throws IOException {
+        switch (p.subresource() + " " + m) {
+            case "status GET" -> get(ex, p);
+            case "status PUT" -> update(ex, p, Part.STATUS);
+            case "status PATCH" -> patch(ex, p, Part.STATUS);
+            case "log GET" -> logs.serve(ex, p.namespace(), p.name());
+            case "exec GET", "exec POST" -> exec.serve(ex, p.namespace(), p.name());
+            case "eviction POST" -> Eviction.evict(registry, ex, p);
+            default -> throw notAllowed();
+        }
+    }
+
+    static ApiException notAllowed() {
+        return new ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+    }
+
+    private Optional<TableWriter> tables(Exchange ex, ResourceType type) {
+        return MediaTypes.tableVersion(ex.header("Accept"))
+                .map(v -> new TableWriter(type, v, TableWriter.include(ex.query().get("includeObject")), clock));
+    }
+
+    private void listOrWatch(Exchange ex, ResourcePath p) throws IOException {
+        Query q = ex.query();
+        Long limit = q.number("limit");
+        Registry.ListOptions options = new Registry.ListOptions(p.namespace(), q.get("labelSelector"),
+                q.get("fieldSelector"), q.get("resourceVersion"), limit == null ? 0 : limit, q.get("continue"),
+                q.flag("allowWatchBookmarks"));
+        Optional<TableWriter> tables = tables(ex, p.type());
+        if (q.flag("watch")) {
+            watches.serve(ex, p.type(), options, tables.orElse(null),
+                    WatchStream.timeout(q.number("timeoutSeconds"), q.get("timeout")));
+            return;
+        }
+        Registry.ListResult r = registry.list(p.type(), options);
+        if (tables.isPresent()) {
+            ex.sendJson(200, tables.get().table(r.items(), r.resourceVersion(), r.continueToken(), r.remainingItemCount()));
+        } else {
+            ex.sendJson(200, listBody(p.type(), r.items(), r.resourceVersion(), r.continueToken(), r.remainingItemCount()));
+        }
+    }
+
+    static ObjectNode listBody(ResourceType type, List<HasMetadata> items, String rv, String cont, Long remaining) {
+        ObjectNode list = Json.object();
+        list.put("kind", type.listKind());
+        list.put("apiVersion", type.apiVersion());
+        ObjectNode meta = list.putObject("metadata");
+        if (rv != null) {
+            meta.put("resourceVersion", rv);
+        }
+        if (cont != null && !cont.isEmpty()) {
+            meta.put("continue", cont);
+        }
+        if (remaining != null) {
+            meta.put("remainingItemCount", remaining);
+        }
+        list.set("items", Json.tree(items));
+        return list;
+    }
+
+    private void get(Exchange ex, ResourcePath p) throws IOException {
+        HasMetadata o = registry.get(p.type(), p.namespace(), p.name());
+        Optional<TableWriter> tables = tables(ex, p.type());
+        if (tables.isPresent()) {
+            ex.sendJson(200, tables.get().table(List.of(o), o.getMetadata().getResourceVersion(), null, null));
+        } else {
+            ex.sendJson(200, o);
+        }
+    }
+
+    private void create(Exchange ex, ResourcePath p) throws IOException {
+        JsonNode body = Bodies.object(ex.header("Content-Type"), ex.body());
+        Registry.WriteResult r = registry.create(p.type(), p.namespace(), body, WriteParams.of(ex.query()));
+        ex.warnings(r.warnings());
+        ex.sendJson(r.created() ? 201 : 200, r.object());
+    }
+
+    private void update(Exchange ex, ResourcePath p, Part part) throws IOException {
+        JsonNode body = Bodies.object(ex.header("Content-Type"), ex.body());
+        Registry.WriteResult r = registry.update(p.type(), p.namespace(), p.name(), body, WriteParams.of(ex.query()), part);
+        ex.warnings(r.warnings());
+        ex.sendJson(r.created() ? 201 : 200, r.object());
+    }
+
+    private void patch(Exchange ex, ResourcePath p, Part part) throws IOException {
+        PatchType type = PatchType.of(ex.header("Content-Type")).orElseThrow(() -> new ApiException.UnsupportedMediaType(
+                "the body of the request was in an unknown format - accepted media types include: "
+                        + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
+                        + "application/strategic-merge-patch+json"));
+        byte[] body = ex.body();
+        Registry.WriteResult r = registry.patch(p.type(), p.namespace(), p.name(), type, body,
+                WriteParams.of(ex.query()), part);
+        ex.warnings(r.warnings());
+        ex.sendJson(r.created() ? 201 : 200, r.object());
+    }
+
+    private void delete(Exchange ex, ResourcePath p) throws IOException {
+        DeleteOptions options = WriteParams.deleteOptions(ex);
+        Registry.DeleteResult r = registry.delete(p.type(), p.namespace(), p.name(), options);
+        ex.sendJson(200, r.object());
+    }
+
+    private void deleteCollection(Exchange ex, ResourcePath p) throws IOException {
+        DeleteOptions options = WriteParams.deleteOptions(ex);
+        Query q = ex.query();
+        Registry.ListOptions listOptions = new Registry.ListOptions(p.namespace(), q.get("labelSelector"),
+                q.get("fieldSelector"), null, 0, null, false);
+        Registry.ListResult all = registry.list(p.type(), listOptions);
+        List<HasMetadata> deleted = new ArrayList<>();
+        for (HasMetadata o : all.items()) {
+            try {
+                deleted.add(registry.delete(p.type(), o.getMetadata().getNamespace(), o.getMetadata().getName(), options).object());
+            } catch (ApiException.NotFound gone) {
+                // deleted meanwhile: nothing to report
+            }
+        }
+        ex.sendJson(200, listBody(p.type(), deleted, all.resourceVersion(), null, null));
+    }
+}

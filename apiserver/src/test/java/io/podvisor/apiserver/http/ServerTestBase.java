@@ -1,0 +1,121 @@
+package io.podvisor.apiserver.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.podvisor.api.resources.ResourceTypes;
+import io.podvisor.core.FakeClock;
+import io.podvisor.core.SystemClock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Starts a real HTTPS {@link ApiServer} on an ephemeral loopback port over {@link FakeRegistry}
+ * and {@link FakeContainerStreams}, with a {@link FakeClock} starting at the current time, and an
+ * {@link HttpClient} that trusts the minted CA.
+ */
+abstract class ServerTestBase {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    FakeClock clock;
+    FakeRegistry registry;
+    FakeContainerStreams streams;
+    ApiServer server;
+    HttpClient http;
+    String token;
+    int port;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        try (SystemClock system = new SystemClock()) {
+            clock = new FakeClock(system.now());
+        }
+        registry = new FakeRegistry(clock);
+        streams = new FakeContainerStreams();
+        server = new ApiServer(new ApiServer.Config(dir, 0, "127.0.0.1", "node-1"), registry, streams, clock);
+        port = server.start();
+        token = Files.readString(dir.resolve("token")).trim();
+        http = client(dir.resolve("pki/ca.crt"));
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.stop();
+        http.close();
+    }
+
+    static HttpClient client(Path caFile) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(caFile)) {
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    URI uri(String path) {
+        return URI.create("https://127.0.0.1:" + port + path);
+    }
+
+    HttpRequest.Builder request(String path, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + token);
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return b;
+    }
+
+    HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+        return http.send(request(path, headers).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> send(String method, String path, String contentType, String body, String... headers)
+            throws IOException, InterruptedException {
+        String[] all = Arrays.copyOf(headers, headers.length + 2);
+        all[headers.length] = "Content-Type";
+        all[headers.length + 1] = contentType;
+        return http.send(request(path, all).method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws IOException {
+        return JSON.readTree(r.body());
+    }
+
+    Pod addPod(String name, Map<String, String> labels, String... containers) {
+        PodBuilder b = new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
+                .withLabels(labels).withUid("uid-" + name).endMetadata().withNewSpec().endSpec();
+        Pod pod = b.build();
+        for (String c : containers) {
+            pod.getSpec().getContainers().add(new io.fabric8.kubernetes.api.model.ContainerBuilder()
+                    .withName(c).withImage("busybox").build());
+        }
+        return (Pod) registry.put(ResourceTypes.PODS, pod);
+    }
+}
