@@ -45,7 +45,7 @@ public final class InMemoryCluster implements ClusterClient {
             m.setNamespace("default");
         }
         if (pods.containsKey(key(m.getNamespace(), m.getName()))) {
-            throw new IllegalStateException("pod exists: " + m.getName());
+            throw new io.podvisor.api.errors.ApiException.AlreadyExists("", "pods", m.getName());
         }
         m.setUid(java.util.UUID.nameUUIDFromBytes((m.getNamespace() + "/" + m.getName() + "/" + resourceVersion).getBytes()).toString());
         m.setCreationTimestamp(Times.format(clock.now()));
@@ -85,6 +85,11 @@ public final class InMemoryCluster implements ClusterClient {
     public synchronized Pod get(String ns, String name) {
         Pod p = pods.get(key(ns, name));
         return p == null ? null : Yaml.copy(p);
+    }
+
+    /** Every pod as stored, in creation order. */
+    public synchronized List<Pod> pods() {
+        return pods.values().stream().map(Yaml::copy).toList();
     }
 
     /** Every status update, as "<epoch-seconds> <name> <phase>". */
