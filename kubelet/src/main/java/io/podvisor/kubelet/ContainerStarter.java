@@ -75,6 +75,7 @@ final class ContainerStarter {
         boolean hostNetwork = Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
         java.nio.file.Path dir = LogPaths.podDir(ctx.config(), meta);
         String logDir = dir == null ? "" : dir.toString();
+        LogPaths.createDirectory(dir);
         try {
             return ctx.runtime().runSandbox(new SandboxConfig(meta.getName(), meta.getName(), hostNetwork,
                     labels, Map.of(), logDir));

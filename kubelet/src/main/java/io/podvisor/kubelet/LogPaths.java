@@ -44,6 +44,18 @@ final class LogPaths {
         return dir == null ? null : dir.resolve(container).resolve(ObservedPod.restartCount(c) + ".log");
     }
 
+    /** Creates the pod's log directory before its sandbox (best effort: the runtime creates files anyway). */
+    static void createDirectory(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            // the runtime reports the failure when it writes
+        }
+    }
+
     /** Deletes a file or a directory tree; missing is fine, failures are ignored (best effort, like GC). */
     static void delete(Path p) {
         if (p == null || !Files.exists(p)) {

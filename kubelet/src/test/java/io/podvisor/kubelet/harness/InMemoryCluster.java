@@ -82,6 +82,22 @@ public final class InMemoryCluster implements ClusterClient {
         notifyUpsert(p);
     }
 
+    /** Replaces a pod's metadata and spec, as an API update would (the status is kept). */
+    public synchronized Pod update(Pod pod) {
+        var m = pod.getMetadata();
+        Pod old = pods.get(key(m.getNamespace(), m.getName()));
+        if (old == null) {
+            throw new io.podvisor.api.errors.ApiException.NotFound("", "pods", m.getName());
+        }
+        Pod p = Yaml.copy(pod);
+        p.setStatus(old.getStatus());
+        p.getMetadata().setUid(old.getMetadata().getUid());
+        p.getMetadata().setResourceVersion(Long.toString(++resourceVersion));
+        pods.put(key(m.getNamespace(), m.getName()), p);
+        notifyUpsert(p);
+        return Yaml.copy(p);
+    }
+
     public synchronized Pod get(String ns, String name) {
         Pod p = pods.get(key(ns, name));
         return p == null ? null : Yaml.copy(p);

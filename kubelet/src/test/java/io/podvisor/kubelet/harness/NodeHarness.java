@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -56,6 +57,12 @@ public final class NodeHarness {
 
     /** A node whose settings are the defaults changed by {@code config} (log or manifest directories). */
     public NodeHarness(UnaryOperator<KubeletConfig> config) {
+        this(config, rt -> {});
+    }
+
+    /** As above, with containers scripted before the kubelet starts (static pods start with it). */
+    public NodeHarness(UnaryOperator<KubeletConfig> config, Consumer<FakeRuntime> scripts) {
+        scripts.accept(runtime);
         clock.afterEachTimer(executor::runUntilIdle);
         kubelet = new Kubelet(config.apply(KubeletConfig.defaults("podvisor")), clock, executor, runtime, cluster, objects);
         kubelet.start();
