@@ -6,7 +6,19 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 
 /** The YAML and JSON codecs for Kubernetes objects, and deep copies through JSON. */
 public final class Yaml {
@@ -20,7 +32,30 @@ public final class Yaml {
 
     private static ObjectMapper configure(ObjectMapper m) {
         return m.setSerializationInclusion(JsonInclude.Include.NON_NULL)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .registerModule(microTimes());
+    }
+
+    /**
+     * The model's {@code ZonedDateTime} fields (Lease {@code renewTime}/{@code acquireTime}) are
+     * MicroTimes: written in UTC with six fraction digits, read from any RFC 3339 form.
+     */
+    private static SimpleModule microTimes() {
+        DateTimeFormatter micro = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+        SimpleModule module = new SimpleModule("podvisor-micro-time");
+        module.addSerializer(ZonedDateTime.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(ZonedDateTime v, JsonGenerator gen, SerializerProvider p) throws IOException {
+                gen.writeString(micro.format(v));
+            }
+        });
+        module.addDeserializer(ZonedDateTime.class, new JsonDeserializer<>() {
+            @Override
+            public ZonedDateTime deserialize(JsonParser parser, DeserializationContext c) throws IOException {
+                return ZonedDateTime.ofInstant(OffsetDateTime.parse(parser.getValueAsString()).toInstant(), ZoneOffset.UTC);
+            }
+        });
+        return module;
     }
 
     public static <T> T read(String yaml, Class<T> type) {

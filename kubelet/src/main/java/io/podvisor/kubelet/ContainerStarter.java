@@ -73,7 +73,9 @@ final class ContainerStarter {
         Map<String, String> labels = Map.of(Labels.POD_UID, meta.getUid(), Labels.POD_NAME, meta.getName(),
                 Labels.POD_NAMESPACE, meta.getNamespace());
         boolean hostNetwork = Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
-        String logDir = meta.getNamespace() + "_" + meta.getName() + "_" + meta.getUid();
+        java.nio.file.Path dir = LogPaths.podDir(ctx.config(), meta);
+        String logDir = dir == null ? "" : dir.toString();
+        LogPaths.createDirectory(dir);
         try {
             return ctx.runtime().runSandbox(new SandboxConfig(meta.getName(), meta.getName(), hostNetwork,
                     labels, Map.of(), logDir));
@@ -154,6 +156,7 @@ final class ContainerStarter {
         for (int i = 1; i < all.size(); i++) {
             if (all.get(i).state() != ContainerState.RUNNING) {
                 ctx.runtime().removeContainer(all.get(i).id());
+                LogPaths.delete(LogPaths.of(ctx.config(), all.get(i)));
             }
         }
     }
@@ -173,7 +176,8 @@ final class ContainerStarter {
                 Labels.POD_NAMESPACE, meta.getNamespace(), Labels.CONTAINER_NAME, c.name());
         Map<String, String> annotations = Map.of(Labels.CONTAINER_HASH, c.hash(),
                 Labels.RESTART_COUNT, Integer.toString(attempt), Labels.CONTAINER_KIND, c.kind().name());
-        String logPath = meta.getNamespace() + "_" + meta.getName() + "_" + meta.getUid() + "/" + c.name() + "/" + attempt + ".log";
+        java.nio.file.Path log = LogPaths.containerLog(ctx.config(), meta, c.name(), attempt);
+        String logPath = log == null ? "" : log.toString();
         return new ContainerConfig(c.name(), attempt, spec.getImage(),
                 spec.getCommand() == null ? List.of() : spec.getCommand(),
                 spec.getArgs() == null ? List.of() : spec.getArgs(), env,

@@ -3,56 +3,113 @@ package io.podvisor.kubelet;
 import io.fabric8.kubernetes.api.model.EventSourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.podvisor.api.ClusterClient;
+import io.podvisor.api.Times;
+import io.podvisor.api.Yaml;
+import io.podvisor.api.client.ContainerStreams;
+import io.podvisor.api.client.ObjectClient;
+import io.podvisor.api.errors.ApiException;
 import io.podvisor.api.events.EventRecorder;
 import io.podvisor.core.Backoff;
 import io.podvisor.core.Clock;
 import io.podvisor.core.KeyedExecutor;
+import io.podvisor.kubelet.logs.LogWaiters;
+import io.podvisor.kubelet.node.MachineInfo;
+import io.podvisor.kubelet.node.NodeObjects;
+import io.podvisor.kubelet.node.NodeStatusReporter;
 import io.podvisor.kubelet.probe.ProbeManager;
+import io.podvisor.kubelet.staticpod.StaticPodManifest;
+import io.podvisor.kubelet.staticpod.StaticPodSource;
 import io.podvisor.runtime.ContainerRuntime;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One node's kubelet: receives the pods bound to its node from the {@link ClusterClient}, runs each
- * through its {@link PodWorker}, and relists the runtime to notice container changes.
+ * One node's kubelet: receives the pods bound to its node from the {@link ClusterClient} and the
+ * static pods of its manifest directory, runs each through its {@link PodWorker}, relists the
+ * runtime to notice container changes, serves logs and exec ({@link #streams()}), and with an
+ * {@link ObjectClient} registers its Node, renews its Lease and keeps mirror pods.
  */
 public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
+
+    /** How often log followers look for new lines (besides container exits, which wake them at once). */
+    static final Duration LOG_FOLLOW_PERIOD = Duration.ofMillis(250);
 
     private final KubeletContext ctx;
     private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
     private final Relister relister;
+    private final StaticPods staticPods;
+    private final StaticPodSource staticSource;
+    private final NodeStatusReporter nodeReporter;
+    private final LogWaiters logWaiters;
+    private final KubeletStreams streams;
 
+    /** A kubelet without access to other API objects: no Node, Lease or mirror pods. */
     public Kubelet(KubeletConfig config, Clock clock, KeyedExecutor executor, ContainerRuntime runtime, ClusterClient cluster) {
-        EventRecorder recorder = new EventRecorder(clock, cluster.events(),
-                new EventSourceBuilder().withComponent("kubelet").withHost(config.nodeName()).build());
-        this.ctx = new KubeletContext(config, clock, executor, runtime, cluster, recorder,
-                new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(300), clock), new ReasonCache(),
-                new ProbeManager(clock, runtime, config.kubernetesVersion()), new StatusManager(cluster));
-        this.relister = new Relister(runtime, clock, config.relistPeriod(), workers::get);
+        this(config, clock, executor, runtime, cluster, null);
     }
 
-    /** Subscribes to the node's pods and starts relisting. */
+    /** @param objects the API for the Node, its Lease and mirror pods (null: none of them) */
+    public Kubelet(KubeletConfig config, Clock clock, KeyedExecutor executor, ContainerRuntime runtime, ClusterClient cluster,
+                   ObjectClient objects) {
+        EventRecorder recorder = new EventRecorder(clock, cluster.events(),
+                new EventSourceBuilder().withComponent("kubelet").withHost(config.nodeName()).build());
+        this.staticPods = new StaticPods(this, objects, config.nodeName());
+        this.ctx = new KubeletContext(config, clock, executor, runtime, cluster, recorder,
+                new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(300), clock), new ReasonCache(),
+                new ProbeManager(clock, runtime, config.kubernetesVersion()),
+                new StatusManager(cluster, this::statusTarget), this::deleteFinal);
+        this.relister = new Relister(runtime, clock, config.relistPeriod(), workers::get);
+        this.staticSource = config.staticPodPath() == null ? null : new StaticPodSource(config.staticPodPath(),
+                config.nodeName(), clock, config.fileCheckPeriod(), staticPods);
+        Path root = config.rootDir() != null ? config.rootDir() : Path.of("/");
+        this.nodeReporter = objects == null ? null : new NodeStatusReporter(new NodeObjects.Facts(config.nodeName(),
+                config.nodeIp(), runtime.version(), MachineInfo.read(Path.of("/"), root)), clock, objects);
+        this.logWaiters = new LogWaiters(clock, LOG_FOLLOW_PERIOD);
+        this.streams = new KubeletStreams(this, ctx, logWaiters);
+    }
+
+    /** Registers the node, reads static pods, subscribes to the node's pods and starts relisting. */
     public void start() {
-        ctx.cluster().watchPods(ctx.config().nodeName(), this);
-        relister.start();
         ctx.runtime().onContainerExit(c -> {
             PodWorker w = workers.get(c.labels().getOrDefault(Labels.POD_UID, ""));
             if (w != null) {
                 w.requestSync();
             }
+            logWaiters.wakeAll();
         });
+        logWaiters.start();
+        if (nodeReporter != null) {
+            nodeReporter.start();
+        }
+        if (staticSource != null) {
+            staticSource.start();
+        }
+        ctx.cluster().watchPods(ctx.config().nodeName(), this);
+        relister.start();
+    }
+
+    /** Logs and exec of this node's containers, for the API server. */
+    public ContainerStreams streams() {
+        return streams;
     }
 
     @Override
     public void onUpsert(Pod pod) {
-        String uid = pod.getMetadata().getUid();
-        PodWorker w = workers.computeIfAbsent(uid, k -> new PodWorker(ctx, pod));
-        w.update(pod);
+        if (StaticPodManifest.isMirror(pod)) {
+            staticPods.onMirrorUpsert(pod);
+            return;
+        }
+        runPod(pod);
     }
 
     @Override
     public void onDelete(Pod pod) {
+        if (StaticPodManifest.isMirror(pod)) {
+            staticPods.onMirrorDelete(pod);
+            return;
+        }
         PodWorker w = workers.get(pod.getMetadata().getUid());
         if (w != null) {
             w.removed();
@@ -64,8 +121,82 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
         return workers.get(uid);
     }
 
+    /**
+     * The worker running the pod an API object stands for: the pod itself, or for a mirror pod its
+     * static pod.
+     *
+     * @throws ApiException.NotFound if the pod does not run on this node
+     */
+    PodWorker workerFor(Pod apiPod) {
+        PodWorker w = workers.get(apiPod.getMetadata().getUid());
+        if (w == null && StaticPodManifest.isMirror(apiPod)) {
+            Pod st = staticPods.staticPodOf(apiPod);
+            w = st == null ? null : workers.get(st.getMetadata().getUid());
+        }
+        if (w == null) {
+            throw new ApiException.NotFound("", "pods", apiPod.getMetadata().getName());
+        }
+        return w;
+    }
+
+    // ---- used by StaticPods ----
+
+    /** Runs a pod or hands its newer version to its worker. */
+    void runPod(Pod pod) {
+        String uid = pod.getMetadata().getUid();
+        PodWorker w = workers.computeIfAbsent(uid, k -> new PodWorker(ctx, pod));
+        w.update(pod);
+    }
+
+    /** Stops a static pod gracefully, as a deletion with its own grace period. */
+    void stopStaticPod(String uid) {
+        PodWorker w = workers.get(uid);
+        if (w == null) {
+            return;
+        }
+        Pod p = Yaml.copy(w.pod());
+        p.getMetadata().setDeletionTimestamp(Times.format(ctx.clock().now()));
+        p.getMetadata().setDeletionGracePeriodSeconds(PodWorker.specGrace(p));
+        w.update(p);
+    }
+
+    /** Forgets a finished static pod's worker (it cleans up after itself). */
+    void dropWorker(String uid) {
+        PodWorker w = workers.remove(uid);
+        if (w != null) {
+            w.removed();
+        }
+    }
+
+    void requestSync(String uid) {
+        PodWorker w = workers.get(uid);
+        if (w != null) {
+            w.requestSync();
+        }
+    }
+
+    private String statusTarget(Pod pod) {
+        return StaticPodManifest.isStatic(pod) ? staticPods.apiUid(pod) : pod.getMetadata().getUid();
+    }
+
+    private void deleteFinal(Pod pod) {
+        if (StaticPodManifest.isStatic(pod)) {
+            staticPods.terminated(pod);
+        } else {
+            ctx.cluster().deletePodFinal(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                    pod.getMetadata().getUid());
+        }
+    }
+
     @Override
     public void close() {
         relister.stop();
+        logWaiters.stop();
+        if (staticSource != null) {
+            staticSource.stop();
+        }
+        if (nodeReporter != null) {
+            nodeReporter.stop();
+        }
     }
 }

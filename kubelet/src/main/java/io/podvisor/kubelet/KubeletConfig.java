@@ -1,18 +1,45 @@
 package io.podvisor.kubelet;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * Settings of one kubelet.
  *
- * @param nodeName      the node this kubelet runs pods for
- * @param nodeIp        the node's address, shown as {@code status.hostIP}
- * @param relistPeriod  how often the runtime is relisted for container changes (1 s upstream)
+ * @param nodeName          the node this kubelet runs pods for
+ * @param nodeIp            the node's address, shown as {@code status.hostIP} and the Node's InternalIP
+ * @param relistPeriod      how often the runtime is relisted for container changes (1 s upstream)
  * @param kubernetesVersion "major.minor", used in the probes' User-Agent
+ * @param rootDir           the kubelet's state directory (upstream {@code /var/lib/kubelet}); its
+ *                          filesystem is the node's {@code ephemeral-storage}; null: {@code /}
+ * @param podLogsDir        where container logs go (upstream {@code /var/log/pods}); null: no logs
+ * @param staticPodPath     the static pod manifest directory; null: no static pods
+ * @param fileCheckPeriod   how often {@code staticPodPath} is re-read (20 s upstream)
  */
-public record KubeletConfig(String nodeName, String nodeIp, Duration relistPeriod, String kubernetesVersion) {
+public record KubeletConfig(String nodeName, String nodeIp, Duration relistPeriod, String kubernetesVersion,
+                            Path rootDir, Path podLogsDir, Path staticPodPath, Duration fileCheckPeriod) {
+
+    /** The settings without directories: no logs, no static pods. */
+    public KubeletConfig(String nodeName, String nodeIp, Duration relistPeriod, String kubernetesVersion) {
+        this(nodeName, nodeIp, relistPeriod, kubernetesVersion, null, null, null, Duration.ofSeconds(20));
+    }
 
     public static KubeletConfig defaults(String nodeName) {
         return new KubeletConfig(nodeName, "127.0.0.1", Duration.ofSeconds(1), "1.33");
+    }
+
+    public KubeletConfig withRootDir(Path dir) {
+        return new KubeletConfig(nodeName, nodeIp, relistPeriod, kubernetesVersion, dir, podLogsDir, staticPodPath,
+                fileCheckPeriod);
+    }
+
+    public KubeletConfig withPodLogsDir(Path dir) {
+        return new KubeletConfig(nodeName, nodeIp, relistPeriod, kubernetesVersion, rootDir, dir, staticPodPath,
+                fileCheckPeriod);
+    }
+
+    public KubeletConfig withStaticPodPath(Path dir, Duration checkPeriod) {
+        return new KubeletConfig(nodeName, nodeIp, relistPeriod, kubernetesVersion, rootDir, podLogsDir, dir,
+                checkPeriod);
     }
 }

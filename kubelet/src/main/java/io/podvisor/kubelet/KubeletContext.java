@@ -1,5 +1,6 @@
 package io.podvisor.kubelet;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.podvisor.api.ClusterClient;
 import io.podvisor.api.events.EventRecorder;
 import io.podvisor.core.Backoff;
@@ -8,7 +9,12 @@ import io.podvisor.core.KeyedExecutor;
 import io.podvisor.kubelet.probe.ProbeManager;
 import io.podvisor.runtime.ContainerRuntime;
 
-/** The collaborators every part of one kubelet shares. */
+/**
+ * The collaborators every part of one kubelet shares.
+ *
+ * @param deleteFinal called once a deleted pod finished terminating: removes it from the API (or,
+ *                    for a static pod, drops it and its mirror)
+ */
 record KubeletContext(KubeletConfig config, Clock clock, KeyedExecutor executor, ContainerRuntime runtime,
                       ClusterClient cluster, EventRecorder recorder, Backoff backoff, ReasonCache reasons,
-                      ProbeManager probes, StatusManager status) {}
+                      ProbeManager probes, StatusManager status, java.util.function.Consumer<Pod> deleteFinal) {}

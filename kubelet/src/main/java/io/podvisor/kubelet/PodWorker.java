@@ -47,7 +47,7 @@ public final class PodWorker {
     private State state = State.SYNCING;
     private boolean queued;
     private boolean removedFromApi;
-    private boolean cleanedUp;
+    private volatile boolean cleanedUp;
     private Instant startTime;
     private Clock.Timer deadlineTimer;
     private Clock.Timer resyncTimer;
@@ -291,7 +291,7 @@ public final class PodWorker {
         }
         if (termination.deletion()) {
             publishStatus(p, observe());
-            ctx.cluster().deletePodFinal(p.getMetadata().getNamespace(), p.getMetadata().getName(), uid);
+            ctx.deleteFinal().accept(p);
         }
     }
 
@@ -302,6 +302,7 @@ public final class PodWorker {
         for (SandboxInfo s : observe().sandboxes()) {
             ctx.runtime().removeSandbox(s.id());
         }
+        LogPaths.delete(LogPaths.podDir(ctx.config(), pod.getMetadata()));
         ctx.reasons().forget(uid);
         ctx.backoff().resetPrefix(uid + "/");
         ctx.status().forget(uid);

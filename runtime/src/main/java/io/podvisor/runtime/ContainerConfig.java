@@ -10,7 +10,7 @@ import java.util.Map;
  * @param name       the container's name within its sandbox
  * @param attempt    how many instances of this name existed before (0 for the first)
  * @param image      the image reference as the user wrote it
- * @param logPath    the file its stdout/stderr go to (CRI log format)
+ * @param logPath    the absolute file its stdout/stderr go to ({@link CriLog} format); empty: no log
  * @param resources  limits to enforce (nulls = none)
  */
 public record ContainerConfig(String name, int attempt, String image,

@@ -24,6 +24,14 @@ public interface ContainerRuntime {
     String type();
 
     /**
+     * The runtime's name and version as the Node reports it in
+     * {@code status.nodeInfo.containerRuntimeVersion}, e.g. {@code containerd://1.7.2}.
+     */
+    default String version() {
+        return type() + "://0.0.0";
+    }
+
+    /**
      * Creates and starts a sandbox (the shared namespaces and network of a group of containers).
      *
      * @throws RuntimeFailure if it cannot be created; nothing of it remains then

@@ -138,7 +138,7 @@ class DeleteTest {
         f.reg.delete(ResourceTypes.JOBS, "default", "job", null);
         assertThat(f.reg.get(Pod.class, "default", "p1")).isNull();
 
-        String owner2 = f.create(ResourceTypes.JOBS, "default", "{'metadata':{'name':'job2'},'spec':{'template':{'spec':{}}}}")
+        String owner2 = f.create(ResourceTypes.JOBS, "default", "{'metadata':{'name':'job2'},'spec':{'template':{'spec':{'restartPolicy':'Never','containers':[{'name':'c','image':'i'}]}}}}")
                 .object().getMetadata().getUid();
         f.reg.create(ResourceTypes.PODS, "default", json("{'metadata':{'name':'p2'," + ref.replace(owner, owner2)
                 + "},'spec':{'containers':[{'name':'c','image':'i'}]}}"), Registry.WriteOptions.DEFAULT);

@@ -45,7 +45,7 @@ public final class InMemoryCluster implements ClusterClient {
             m.setNamespace("default");
         }
         if (pods.containsKey(key(m.getNamespace(), m.getName()))) {
-            throw new IllegalStateException("pod exists: " + m.getName());
+            throw new io.podvisor.api.errors.ApiException.AlreadyExists("", "pods", m.getName());
         }
         m.setUid(java.util.UUID.nameUUIDFromBytes((m.getNamespace() + "/" + m.getName() + "/" + resourceVersion).getBytes()).toString());
         m.setCreationTimestamp(Times.format(clock.now()));
@@ -82,9 +82,30 @@ public final class InMemoryCluster implements ClusterClient {
         notifyUpsert(p);
     }
 
+    /** Replaces a pod's metadata and spec, as an API update would (the status is kept). */
+    public synchronized Pod update(Pod pod) {
+        var m = pod.getMetadata();
+        Pod old = pods.get(key(m.getNamespace(), m.getName()));
+        if (old == null) {
+            throw new io.podvisor.api.errors.ApiException.NotFound("", "pods", m.getName());
+        }
+        Pod p = Yaml.copy(pod);
+        p.setStatus(old.getStatus());
+        p.getMetadata().setUid(old.getMetadata().getUid());
+        p.getMetadata().setResourceVersion(Long.toString(++resourceVersion));
+        pods.put(key(m.getNamespace(), m.getName()), p);
+        notifyUpsert(p);
+        return Yaml.copy(p);
+    }
+
     public synchronized Pod get(String ns, String name) {
         Pod p = pods.get(key(ns, name));
         return p == null ? null : Yaml.copy(p);
+    }
+
+    /** Every pod as stored, in creation order. */
+    public synchronized List<Pod> pods() {
+        return pods.values().stream().map(Yaml::copy).toList();
     }
 
     /** Every status update, as "<epoch-seconds> <name> <phase>". */

@@ -13,10 +13,17 @@ import io.podvisor.kubelet.Kubelet;
 import io.podvisor.kubelet.KubeletConfig;
 import io.podvisor.runtime.fake.ContainerScript;
 import io.podvisor.runtime.fake.FakeRuntime;
+import io.podvisor.api.client.ContainerStreams;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A whole node in virtual time: a kubelet on the fake runtime and a fake clock, with an in-memory
@@ -41,12 +48,49 @@ public final class NodeHarness {
     private final DeterministicExecutor executor = new DeterministicExecutor();
     private final FakeRuntime runtime = new FakeRuntime(clock);
     private final InMemoryCluster cluster = new InMemoryCluster(clock, executor);
+    private final InMemoryObjects objects = new InMemoryObjects(clock, cluster);
     private final Kubelet kubelet;
 
     public NodeHarness() {
+        this(c -> c);
+    }
+
+    /** A node whose settings are the defaults changed by {@code config} (log or manifest directories). */
+    public NodeHarness(UnaryOperator<KubeletConfig> config) {
+        this(config, rt -> {});
+    }
+
+    /** As above, with containers scripted before the kubelet starts (static pods start with it). */
+    public NodeHarness(UnaryOperator<KubeletConfig> config, Consumer<FakeRuntime> scripts) {
+        scripts.accept(runtime);
         clock.afterEachTimer(executor::runUntilIdle);
-        kubelet = new Kubelet(KubeletConfig.defaults("podvisor"), clock, executor, runtime, cluster);
+        kubelet = new Kubelet(config.apply(KubeletConfig.defaults("podvisor")), clock, executor, runtime, cluster, objects);
         kubelet.start();
+        executor.runUntilIdle();
+    }
+
+    public Kubelet kubelet() {
+        return kubelet;
+    }
+
+    /** The typed API (Node, Lease, mirror pods) the kubelet writes to. */
+    public InMemoryObjects objects() {
+        return objects;
+    }
+
+    /** {@code kubectl logs} through the kubelet's streams; API errors are thrown as they are. */
+    public String logs(String pod, String container, ContainerStreams.LogOptions options) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            kubelet.streams().logs(pod(pod), container, options, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Runs queued work now (after a change made outside the harness, e.g. a manifest file). */
+    public void runUntilIdle() {
         executor.runUntilIdle();
     }
 

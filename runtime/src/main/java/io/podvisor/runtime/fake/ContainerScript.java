@@ -1,5 +1,6 @@
 package io.podvisor.runtime.fake;
 
+import io.podvisor.runtime.CriLog;
 import io.podvisor.runtime.ExecResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ public final class ContainerScript {
     /** Handles it: exits with {@code code} after {@code delay}. */
     public record ExitAfterSigterm(Duration delay, int code) implements OnSigterm {}
 
+    /** A line the first process writes {@code at} after its start. */
+    record OutputLine(Duration at, CriLog.Stream stream, String text) {}
+
     record ExecRule(Predicate<List<String>> matches, Duration delay,
                     BiFunction<Duration, List<String>, ExecResult> result) {}
 
@@ -38,6 +42,7 @@ public final class ContainerScript {
     String startFailure;
     OnSigterm onSigterm = new DieOnSigterm();
     final List<ExecRule> execRules = new ArrayList<>();
+    final List<OutputLine> output = new ArrayList<>();
     final Map<Integer, Function<Duration, Boolean>> tcpOpen = new HashMap<>();
     final Map<Integer, BiFunction<String, Duration, Integer>> http = new HashMap<>();
     final Map<Integer, Function<Duration, String>> grpc = new HashMap<>();
@@ -67,6 +72,21 @@ public final class ContainerScript {
     /** Fails to start: the runtime's start call fails with {@code message}. */
     public ContainerScript failToStart(String message) {
         this.startFailure = message;
+        return this;
+    }
+
+    /**
+     * Writes {@code line} to stdout {@code at} after start (to the container's log file, in the CRI
+     * format, stamped with the clock's time). Lines due after the instance exits are never written.
+     */
+    public ContainerScript stdout(Duration at, String line) {
+        output.add(new OutputLine(at, CriLog.Stream.STDOUT, line));
+        return this;
+    }
+
+    /** As {@link #stdout}, on stderr. */
+    public ContainerScript stderr(Duration at, String line) {
+        output.add(new OutputLine(at, CriLog.Stream.STDERR, line));
         return this;
     }
 

@@ -4,6 +4,7 @@ import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerConfig;
 import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerState;
+import io.podvisor.runtime.CriLog;
 import io.podvisor.runtime.ExecResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,12 +49,29 @@ final class FakeContainer {
         state = ContainerState.RUNNING;
         startedAt = now;
         Clock clock = runtime.clock();
+        for (ContainerScript.OutputLine line : script.output) {
+            if (line.at().isZero() || line.at().isNegative()) {
+                write(line);
+            } else {
+                timers.add(clock.schedule(line.at(), () -> {
+                    synchronized (runtime) {
+                        if (state == ContainerState.RUNNING) {
+                            write(line);
+                        }
+                    }
+                }));
+            }
+        }
         if (script.exitAfter != null) {
             timers.add(clock.schedule(script.exitAfter, () -> exitFromScript(script.exitCode, null)));
         }
         if (script.oomAfter != null) {
             timers.add(clock.schedule(script.oomAfter, () -> exitFromScript(137, "OOMKilled")));
         }
+    }
+
+    private void write(ContainerScript.OutputLine line) {
+        CriLog.append(config.logPath(), runtime.clock().now(), line.stream(), line.text());
     }
 
     private void exitFromScript(int code, String why) {

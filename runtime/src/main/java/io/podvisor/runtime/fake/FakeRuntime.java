@@ -70,6 +70,11 @@ public final class FakeRuntime implements ContainerRuntime {
     }
 
     @Override
+    public String version() {
+        return "fake://0.1.0";
+    }
+
+    @Override
     public synchronized SandboxInfo runSandbox(SandboxConfig config) {
         String id = "sb" + nextId++;
         String ip = config.hostNetwork() ? "127.0.0.1" : "10.88.0." + nextIp++;

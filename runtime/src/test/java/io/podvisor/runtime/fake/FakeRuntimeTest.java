@@ -29,7 +29,7 @@ class FakeRuntimeTest {
 
     String run(String sb, String name) throws RuntimeFailure {
         String id = rt.createContainer(sb, new ContainerConfig(name, 0, "busybox", List.of("sh"), List.of(), Map.of(),
-                "", "x.log", ContainerConfig.Resources.NONE, Map.of("c", name), Map.of()));
+                "", "", ContainerConfig.Resources.NONE, Map.of("c", name), Map.of()));
         rt.startContainer(id);
         return id;
     }
@@ -130,5 +130,25 @@ class FakeRuntimeTest {
         assertThat(rt.listSandboxes(Map.of()).getFirst().ready()).isFalse();
         rt.removeSandbox(sb);
         assertThat(rt.listContainers(Map.of())).isEmpty();
+    }
+
+    @Test
+    void scriptedOutputIsWrittenToTheLogFileInCriFormatAtItsVirtualTime(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        rt.script("app", script().stdout(Duration.ZERO, "hello").stderr(Duration.ofMillis(1500), "oops")
+                .stdout(Duration.ofSeconds(20), "never").exitAfter(Duration.ofSeconds(10), 0));
+        java.nio.file.Path log = dir.resolve("ns_p_uid/app/0.log");
+        String id = rt.createContainer(sandbox(), new ContainerConfig("app", 0, "busybox", List.of(), List.of(), Map.of(),
+                "", log.toString(), ContainerConfig.Resources.NONE, Map.of(), Map.of()));
+        rt.startContainer(id);
+        assertThat(java.nio.file.Files.readString(log)).isEqualTo("2026-01-01T00:00:00Z stdout F hello\n");
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(java.nio.file.Files.readAllLines(log)).containsExactly(
+                "2026-01-01T00:00:00Z stdout F hello", "2026-01-01T00:00:01.5Z stderr F oops");
+    }
+
+    @Test
+    void reportsItsVersion() {
+        assertThat(rt.version()).isEqualTo("fake://0.1.0");
     }
 }
