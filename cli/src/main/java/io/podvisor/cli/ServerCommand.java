@@ -1,0 +1,89 @@
+package io.podvisor.cli;
+
+import io.podvisor.cli.server.NodeServer;
+import io.podvisor.core.SystemClock;
+import io.podvisor.core.VirtualThreadKeyedExecutor;
+import io.podvisor.runtime.ContainerRuntime;
+import io.podvisor.runtime.fake.FakeRuntime;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code podvisor server}: runs a node in the foreground until interrupted. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run a node: the HTTPS API kubectl talks to, the kubelet and the controllers, in the foreground.")
+public final class ServerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", required = true, description = "Where the node keeps its state, certificates, token and kubeconfig.")
+    Path dataDir;
+
+    @Option(names = "--port", defaultValue = "6443", description = "The HTTPS port (default ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Option(names = "--bind-address", defaultValue = "127.0.0.1",
+            description = "The address to listen on (default ${DEFAULT-VALUE}). Anything else exposes the API beyond this machine.")
+    String bindAddress;
+
+    @Option(names = "--node-name", description = "This node's name (default: the host name).")
+    String nodeName;
+
+    @Option(names = "--manifests", description = "The static pod directory (default: DATA-DIR/manifests).")
+    Path manifests;
+
+    @Option(names = "--runtime", defaultValue = "fake",
+            description = "The container runtime: fake (scripted containers that run until stopped). Default ${DEFAULT-VALUE}.")
+    String runtime;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!runtime.equals("fake")) {
+            err.println("podvisor: unknown runtime \"" + runtime + "\"; available: fake");
+            return 2;
+        }
+        String node = nodeName != null ? nodeName : hostName();
+        SystemClock clock = new SystemClock();
+        ContainerRuntime rt = new FakeRuntime(clock);
+        NodeServer server = NodeServer.start(new NodeServer.Options(dataDir, port, bindAddress, node, manifests),
+                clock, new VirtualThreadKeyedExecutor(), rt);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            clock.close();
+            stopped.countDown();
+        }, "podvisor-shutdown"));
+        out.println("podvisor: node \"" + node + "\" serving https://" + bindAddress + ":" + server.port()
+                + " (runtime " + runtime + ")");
+        out.println("export KUBECONFIG=" + server.kubeconfig());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** The host name as a node name: lower case, as upstream's kubelet does. */
+    static String hostName() {
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
+            if (!h.isEmpty()) {
+                return h.toLowerCase(Locale.ROOT);
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through to the environment
+        }
+        String env = System.getenv("HOSTNAME");
+        return env != null && !env.isBlank() ? env.toLowerCase(Locale.ROOT) : "podvisor";
+    }
+}

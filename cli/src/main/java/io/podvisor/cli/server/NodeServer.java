@@ -1,0 +1,103 @@
+package io.podvisor.cli.server;
+
+import io.podvisor.apiserver.http.ApiServer;
+import io.podvisor.apiserver.registry.Registries;
+import io.podvisor.controllers.Controllers;
+import io.podvisor.core.Clock;
+import io.podvisor.core.KeyedExecutor;
+import io.podvisor.kubelet.Kubelet;
+import io.podvisor.kubelet.KubeletConfig;
+import io.podvisor.runtime.ContainerRuntime;
+import io.podvisor.store.Store;
+import io.podvisor.store.sqlite.SqliteStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One podvisor node, wired: the SQLite store under the data dir, the registries (the API's object
+ * semantics), the kubelet on the chosen runtime, the controllers (Job, Endpoints, scheduler,
+ * garbage collector) and the HTTPS API server. Start order makes the API answer only once every
+ * part runs; {@link #close()} stops them in reverse.
+ *
+ * <p>Data dir layout: {@code state.db} (the store), {@code pki/}, {@code token}, {@code kubeconfig},
+ * {@code manifests/} (static pods, unless another directory is given), {@code pods/} (container
+ * logs), {@code kubelet/} (the kubelet's state directory).
+ */
+public final class NodeServer implements AutoCloseable {
+
+    /**
+     * @param dataDir where everything lives; created if missing
+     * @param port the HTTPS port (0 = any free port)
+     * @param bindAddress the listen address; {@code 127.0.0.1} unless asked otherwise
+     * @param nodeName this node's name
+     * @param manifests the static pod directory, null for {@code dataDir/manifests}
+     */
+    public record Options(Path dataDir, int port, String bindAddress, String nodeName, Path manifests) {}
+
+    private final Store store;
+    private final Registries registries;
+    private final Kubelet kubelet;
+    private final Controllers controllers;
+    private final ApiServer api;
+    private final int port;
+
+    private NodeServer(Store store, Registries registries, Kubelet kubelet, Controllers controllers, ApiServer api, int port) {
+        this.store = store;
+        this.registries = registries;
+        this.kubelet = kubelet;
+        this.controllers = controllers;
+        this.api = api;
+        this.port = port;
+    }
+
+    /** Starts every part and returns once the API answers {@code /readyz} with ok. */
+    public static NodeServer start(Options o, Clock clock, KeyedExecutor executor, ContainerRuntime runtime)
+            throws IOException {
+        Path data = o.dataDir().toAbsolutePath();
+        Files.createDirectories(data);
+        Path manifests = o.manifests() != null ? o.manifests().toAbsolutePath() : data.resolve("manifests");
+        Files.createDirectories(manifests);
+        Store store = SqliteStore.open(data.resolve("state.db"), executor);
+        Registries registries = new Registries(store, clock, executor);
+        registries.start();
+        KubeletConfig config = KubeletConfig.defaults(o.nodeName())
+                .withRootDir(Files.createDirectories(data.resolve("kubelet")))
+                .withPodLogsDir(Files.createDirectories(data.resolve("pods")))
+                .withStaticPodPath(manifests, Duration.ofSeconds(5));
+        Kubelet kubelet = new Kubelet(config, clock, executor, runtime, registries, registries);
+        kubelet.start();
+        Controllers controllers = new Controllers(registries, clock, executor, registries.events(), o.nodeName());
+        controllers.start();
+        ApiServer api = new ApiServer(new ApiServer.Config(data, o.port(), o.bindAddress(), o.nodeName()),
+                registries, kubelet.streams(), clock);
+        api.setReady(false);
+        int port = api.start();
+        api.setReady(true);
+        return new NodeServer(store, registries, kubelet, controllers, api, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path kubeconfig() {
+        return api.kubeconfig();
+    }
+
+    /** The in-process API (for tests and embedding). */
+    public Registries registries() {
+        return registries;
+    }
+
+    @Override
+    public void close() {
+        api.setReady(false);
+        api.stop();
+        controllers.stop();
+        kubelet.close();
+        registries.close();
+        store.close();
+    }
+}
