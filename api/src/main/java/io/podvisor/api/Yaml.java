@@ -30,6 +30,19 @@ public final class Yaml {
 
     private Yaml() {}
 
+    /**
+     * A new JSON mapper configured like this codec (nulls omitted, unknown properties tolerated,
+     * MicroTime fields), for components that keep their own.
+     */
+    public static ObjectMapper newJsonMapper() {
+        return configure(new ObjectMapper());
+    }
+
+    /** A new YAML-reading mapper configured like {@link #newJsonMapper()}. */
+    public static ObjectMapper newYamlMapper() {
+        return configure(new ObjectMapper(new YAMLFactory()));
+    }
+
     private static ObjectMapper configure(ObjectMapper m) {
         return m.setSerializationInclusion(JsonInclude.Include.NON_NULL)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

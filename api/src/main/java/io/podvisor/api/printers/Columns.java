@@ -35,8 +35,7 @@ final class Columns {
     static final String CONTAINERS_DOC = "Names of each container in the template.";
     static final String IMAGES_DOC = "Images referenced by each container in the template.";
 
-    private static final ObjectMapper CONVERTER = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper CONVERTER = io.podvisor.api.Yaml.newJsonMapper();
 
     private Columns() {}
 

@@ -19,8 +19,7 @@ import java.util.List;
  */
 final class TableJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private static final ObjectMapper JSON = io.podvisor.api.Yaml.newJsonMapper();
     private static final String META_V1 = "meta.k8s.io/v1";
 
     private TableJson() {}

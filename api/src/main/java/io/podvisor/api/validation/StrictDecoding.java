@@ -65,6 +65,9 @@ public final class StrictDecoding {
             return;
         }
         Map<String, JavaType> known = properties(type);
+        if (known.isEmpty()) {
+            return; // free-form objects such as FieldsV1 or RawExtension
+        }
         node.properties().forEach(e -> {
             String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
             boolean typeMeta = path.isEmpty() && (e.getKey().equals("apiVersion") || e.getKey().equals("kind"));

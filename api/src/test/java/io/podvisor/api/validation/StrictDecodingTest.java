@@ -40,6 +40,23 @@ class StrictDecodingTest {
     }
 
     @Test
+    void managedFieldsAreFreeForm() throws Exception {
+        JsonNode body = yaml("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: c
+                  managedFields:
+                  - manager: kubectl
+                    operation: Apply
+                    fieldsType: FieldsV1
+                    fieldsV1: {"f:data": {"f:mode": {}}}
+                data: {mode: fast}
+                """);
+        assertThat(StrictDecoding.unknownFields(body, io.fabric8.kubernetes.api.model.ConfigMap.class)).isEmpty();
+    }
+
+    @Test
     void acceptsMapsIntOrStringAndQuantities() throws Exception {
         JsonNode body = yaml("""
                 apiVersion: v1

@@ -13,11 +13,8 @@ import java.io.UncheckedIOException;
 /** The JSON (and YAML, for request bodies) codecs of the HTTP front. */
 final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    static final ObjectMapper MAPPER = io.podvisor.api.Yaml.newJsonMapper();
+    static final ObjectMapper YAML = io.podvisor.api.Yaml.newYamlMapper();
 
     private Json() {}
 

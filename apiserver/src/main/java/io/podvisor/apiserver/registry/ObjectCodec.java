@@ -21,9 +21,7 @@ import java.io.UncheckedIOException;
  */
 final class ObjectCodec {
 
-    private final ObjectMapper mapper = new ObjectMapper()
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper mapper = io.podvisor.api.Yaml.newJsonMapper();
 
     ObjectMapper mapper() {
         return mapper;
