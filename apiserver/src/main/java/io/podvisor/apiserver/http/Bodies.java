@@ -8,7 +8,8 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * Decodes request bodies: JSON by default, YAML for {@code application/yaml}; anything else is
+ * Decodes request bodies: JSON by default, YAML for {@code application/yaml}, Kubernetes protobuf
+ * for the types {@link ProtobufBodies} knows; anything else is
  * 415, malformed input is 400 with upstream's wording ({@code couldn't get version/kind; json
  * parse error: ...}).
  */
@@ -21,6 +22,9 @@ final class Bodies {
 
     /** The body of a create or update as a JSON object tree. */
     static JsonNode object(String contentType, byte[] body) {
+        if (ProtobufBodies.isProtobuf(contentType)) {
+            return ProtobufBodies.decode(body, UNKNOWN_FORMAT).object();
+        }
         boolean yaml = isYaml(contentType);
         if (!yaml && !isJson(contentType)) {
             throw new ApiException.UnsupportedMediaType(UNKNOWN_FORMAT);
