@@ -353,6 +353,45 @@ class KubectlEndToEndTest {
 
     @Test
     @Order(17)
+    void typedCreatesSentAsProtobuf() {
+        assertThat(kubectl.run("create", "configmap", "typed", "--from-literal=mode=fast").assertOk().out())
+                .contains("configmap/typed created");
+        assertThat(kubectl.run("get", "cm", "typed", "-o", "jsonpath={.data.mode}").assertOk().out()).isEqualTo("fast");
+        assertThat(kubectl.run("create", "secret", "generic", "creds", "--from-literal=password=s3cret").assertOk().out())
+                .contains("secret/creds created");
+        assertThat(kubectl.run("get", "secret", "creds", "-o", "jsonpath={.type}").assertOk().out()).isEqualTo("Opaque");
+        assertThat(kubectl.run("create", "namespace", "team").assertOk().out()).contains("namespace/team created");
+        assertThat(kubectl.run("get", "serviceaccounts", "-n", "team", "-o", "name").assertOk().out())
+                .isEqualTo("serviceaccount/default\n");
+        var again = kubectl.run("create", "configmap", "typed");
+        assertThat(again.err()).contains("error: failed to create configmap: configmaps \"typed\" already exists");
+    }
+
+    @Test
+    @Order(18)
+    void podThatDoesNotFitStaysPending() throws IOException {
+        kubectl.run("apply", "-f", manifest("huge.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: huge
+                spec:
+                  containers:
+                  - name: app
+                    image: busybox:1.36
+                    resources:
+                      requests:
+                        memory: 100Ti
+                """).toString()).assertOk();
+        String out = await().atMost(Duration.ofSeconds(20)).until(() -> kubectl.run("describe", "pod", "huge").out(),
+                o -> o.contains("FailedScheduling"));
+        assertThat(out).containsPattern("Status:\\s+Pending");
+        assertThat(out).contains("0/1 nodes are available: 1 Insufficient memory.");
+        assertThat(kubectl.run("get", "pod", "huge").assertOk().out()).containsPattern("huge\\s+0/1\\s+Pending\\s+0");
+    }
+
+    @Test
+    @Order(19)
     void deleteWaitsUntilThePodIsGone() {
         var r = kubectl.run(null, 60, "delete", "pod", "nginx").assertOk();
         assertThat(r.out()).contains("pod \"nginx\" deleted");
