@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * What kubectl prints about the cluster, read through the {@link Registry} and the server's table
- * printers: {@code kubectl get} rows with the default (priority 0) columns, single-spaced, and the
+ * printers: {@code kubectl get} rows with the default (priority 0) columns, single-spaced (so an
+ * empty cell, like the ENDPOINTS of a service without ready pods, vanishes), and the
  * events about one object. Ages and durations are measured to the clock's now.
  */
 final class ClusterView {
@@ -77,8 +78,9 @@ final class ClusterView {
 
     private String row(ResourceType type, HasMetadata object) {
         List<Object> cells = Tables.cells(type, object, clock.now());
+        // as printed and then single-spaced: an empty cell leaves no trace
         return visibleColumns(type).stream().map(i -> String.valueOf(cells.get(i)))
-                .collect(Collectors.joining(" "));
+                .collect(Collectors.joining(" ")).replaceAll("\\s+", " ").trim();
     }
 
     private static List<Integer> visibleColumns(ResourceType type) {
