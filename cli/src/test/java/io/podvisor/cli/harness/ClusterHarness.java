@@ -141,6 +141,11 @@ public final class ClusterHarness implements AutoCloseable {
     public boolean delete(ResourceType type, String name) {
         DeleteOptions options = new DeleteOptions();
         options.setPropagationPolicy("Background");
+        return delete(type, name, options);
+    }
+
+    /** Deletes with explicit options ({@code --cascade=orphan}, {@code --grace-period}) and runs until idle. */
+    public boolean delete(ResourceType type, String name, DeleteOptions options) {
         boolean gone = registries.delete(type, type.namespaced() ? NAMESPACE : null, name, options).gone();
         executor.runUntilIdle();
         return gone;
