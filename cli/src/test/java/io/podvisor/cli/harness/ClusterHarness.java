@@ -21,6 +21,7 @@ import io.podvisor.kubelet.KubeletConfig;
 import io.podvisor.runtime.fake.ContainerScript;
 import io.podvisor.runtime.fake.FakeRuntime;
 import io.podvisor.store.MemoryStore;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,7 @@ import java.util.SplittableRandom;
  * h.runtime().script("work", ContainerScript.script().exitAfter(Duration.ofSeconds(5), 0));
  * h.apply("apiVersion: batch/v1\nkind: Job ...");
  * h.advanceSeconds(10);
- * assertThat(h.kubectlGet("jobs")).containsExactly("pi Complete 1/1 6s 10s");
+ * assertThat(h.kubectlGet("jobs")).containsExactly("pi Complete 1/1 5s 10s");
  * </pre>
  *
  * <p>Not thread-safe: drive it from the test thread only.
@@ -260,7 +261,7 @@ public final class ClusterHarness implements AutoCloseable {
     private static JsonNode readYaml(String yaml) {
         try {
             return YAML.readTree(yaml);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }

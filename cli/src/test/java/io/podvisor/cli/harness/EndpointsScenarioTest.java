@@ -10,6 +10,7 @@ import io.podvisor.api.resources.ResourceTypes;
 import io.podvisor.runtime.fake.ContainerScript;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -114,7 +115,7 @@ class EndpointsScenarioTest {
     /** Each address of the {@code web} Endpoints as {@code "ready|notReady <ip> <pod>"}. */
     private List<String> addresses() {
         Endpoints ep = (Endpoints) h.get(ResourceTypes.ENDPOINTS, "default", "web");
-        return ep.getSubsets().stream().flatMap((EndpointSubset s) -> java.util.stream.Stream.concat(
+        return ep.getSubsets().stream().flatMap((EndpointSubset s) -> Stream.concat(
                 s.getAddresses().stream().map(a -> line("ready", a)),
                 s.getNotReadyAddresses().stream().map(a -> line("notReady", a)))).toList();
     }
