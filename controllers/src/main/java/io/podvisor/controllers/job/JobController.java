@@ -104,11 +104,16 @@ public final class JobController {
                 .filter(p -> Owners.isControlledBy(p, job.getMetadata().getUid())).toList();
     }
 
-    /** Removes the tracking finalizer from pods whose Job (by name) no longer exists. */
+    /**
+     * Removes the tracking finalizer from pods whose Job (by name) no longer exists: pods still
+     * naming it as controller, and pods left without any controller (an orphaning delete strips
+     * the owner reference before the Job goes).
+     */
     private void releaseOrphans(String namespace, String jobName) {
         for (Pod p : client.list(Pod.class, namespace, JobPodFactory.LABEL_JOB_NAME + "=" + jobName, null)) {
-            boolean orphan = Owners.controllerOf(p).filter(r -> "Job".equals(r.getKind()) && jobName.equals(r.getName()))
-                    .isPresent();
+            boolean orphan = Owners.controllerOf(p)
+                    .map(r -> "Job".equals(r.getKind()) && jobName.equals(r.getName()))
+                    .orElse(true);
             if (orphan && Pods.hasFinalizer(p, JobPodFactory.TRACKING_FINALIZER)) {
                 removeFinalizer(p);
             }

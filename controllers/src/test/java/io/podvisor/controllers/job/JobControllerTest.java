@@ -219,6 +219,22 @@ class JobControllerTest {
     }
 
     @Test
+    void podsOrphanedByTheJobsDeletionLoseTheTrackingFinalizer() {
+        c.apply(job("orphans", "completions: 2\nparallelism: 2", "Never"), Job.class);
+        assertThat(c.pods()).hasSize(2);
+        // an orphaning delete: owner references stripped first, then the Job goes
+        for (Pod p : c.pods()) {
+            p.getMetadata().setOwnerReferences(List.of());
+            c.api.update(p);
+        }
+        c.api.delete(Job.class, "default", "orphans", null);
+        c.settle();
+
+        assertThat(job("orphans")).isNull();
+        assertThat(c.pods()).hasSize(2).allMatch(p -> p.getMetadata().getFinalizers().isEmpty());
+    }
+
+    @Test
     void jobWithNativeSidecarCompletesWhenPodSucceeds() {
         c.apply("""
                 apiVersion: batch/v1
