@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Creates the system namespaces ({@code default}, {@code kube-system}, {@code kube-public},
- * {@code kube-node-lease}), each with its {@code default} ServiceAccount, when missing. Idempotent:
+ * {@code kube-node-lease}), each with its {@code default} ServiceAccount, and the API's own
+ * {@code kubernetes} Service ({@code 10.96.0.1:443} in {@code default}), when missing. Idempotent:
  * running it again on the same store changes nothing.
  */
 final class Bootstrap {
@@ -36,5 +37,24 @@ final class Bootstrap {
             }
             creator.ensureDefaultServiceAccount(name);
         }
+        if (ctx.find(ResourceTypes.SERVICES, "default", KUBERNETES) == null) {
+            try {
+                creator.create(ResourceTypes.SERVICES, "default", kubernetesService(), WriteOptions.DEFAULT, List.of());
+            } catch (ApiException.AlreadyExists e) {
+                // created concurrently
+            }
+        }
+    }
+
+    static final String KUBERNETES = "kubernetes";
+
+    /** The selector-less service every cluster has; its endpoints name the API server itself. */
+    private static io.fabric8.kubernetes.api.model.Service kubernetesService() {
+        return new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName(KUBERNETES).withNamespace("default")
+                .addToLabels("component", "apiserver").addToLabels("provider", "kubernetes").endMetadata()
+                .withNewSpec().withType("ClusterIP").withClusterIP("10.96.0.1")
+                .addNewPort().withName("https").withProtocol("TCP").withPort(443)
+                .withNewTargetPort(6443).endPort().endSpec().build();
     }
 }

@@ -1,5 +1,7 @@
 package io.podvisor.cli.server;
 
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.podvisor.apiserver.http.ApiServer;
 import io.podvisor.apiserver.registry.Registries;
 import io.podvisor.controllers.Controllers;
@@ -74,8 +76,26 @@ public final class NodeServer implements AutoCloseable {
                 registries, kubelet.streams(), clock);
         api.setReady(false);
         int port = api.start();
+        publishApiEndpoints(registries, o.bindAddress(), port);
         api.setReady(true);
         return new NodeServer(store, registries, kubelet, controllers, api, port);
+    }
+
+    /** Points the {@code kubernetes} Service's Endpoints at this API server, as upstream's API server does. */
+    private static void publishApiEndpoints(Registries registries, String bindAddress, int port) {
+        String address = bindAddress == null || bindAddress.isBlank() || bindAddress.equals("0.0.0.0")
+                ? "127.0.0.1" : bindAddress;
+        Endpoints desired = new EndpointsBuilder().withNewMetadata().withName("kubernetes").withNamespace("default")
+                .addToLabels("endpointslice.kubernetes.io/skip-mirror", "true").endMetadata()
+                .addNewSubset().addNewAddress().withIp(address).endAddress()
+                .addNewPort().withName("https").withPort(port).withProtocol("TCP").endPort().endSubset().build();
+        Endpoints current = registries.get(Endpoints.class, "default", "kubernetes");
+        if (current == null) {
+            registries.create(desired);
+        } else {
+            desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+            registries.update(desired);
+        }
     }
 
     public int port() {

@@ -296,6 +296,10 @@ class KubectlEndToEndTest {
         String out = await().atMost(Duration.ofSeconds(20)).until(() -> kubectl.run("get", "endpoints", "web").out(),
                 o -> o.matches("(?s).*web\\s+10\\.88\\.\\d+\\.\\d+:80\\s+\\S+\\n.*"));
         assertThat(out.lines().findFirst().orElseThrow()).matches("NAME\\s+ENDPOINTS\\s+AGE");
+        assertThat(kubectl.run("get", "svc", "kubernetes").assertOk().out())
+                .containsPattern("kubernetes\\s+ClusterIP\\s+10\\.96\\.0\\.1\\s+<none>\\s+443/TCP");
+        assertThat(kubectl.run("get", "endpoints", "kubernetes").assertOk().out())
+                .containsPattern("kubernetes\\s+127\\.0\\.0\\.1:" + node.server.port());
         assertThat(kubectl.run("get", "svc", "web").assertOk().out())
                 .containsPattern("web\\s+ClusterIP\\s+10\\.\\d+\\.\\d+\\.\\d+\\s+<none>\\s+8080/TCP");
     }
