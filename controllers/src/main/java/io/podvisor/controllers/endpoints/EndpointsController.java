@@ -5,12 +5,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.podvisor.api.LabelSelectors;
 import io.podvisor.api.client.ObjectClient;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.controllers.NameSuffix;
 import io.podvisor.controllers.ObjectKeys;
 import io.podvisor.controllers.Owners;
-import io.podvisor.controllers.Selectors;
 import io.podvisor.controllers.WorkQueue;
 import io.podvisor.core.Clock;
 import io.podvisor.core.KeyedExecutor;
@@ -101,7 +101,7 @@ public final class EndpointsController {
         if (selector == null || selector.isEmpty()) {
             return;
         }
-        List<Pod> pods = client.list(Pod.class, ns, Selectors.of(selector), null);
+        List<Pod> pods = client.list(Pod.class, ns, LabelSelectors.of(selector), null);
         syncEndpoints(svc, pods);
         syncSlices(svc, pods);
     }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.EventSourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.podvisor.api.LabelSelectors;
 import io.podvisor.api.Times;
 import io.podvisor.api.client.ObjectClient;
 import io.podvisor.api.errors.ApiException;
@@ -15,7 +16,6 @@ import io.podvisor.controllers.NameSuffix;
 import io.podvisor.controllers.ObjectKeys;
 import io.podvisor.controllers.Owners;
 import io.podvisor.controllers.Pods;
-import io.podvisor.controllers.Selectors;
 import io.podvisor.controllers.WorkQueue;
 import io.podvisor.core.Clock;
 import io.podvisor.core.KeyedExecutor;
@@ -99,9 +99,17 @@ public final class JobController {
     /** The pods the Job controls (by selector, then by controller owner reference). */
     List<Pod> podsOf(Job job) {
         String selector = job.getSpec().getSelector() == null ? JobPodFactory.defaultSelector(job)
-                : Selectors.of(job.getSpec().getSelector());
+                : selectorOf(job);
         return client.list(Pod.class, job.getMetadata().getNamespace(), selector, null).stream()
                 .filter(p -> Owners.isControlledBy(p, job.getMetadata().getUid())).toList();
+    }
+
+    private static String selectorOf(Job job) {
+        String text = LabelSelectors.format(job.getSpec().getSelector());
+        if (text == null) {
+            throw new IllegalArgumentException("job " + job.getMetadata().getName() + " has a selector with an unknown operator");
+        }
+        return text;
     }
 
     /**

@@ -1,0 +1,31 @@
+package io.podvisor.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LabelSelectorsTest {
+
+    @Test
+    void formatsSortedByKeyWithSortedValues() {
+        LabelSelector s = Yaml.read("""
+                matchLabels: {tier: web, app: shop}
+                matchExpressions:
+                - {key: env, operator: In, values: [qa, dev]}
+                - {key: zone, operator: DoesNotExist}
+                - {key: canary, operator: Exists}
+                """, LabelSelector.class);
+        assertThat(LabelSelectors.format(s)).isEqualTo("app=shop,canary,env in (dev,qa),tier=web,!zone");
+    }
+
+    @Test
+    void emptyNullAndUnknownOperator() {
+        assertThat(LabelSelectors.format(null)).isEmpty();
+        assertThat(LabelSelectors.of(Map.of())).isEmpty();
+        assertThat(LabelSelectors.of(Map.of("b", "2", "a", "1"))).isEqualTo("a=1,b=2");
+        LabelSelector bad = Yaml.read("matchExpressions: [{key: k, operator: Gt, values: ['1']}]", LabelSelector.class);
+        assertThat(LabelSelectors.format(bad)).isNull();
+    }
+}
