@@ -3,6 +3,9 @@ package io.podvisor.api;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Small facts about containers of a pod spec that several modules need. */
 public final class Containers {
@@ -11,6 +14,26 @@ public final class Containers {
     public static final String RESTART_ALWAYS = "Always";
 
     private Containers() {}
+
+    /**
+     * Every container of a pod spec: init containers (sidecars included) in spec order, then main
+     * containers in spec order.
+     *
+     * @param spec the pod spec; null has no containers
+     * @return a new list
+     */
+    public static List<Container> all(PodSpec spec) {
+        List<Container> all = new ArrayList<>();
+        if (spec != null) {
+            if (spec.getInitContainers() != null) {
+                all.addAll(spec.getInitContainers());
+            }
+            if (spec.getContainers() != null) {
+                all.addAll(spec.getContainers());
+            }
+        }
+        return all;
+    }
 
     /**
      * Whether {@code c}, an entry of {@code spec.initContainers}, is a native sidecar (a restartable

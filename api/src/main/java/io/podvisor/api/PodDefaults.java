@@ -9,23 +9,35 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * The API server's defaulting of a Pod (spec §0): restart policy, grace period, DNS policy,
  * scheduler, per-container pull policy, termination message, port protocol, probe defaults and
- * requests from limits. Mutates and returns its argument; idempotent.
+ * requests from limits (pods only, not templates). Mutates and returns its argument; idempotent.
  */
 public final class PodDefaults {
 
     private PodDefaults() {}
 
+    /** Defaults a pod's spec, requests from limits included; a pod without a spec is left alone. */
     public static Pod apply(Pod pod) {
-        PodSpec spec = pod.getSpec();
-        if (spec == null) {
-            return pod;
+        if (pod.getSpec() != null) {
+            spec(pod.getSpec(), true);
         }
+        return pod;
+    }
+
+    /**
+     * Defaults a pod template's spec like a pod's, except that requests are not taken from limits
+     * (upstream defaults those on pods only). Mutates and returns its argument.
+     */
+    public static PodSpec template(PodSpec spec) {
+        spec(spec, false);
+        return spec;
+    }
+
+    private static void spec(PodSpec spec, boolean requestsFromLimits) {
         if (spec.getRestartPolicy() == null) {
             spec.setRestartPolicy("Always");
         }
@@ -41,21 +53,12 @@ public final class PodDefaults {
         if (spec.getEnableServiceLinks() == null) {
             spec.setEnableServiceLinks(true);
         }
-        for (Container c : all(spec)) {
+        for (Container c : Containers.all(spec)) {
             container(c);
+            if (requestsFromLimits) {
+                requestsFromLimits(c);
+            }
         }
-        return pod;
-    }
-
-    private static List<Container> all(PodSpec spec) {
-        var list = new java.util.ArrayList<Container>();
-        if (spec.getInitContainers() != null) {
-            list.addAll(spec.getInitContainers());
-        }
-        if (spec.getContainers() != null) {
-            list.addAll(spec.getContainers());
-        }
-        return list;
     }
 
     private static void container(Container c) {
@@ -78,7 +81,6 @@ public final class PodDefaults {
         probe(c.getLivenessProbe());
         probe(c.getReadinessProbe());
         probe(c.getStartupProbe());
-        requestsFromLimits(c);
     }
 
     /** {@code Always} for {@code :latest} or no tag/digest, else {@code IfNotPresent}. */

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ public final class QosClasses {
         Map<String, BigDecimal> requests = new HashMap<>();
         Map<String, BigDecimal> limits = new HashMap<>();
         boolean everyContainerLimitsBoth = true;
-        for (Container c : allContainers(spec)) {
+        for (Container c : Containers.all(spec)) {
             Map<String, Quantity> rawRequests = defaultedRequests(c.getResources());
             Map<String, BigDecimal> ownRequests = positive(rawRequests);
             Map<String, BigDecimal> ownLimits = positive(limitsOf(c.getResources()));
@@ -56,19 +55,6 @@ public final class QosClasses {
             return BEST_EFFORT;
         }
         return everyContainerLimitsBoth && sameAmounts(requests, limits) ? GUARANTEED : BURSTABLE;
-    }
-
-    private static List<Container> allContainers(PodSpec spec) {
-        List<Container> all = new ArrayList<>();
-        if (spec != null) {
-            if (spec.getInitContainers() != null) {
-                all.addAll(spec.getInitContainers());
-            }
-            if (spec.getContainers() != null) {
-                all.addAll(spec.getContainers());
-            }
-        }
-        return all;
     }
 
     private static Map<String, Quantity> limitsOf(ResourceRequirements rr) {

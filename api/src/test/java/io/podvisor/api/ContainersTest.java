@@ -2,7 +2,9 @@ package io.podvisor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,5 +22,18 @@ class ContainersTest {
     @Test
     void nullIsNotSidecar() {
         assertThat(Containers.isSidecar(null)).isFalse();
+    }
+
+    @Test
+    void allListsInitContainersThenMainContainersInSpecOrder() {
+        var spec = new PodSpecBuilder()
+                .addNewContainer().withName("app").endContainer()
+                .addNewContainer().withName("log").endContainer()
+                .addNewInitContainer().withName("setup").endInitContainer()
+                .addNewInitContainer().withName("proxy").withRestartPolicy("Always").endInitContainer()
+                .build();
+        assertThat(Containers.all(spec)).extracting(Container::getName).containsExactly("setup", "proxy", "app", "log");
+        assertThat(Containers.all(new PodSpecBuilder().build())).isEmpty();
+        assertThat(Containers.all(null)).isEmpty();
     }
 }

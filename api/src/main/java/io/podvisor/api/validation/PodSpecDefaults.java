@@ -4,13 +4,11 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.podvisor.api.Containers;
 import io.podvisor.api.PodDefaults;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Pod defaults beyond {@link PodDefaults}: what upstream's pod-spec defaulting and admission add
@@ -53,14 +51,7 @@ final class PodSpecDefaults {
 
     /** Defaults a pod template's spec like a pod's, without requests from limits or admission additions. */
     static void template(PodSpec spec) {
-        Map<Container, Map<String, Quantity>> requests = new IdentityHashMap<>();
-        for (Container c : containers(spec)) {
-            if (c.getResources() != null) {
-                requests.put(c, c.getResources().getRequests());
-            }
-        }
-        PodDefaults.apply(new Pod(null, null, null, spec, null));
-        requests.forEach((c, r) -> c.getResources().setRequests(r));
+        PodDefaults.template(spec);
         common(spec);
     }
 
@@ -68,22 +59,11 @@ final class PodSpecDefaults {
         if (spec.getSecurityContext() == null) {
             spec.setSecurityContext(new PodSecurityContext());
         }
-        for (Container c : containers(spec)) {
+        for (Container c : Containers.all(spec)) {
             if (c.getImagePullPolicy() == null) {
                 c.setImagePullPolicy("Always");
             }
         }
-    }
-
-    private static List<Container> containers(PodSpec spec) {
-        List<Container> all = new ArrayList<>();
-        if (spec.getInitContainers() != null) {
-            all.addAll(spec.getInitContainers());
-        }
-        if (spec.getContainers() != null) {
-            all.addAll(spec.getContainers());
-        }
-        return all;
     }
 
     private static void tolerations(PodSpec spec) {
