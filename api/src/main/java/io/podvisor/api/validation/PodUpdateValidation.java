@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.podvisor.api.Yaml;
 import io.podvisor.api.errors.FieldError;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ final class PodUpdateValidation {
             + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
             + "`spec.tolerations` (only additions to existing tolerations),"
             + "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Yaml.newJsonMapper();
     private static final Map<String, String> GO_NAMES = Map.of("dnsPolicy", "DNSPolicy", "dnsConfig", "DNSConfig",
             "hostPID", "HostPID", "hostIPC", "HostIPC", "serviceAccount", "DeprecatedServiceAccount",
             "os", "OS");

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.podvisor.api.Yaml;
 import io.podvisor.api.errors.FieldError;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,7 +23,7 @@ final class PodValidation {
     static final List<String> RESTART_POLICIES = List.of("Always", "OnFailure", "Never");
     private static final List<String> DNS_POLICIES = List.of("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None");
     private static final String INIT_ONLY = "may not be set for init containers without restartPolicy=Always";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Yaml.newJsonMapper();
 
     private PodValidation() {}
 
