@@ -95,7 +95,7 @@ public final class MemoryStore implements Store {
         Objects.requireNonNull(key, "key");
         byte[] copy = value.clone();
         return write(() -> {
-            Entry old = existing(key, expectedModRevision);
+            Entry old = Preconditions.existing(key, entries.get(key), expectedModRevision);
             long next = revision + 1;
             Entry updated = new Entry(key, copy, old.createRevision(), next);
             commit(next, new Event(EventType.PUT, updated, old));
@@ -107,7 +107,7 @@ public final class MemoryStore implements Store {
     public Entry delete(String key, long expectedModRevision) {
         Objects.requireNonNull(key, "key");
         return write(() -> {
-            Entry old = existing(key, expectedModRevision);
+            Entry old = Preconditions.existing(key, entries.get(key), expectedModRevision);
             long next = revision + 1;
             Entry deleted = new Entry(key, old.value(), old.createRevision(), next);
             commit(next, new Event(EventType.DELETE, deleted, old));
@@ -134,18 +134,6 @@ public final class MemoryStore implements Store {
         } finally {
             lock.writeLock().unlock();
         }
-    }
-
-    private Entry existing(String key, long expectedModRevision) {
-        Entry old = entries.get(key);
-        if (old == null) {
-            throw new KeyNotFoundException("key not found: " + key);
-        }
-        if (expectedModRevision != 0 && expectedModRevision != old.modRevision()) {
-            throw new RevisionConflictException("revision conflict on " + key + ": expected "
-                    + expectedModRevision + ", found " + old.modRevision());
-        }
-        return old;
     }
 
     private void commit(long next, Event event) {

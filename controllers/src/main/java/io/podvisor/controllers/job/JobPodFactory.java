@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.podvisor.api.Yaml;
+import io.podvisor.api.validation.Defaults;
 import io.podvisor.controllers.NameSuffix;
 import io.podvisor.controllers.Owners;
 import java.util.LinkedHashMap;
@@ -22,10 +23,11 @@ public final class JobPodFactory {
 
     /** The finalizer that keeps a finished pod until the Job counted it. */
     public static final String TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
-    public static final String LABEL_CONTROLLER_UID = "batch.kubernetes.io/controller-uid";
-    public static final String LABEL_JOB_NAME = "batch.kubernetes.io/job-name";
-    public static final String LABEL_LEGACY_CONTROLLER_UID = "controller-uid";
-    public static final String LABEL_LEGACY_JOB_NAME = "job-name";
+    /** The Job labels (spec 10.1), as the API server's Job defaulting puts them on the template. */
+    public static final String LABEL_CONTROLLER_UID = Defaults.JOB_CONTROLLER_UID;
+    public static final String LABEL_JOB_NAME = Defaults.JOB_NAME;
+    public static final String LABEL_LEGACY_CONTROLLER_UID = Defaults.LEGACY_CONTROLLER_UID;
+    public static final String LABEL_LEGACY_JOB_NAME = Defaults.LEGACY_JOB_NAME;
 
     private final NameSuffix names;
 

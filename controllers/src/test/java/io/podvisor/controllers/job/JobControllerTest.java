@@ -112,6 +112,26 @@ class JobControllerTest {
     }
 
     @Test
+    void workQueueJobStopsReplacingPodsAfterTheFirstSuccessAndCompletesWhenNoneIsActive() {
+        c.apply(job("queue", "parallelism: 2", "Never"), Job.class);
+        List<String> names = c.podNames();
+        assertThat(names).hasSize(2);
+
+        c.finish(names.get(0), "Succeeded");
+        Job mid = job("queue");
+        assertThat(c.pods()).as("no replacement after a success").hasSize(2);
+        assertThat(mid.getStatus().getSucceeded()).isEqualTo(1);
+        assertThat(mid.getStatus().getActive()).isEqualTo(1);
+        assertThat(mid.getStatus().getConditions()).isEmpty();
+
+        c.finish(names.get(1), "Succeeded");
+        Job done = job("queue");
+        assertThat(conditions(done)).containsExactly("SuccessCriteriaMet", "Complete");
+        assertThat(done.getStatus().getSucceeded()).isEqualTo(2);
+        assertThat(c.pods()).hasSize(2);
+    }
+
+    @Test
     void neverPolicyFailsPastBackoffLimitAfterFailureTargetAndDeletesActivePods() {
         c.apply(job("fail", "completions: 2\nparallelism: 2\nbackoffLimit: 1", "Never"), Job.class);
         List<String> names = c.podNames();

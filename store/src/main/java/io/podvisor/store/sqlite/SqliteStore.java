@@ -3,8 +3,7 @@ package io.podvisor.store.sqlite;
 import io.podvisor.core.KeyedExecutor;
 import io.podvisor.core.VirtualThreadKeyedExecutor;
 import io.podvisor.store.KeyExistsException;
-import io.podvisor.store.KeyNotFoundException;
-import io.podvisor.store.RevisionConflictException;
+import io.podvisor.store.Preconditions;
 import io.podvisor.store.Store;
 import io.podvisor.store.WatchHub;
 import java.io.IOException;
@@ -137,7 +136,7 @@ public final class SqliteStore implements Store {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         return write(next -> {
-            Entry old = existing(key, expectedModRevision);
+            Entry old = Preconditions.existing(key, KvTable.select(writer, key).orElse(null), expectedModRevision);
             Entry updated = new Entry(key, value.clone(), old.createRevision(), next);
             KvTable.replace(writer, updated);
             return new Event(EventType.PUT, updated, old);
@@ -148,7 +147,7 @@ public final class SqliteStore implements Store {
     public Entry delete(String key, long expectedModRevision) {
         Objects.requireNonNull(key, "key");
         return write(next -> {
-            Entry old = existing(key, expectedModRevision);
+            Entry old = Preconditions.existing(key, KvTable.select(writer, key).orElse(null), expectedModRevision);
             KvTable.remove(writer, key);
             return new Event(EventType.DELETE, new Entry(key, old.value(), old.createRevision(), next), old);
         }).entry();
@@ -180,16 +179,6 @@ public final class SqliteStore implements Store {
             readLock.unlock();
             writeLock.unlock();
         }
-    }
-
-    private Entry existing(String key, long expectedModRevision) throws SQLException {
-        Entry old = KvTable.select(writer, key)
-                .orElseThrow(() -> new KeyNotFoundException("key not found: " + key));
-        if (expectedModRevision != 0 && expectedModRevision != old.modRevision()) {
-            throw new RevisionConflictException("revision conflict on " + key + ": expected "
-                    + expectedModRevision + ", found " + old.modRevision());
-        }
-        return old;
     }
 
     private interface SqlAction<T> {
