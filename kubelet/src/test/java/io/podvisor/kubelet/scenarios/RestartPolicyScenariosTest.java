@@ -5,6 +5,7 @@ import static io.podvisor.kubelet.scenarios.PodViews.log;
 import static io.podvisor.kubelet.scenarios.PodViews.main;
 import static io.podvisor.kubelet.scenarios.PodViews.starts;
 import static io.podvisor.kubelet.scenarios.PodViews.state;
+import static io.podvisor.kubelet.scenarios.PodViews.uid;
 import static io.podvisor.runtime.fake.ContainerScript.runForever;
 import static io.podvisor.runtime.fake.ContainerScript.script;
 import static java.time.Duration.ofSeconds;
@@ -42,10 +43,6 @@ class RestartPolicyScenariosTest {
         case 1 -> script().exitAfter(ofSeconds(10), 0);
         default -> runForever();
     };
-
-    private static String uid(NodeHarness h, String name) {
-        return h.pod(name).getMetadata().getUid();
-    }
 
     // ---- §4.7 restart matrix ----
 
