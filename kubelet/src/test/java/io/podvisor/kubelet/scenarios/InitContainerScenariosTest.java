@@ -40,6 +40,31 @@ class InitContainerScenariosTest {
     }
 
     @Test
+    void mainStatusesAreSortedByNameAndInitStatusesKeepSpecOrder() {
+        NodeHarness h = new NodeHarness();
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: ordered}
+                spec:
+                  initContainers:
+                  - {name: zz-init, image: busybox}
+                  - {name: aa-sidecar, image: envoy, restartPolicy: Always}
+                  containers:
+                  - {name: web, image: nginx}
+                  - {name: cache, image: redis}
+                  - {name: metrics, image: exporter}
+                """);
+        h.advanceSeconds(1);
+        Pod p = h.pod("ordered");
+        // 2.10: containerStatuses alphabetically, initContainerStatuses in spec order
+        assertThat(p.getStatus().getContainerStatuses()).extracting(ContainerStatus::getName)
+                .containsExactly("cache", "metrics", "web");
+        assertThat(p.getStatus().getInitContainerStatuses()).extracting(ContainerStatus::getName)
+                .containsExactly("zz-init", "aa-sidecar");
+    }
+
+    @Test
     void initContainersRunOneAfterAnotherBeforeTheMainContainer() {
         NodeHarness h = new NodeHarness();
         h.script("init1", script().exitAfter(ofSeconds(5), 0));
