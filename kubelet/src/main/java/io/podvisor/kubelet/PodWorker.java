@@ -151,6 +151,7 @@ public final class PodWorker {
             return;
         }
         Pod p = pod;
+        List<PodContainer> containers = PodContainer.of(p);
         ObservedPod observed = observe();
         Instant now = ctx.clock().now();
         if (startTime == null) {
@@ -158,27 +159,27 @@ public final class PodWorker {
             armActiveDeadline(p);
         }
         if (state == State.SYNCING) {
-            syncLive(p, observed, now);
+            syncLive(p, containers, observed, now);
         }
         if (state == State.TERMINATING) {
+            // syncLive acts on the runtime only while the pod stays SYNCING: observed is current
             if (p.getMetadata().getDeletionTimestamp() != null || removedFromApi) {
                 termination.deleted(now.plusSeconds(Math.max(1, deletionGrace(p))));
             }
-            observed = observe();
-            if (termination.step(p, observed)) {
-                finishTermination(p);
+            if (termination.step(p, containers, observed)) {
+                finishTermination(p, containers);
             }
         }
         if (state != State.TERMINATED || !removedFromApi) {
-            ctx.probes().ensureWorkers(this, PodContainer.of(p));
-            publishStatus(p, observe());
+            ctx.probes().ensureWorkers(this, containers);
+            publishStatus(p, containers, observe());
         }
         if (state == State.TERMINATED && removedFromApi) {
             cleanUp();
         }
     }
 
-    private void syncLive(Pod p, ObservedPod observed, Instant now) {
+    private void syncLive(Pod p, List<PodContainer> containers, ObservedPod observed, Instant now) {
         if (p.getMetadata().getDeletionTimestamp() != null || removedFromApi) {
             beginTermination(p, deletionGrace(p), true);
             return;
@@ -193,13 +194,12 @@ public final class PodWorker {
         if (operationsInFlight > 0) {
             return;
         }
-        List<PodContainer> containers = PodContainer.of(p);
         PodPlan plan = PodActionPlanner.plan(p, containers, observed, ctx.probes());
         if (plan.killPod()) {
             beginTermination(p, specGrace(p), false);
             return;
         }
-        List<StepResult> steps = new java.util.ArrayList<>();
+        List<StepResult> steps = new ArrayList<>();
         for (PodPlan.Kill k : plan.kills()) {
             killOne(p, k);
             steps.add(StepResult.ok("Kill", k.container().name()));
@@ -281,7 +281,7 @@ public final class PodWorker {
         state = State.TERMINATING;
     }
 
-    private void finishTermination(Pod p) {
+    private void finishTermination(Pod p, List<PodContainer> containers) {
         for (SandboxInfo s : lastObserved.sandboxes()) {
             ctx.runtime().stopSandbox(s.id());
         }
@@ -290,7 +290,7 @@ public final class PodWorker {
             deadlineTimer.cancel();
         }
         if (termination.deletion()) {
-            publishStatus(p, observe());
+            publishStatus(p, containers, observe());
             ctx.deleteFinal().accept(p);
         }
     }
@@ -326,10 +326,10 @@ public final class PodWorker {
         resyncTimer = ctx.clock().scheduleAt(at, this::requestSync);
     }
 
-    private void publishStatus(Pod p, ObservedPod observed) {
+    private void publishStatus(Pod p, List<PodContainer> containers, ObservedPod observed) {
         PodStatus previous = ctx.status().last(uid);
         boolean terminal = state == State.TERMINATED && termination != null && termination.deletion();
-        PodStatus s = StatusGenerator.generate(new StatusGenerator.Input(p, PodContainer.of(p), observed,
+        PodStatus s = StatusGenerator.generate(new StatusGenerator.Input(p, containers, observed,
                 ctx.probes(), ctx.reasons(), ctx.runtime().type(), ctx.config().nodeIp(), startTime,
                 terminal, forcedReason, forcedMessage, previous, ctx.clock().now()));
         triggerUnreadyProbes(s);

@@ -1,6 +1,7 @@
 package io.podvisor.kubelet;
 
 import io.podvisor.core.Clock;
+import io.podvisor.core.Periodic;
 import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerRuntime;
 import io.podvisor.runtime.SandboxInfo;
@@ -16,40 +17,22 @@ import java.util.function.Function;
 final class Relister {
 
     private final ContainerRuntime runtime;
-    private final Clock clock;
-    private final java.time.Duration period;
     private final Function<String, PodWorker> workers;
     private final Map<String, String> fingerprints = new HashMap<>();
-    private volatile boolean stopped;
-    private Clock.Timer timer;
+    private final Periodic loop;
 
     Relister(ContainerRuntime runtime, Clock clock, java.time.Duration period, Function<String, PodWorker> workers) {
         this.runtime = runtime;
-        this.clock = clock;
-        this.period = period;
         this.workers = workers;
+        this.loop = new Periodic(clock, period, this::relistOnce);
     }
 
     void start() {
-        timer = clock.schedule(period, this::tick);
+        loop.start();
     }
 
     void stop() {
-        stopped = true;
-        if (timer != null) {
-            timer.cancel();
-        }
-    }
-
-    private synchronized void tick() {
-        if (stopped) {
-            return;
-        }
-        try {
-            relistOnce();
-        } finally {
-            timer = clock.schedule(period, this::tick);
-        }
+        loop.stop();
     }
 
     /** One relist: compares each pod's container states with the previous relist. */

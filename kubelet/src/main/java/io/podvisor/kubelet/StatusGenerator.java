@@ -90,8 +90,9 @@ final class StatusGenerator {
     }
 
     private static ContainerStatus containerStatus(PodContainer c, Input in, boolean hasInit, String uid) {
-        ContainerInfo newest = in.observed().newest(c.name());
-        ContainerInfo previous = in.observed().previous(c.name());
+        List<ContainerInfo> instances = in.observed().instances(c.name());
+        ContainerInfo newest = instances.isEmpty() ? null : instances.getFirst();
+        ContainerInfo previous = instances.size() < 2 ? null : instances.get(1);
         ContainerStatusBuilder b = new ContainerStatusBuilder()
                 .withName(c.name())
                 .withImage(c.spec().getImage())

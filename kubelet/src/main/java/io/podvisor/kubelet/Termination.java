@@ -65,7 +65,7 @@ final class Termination {
     }
 
     /** Does what is due; returns true once no container runs any more. */
-    boolean step(Pod pod, ObservedPod observed) {
+    boolean step(Pod pod, List<PodContainer> containers, ObservedPod observed) {
         List<ContainerInfo> running = observed.running();
         if (running.isEmpty()) {
             if (deadlineTimer != null) {
@@ -76,7 +76,7 @@ final class Termination {
         Instant now = ctx.clock().now();
         Duration remaining = Duration.between(now, deadline);
         Map<String, PodContainer> byName = new HashMap<>();
-        PodContainer.of(pod).forEach(c -> byName.put(c.name(), c));
+        containers.forEach(c -> byName.put(c.name(), c));
 
         for (ContainerInfo inst : running) {
             if (!kills.containsKey(inst.id())) {

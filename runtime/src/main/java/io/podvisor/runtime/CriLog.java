@@ -9,7 +9,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.Locale;
 
 /**
  * The CRI container log format every runtime writes and the kubelet reads: one record per line,
@@ -33,7 +36,12 @@ public final class CriLog {
     /** One parsed record; {@code partial} for a {@code P} tag (no line end after {@code text}). */
     public record Entry(Instant time, Stream stream, boolean partial, String text) {}
 
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+    /** Go's {@code time.RFC3339Nano}: fraction digits with trailing zeros removed, none for a zero fraction. */
+    private static final DateTimeFormatter RFC3339_NANO = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd'T'HH:mm:ss")
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .appendLiteral('Z')
+            .toFormatter(Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     private CriLog() {}
@@ -43,17 +51,7 @@ public final class CriLog {
      * trailing zeros removed (none when the fraction is zero), then {@code Z}.
      */
     public static String timestamp(Instant t) {
-        StringBuilder sb = new StringBuilder(SECONDS.format(t));
-        int nanos = t.getNano();
-        if (nanos != 0) {
-            String frac = String.format("%09d", nanos);
-            int end = frac.length();
-            while (frac.charAt(end - 1) == '0') {
-                end--;
-            }
-            sb.append('.').append(frac, 0, end);
-        }
-        return sb.append('Z').toString();
+        return RFC3339_NANO.format(t);
     }
 
     /** The record(s) for {@code text} written at {@code t}: one full line per line of {@code text}. */

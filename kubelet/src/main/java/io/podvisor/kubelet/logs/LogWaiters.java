@@ -1,6 +1,7 @@
 package io.podvisor.kubelet.logs;
 
 import io.podvisor.core.Clock;
+import io.podvisor.core.Periodic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,20 +17,17 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class LogWaiters {
 
-    private final Clock clock;
-    private final Duration period;
+    private final Periodic ticks;
     private List<CompletableFuture<Void>> waiting = new ArrayList<>();
-    private Clock.Timer timer;
     private boolean stopped;
 
     public LogWaiters(Clock clock, Duration period) {
-        this.clock = clock;
-        this.period = period;
+        this.ticks = new Periodic(clock, period, this::wakeAll);
     }
 
     /** Starts ticking. Call from the clock's thread. */
-    public synchronized void start() {
-        timer = clock.schedule(period, this::tick);
+    public void start() {
+        ticks.start();
     }
 
     /** A future that completes at the next tick, wake-up or stop. */
@@ -62,20 +60,8 @@ public final class LogWaiters {
     public void stop() {
         synchronized (this) {
             stopped = true;
-            if (timer != null) {
-                timer.cancel();
-            }
         }
-        wakeAll();
-    }
-
-    private void tick() {
-        synchronized (this) {
-            if (stopped) {
-                return;
-            }
-            timer = clock.schedule(period, this::tick);
-        }
+        ticks.stop();
         wakeAll();
     }
 }

@@ -67,9 +67,4 @@ public final class LogWriter {
         remaining -= n;
         return remaining > 0;
     }
-
-    /** True once {@code limitBytes} bytes were written. */
-    public boolean limitReached() {
-        return remaining <= 0;
-    }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.podvisor.api.client.ObjectClient;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.core.Clock;
+import io.podvisor.core.Periodic;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -32,31 +33,29 @@ public final class NodeStatusReporter {
     private Instant since;
     private boolean registered;
     private Instant nextStatus;
-    private Clock.Timer timer;
-    private boolean stopped;
+    private final Periodic renewals;
 
     public NodeStatusReporter(NodeObjects.Facts facts, Clock clock, ObjectClient objects) {
         this.facts = facts;
         this.clock = clock;
         this.objects = objects;
+        this.renewals = new Periodic(clock, LEASE_RENEW_PERIOD, this::tick);
     }
 
     /** Registers the node and renews the lease now, then keeps doing it on the clock. */
     public void start() {
-        tick();
+        try {
+            tick();
+        } finally {
+            renewals.start();
+        }
     }
 
-    public synchronized void stop() {
-        stopped = true;
-        if (timer != null) {
-            timer.cancel();
-        }
+    public void stop() {
+        renewals.stop();
     }
 
     private synchronized void tick() {
-        if (stopped) {
-            return;
-        }
         try {
             Instant now = clock.now();
             if (!registered || !now.isBefore(nextStatus)) {
@@ -67,8 +66,6 @@ public final class NodeStatusReporter {
             }
         } catch (ApiException e) {
             LOG.log(System.Logger.Level.WARNING, "Node " + facts.nodeName() + ": " + e.getMessage());
-        } finally {
-            timer = clock.schedule(LEASE_RENEW_PERIOD, this::tick);
         }
     }
 

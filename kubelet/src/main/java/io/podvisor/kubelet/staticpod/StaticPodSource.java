@@ -2,6 +2,7 @@ package io.podvisor.kubelet.staticpod;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.podvisor.core.Clock;
+import io.podvisor.core.Periodic;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,44 +42,27 @@ public final class StaticPodSource {
     private final Path dir;
     private final String nodeName;
     private final Clock clock;
-    private final Duration period;
     private final Listener listener;
     private Map<String, Pod> current = new LinkedHashMap<>();
     private List<String> problems = List.of();
-    private Clock.Timer timer;
-    private boolean stopped;
+    private final Periodic rescans;
 
     public StaticPodSource(Path dir, String nodeName, Clock clock, Duration period, Listener listener) {
         this.dir = dir;
         this.nodeName = nodeName;
         this.clock = clock;
-        this.period = period;
         this.listener = listener;
+        this.rescans = new Periodic(clock, period, this::scan);
     }
 
     /** Scans once now, then every period. */
     public void start() {
         scan();
-        synchronized (this) {
-            timer = clock.schedule(period, this::tick);
-        }
+        rescans.start();
     }
 
-    public synchronized void stop() {
-        stopped = true;
-        if (timer != null) {
-            timer.cancel();
-        }
-    }
-
-    private void tick() {
-        synchronized (this) {
-            if (stopped) {
-                return;
-            }
-            timer = clock.schedule(period, this::tick);
-        }
-        scan();
+    public void stop() {
+        rescans.stop();
     }
 
     /** One pass over the directory. */

@@ -25,6 +25,23 @@ class EventScenariosTest {
                 image: nginx:1.27
             """;
 
+    /** Pod {@code name}: container app (app:1.0) with an exec liveness probe running {@code /check}. */
+    static String checkLiveness(String name, int periodSeconds, int failureThreshold) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s}
+                spec:
+                  containers:
+                  - name: app
+                    image: app:1.0
+                    livenessProbe:
+                      exec: {command: ["/check"]}
+                      periodSeconds: %d
+                      failureThreshold: %d
+                """.formatted(name, periodSeconds, failureThreshold);
+    }
+
     @Test
     void normalStartSequenceHasExactMessagesSourceAndFieldPath() {
         NodeHarness h = new NodeHarness();
@@ -33,7 +50,7 @@ class EventScenariosTest {
                 "Normal Pulled Container image \"nginx:1.27\" already present on machine",
                 "Normal Created Created container: app",
                 "Normal Started Started container app");
-        String uid = h.pod("hello").getMetadata().getUid();
+        String uid = PodViews.uid(h, "hello");
         for (Event e : h.eventObjects("hello")) {
             assertThat(e.getSource().getComponent()).isEqualTo("kubelet");
             assertThat(e.getSource().getHost()).isEqualTo("podvisor");
@@ -99,22 +116,9 @@ class EventScenariosTest {
     void repeatedUnhealthyEventsMergeIntoOneWithCountAndDescribeAge() {
         NodeHarness h = new NodeHarness();
         h.script("app", script().exec(List.of("/check"), since -> ExecResult.exited(1, "not healthy")));
-        h.apply("""
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: flaky}
-                spec:
-                  containers:
-                  - name: app
-                    image: app:1.0
-                    livenessProbe:
-                      exec: {command: ["/check"]}
-                      periodSeconds: 10
-                      failureThreshold: 100
-                """);
+        h.apply(checkLiveness("flaky", 10, 100));
         h.advanceSeconds(65); // failures at 0, 10, ..., 60
-        Event unhealthy = PodViews.only(h.eventObjects("flaky").stream()
-                .filter(e -> e.getReason().equals("Unhealthy")).toList());
+        Event unhealthy = PodViews.onlyEvent(h, "flaky", "Unhealthy");
         assertThat(unhealthy.getType()).isEqualTo("Warning");
         assertThat(unhealthy.getCount()).isEqualTo(7);
         assertThat(Times.parse(unhealthy.getFirstTimestamp())).isEqualTo(NodeHarness.T0);
@@ -160,19 +164,7 @@ class EventScenariosTest {
         NodeHarness h = new NodeHarness();
         h.script("app", script().exec(List.of("/check"),
                 since -> ExecResult.exited(1, "lag " + since.getSeconds() + "s")));
-        h.apply("""
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: lagging}
-                spec:
-                  containers:
-                  - name: app
-                    image: app:1.0
-                    livenessProbe:
-                      exec: {command: ["/check"]}
-                      periodSeconds: 5
-                      failureThreshold: 100
-                """);
+        h.apply(checkLiveness("lagging", 5, 100));
         h.advanceSeconds(55); // eleven different outputs at 0, 5, ..., 50 and one more at 55
         List<String> unhealthy = h.events("lagging", "Unhealthy");
         assertThat(unhealthy).hasSize(11);
@@ -186,19 +178,7 @@ class EventScenariosTest {
     void spamFilterAllowsABurstOf25PerPodThenOneEveryFiveMinutes() {
         NodeHarness h = new NodeHarness();
         h.script("app", script().exec(List.of("/check"), since -> ExecResult.exited(1, "down")));
-        h.apply("""
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: noisy}
-                spec:
-                  containers:
-                  - name: app
-                    image: app:1.0
-                    livenessProbe:
-                      exec: {command: ["/check"]}
-                      periodSeconds: 1
-                      failureThreshold: 1000
-                """);
+        h.apply(checkLiveness("noisy", 1, 1000));
         // Pulled, Created, Started and 22 failures (0..21 s) use the burst; the rest is not sent
         h.advanceSeconds(299);
         assertThat(h.events("noisy", "Unhealthy")).containsExactly("22x Liveness probe failed: down");
@@ -219,9 +199,8 @@ class EventScenariosTest {
         h.script("app", script().exitAfter(ofSeconds(1), 2));
         h.apply(HELLO);
         h.advanceSeconds(5); // exits at 1 (restarted at once) and 2 (back-off 10 s)
-        String uid = h.pod("hello").getMetadata().getUid();
-        Event backOff = PodViews.only(h.eventObjects("hello").stream()
-                .filter(e -> e.getReason().equals("BackOff")).toList());
+        String uid = PodViews.uid(h, "hello");
+        Event backOff = PodViews.onlyEvent(h, "hello", "BackOff");
         assertThat(backOff.getType()).isEqualTo("Warning");
         assertThat(backOff.getInvolvedObject().getFieldPath()).isEqualTo("spec.containers{app}");
         assertThat(backOff.getMessage()).isEqualTo("Back-off restarting failed container app in pod hello_default(" + uid + ")");
@@ -242,8 +221,7 @@ class EventScenariosTest {
                     image: app:1.0
                 """);
         h.advanceSeconds(5);
-        Event deadline = PodViews.only(h.eventObjects("deadline").stream()
-                .filter(e -> e.getReason().equals("DeadlineExceeded")).toList());
+        Event deadline = PodViews.onlyEvent(h, "deadline", "DeadlineExceeded");
         assertThat(deadline.getType()).isEqualTo("Normal");
         assertThat(deadline.getMessage()).isEqualTo("Pod was active on the node longer than the specified deadline");
         assertThat(deadline.getInvolvedObject().getFieldPath()).isNull();

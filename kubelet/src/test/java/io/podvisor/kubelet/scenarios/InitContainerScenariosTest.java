@@ -20,7 +20,12 @@ import org.junit.jupiter.api.Test;
 /** Regular init containers (spec §1.2, §2.2, §3.4, §5, §12.2) in virtual time. */
 class InitContainerScenariosTest {
 
-    private static String twoInits(String name, String restartPolicy) {
+    /** A pod with busybox init containers {@code init1..initN} and one main container {@code app}. */
+    private static String inits(int n, String name, String restartPolicy) {
+        StringBuilder inits = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+            inits.append("  - name: init").append(i).append("\n    image: busybox\n");
+        }
         return """
                 apiVersion: v1
                 kind: Pod
@@ -28,30 +33,35 @@ class InitContainerScenariosTest {
                 spec:
                   restartPolicy: %s
                   initContainers:
-                  - name: init1
-                    image: busybox
-                  - name: init2
-                    image: busybox
-                  containers:
+                %s  containers:
                   - name: app
                     image: nginx
-                """.formatted(name, restartPolicy);
+                """.formatted(name, restartPolicy, inits);
     }
 
-    private static String oneInit(String name, String restartPolicy) {
-        return """
+    @Test
+    void mainStatusesAreSortedByNameAndInitStatusesKeepSpecOrder() {
+        NodeHarness h = new NodeHarness();
+        h.apply("""
                 apiVersion: v1
                 kind: Pod
-                metadata: {name: %s}
+                metadata: {name: ordered}
                 spec:
-                  restartPolicy: %s
                   initContainers:
-                  - name: init1
-                    image: busybox
+                  - {name: zz-init, image: busybox}
+                  - {name: aa-sidecar, image: envoy, restartPolicy: Always}
                   containers:
-                  - name: app
-                    image: nginx
-                """.formatted(name, restartPolicy);
+                  - {name: web, image: nginx}
+                  - {name: cache, image: redis}
+                  - {name: metrics, image: exporter}
+                """);
+        h.advanceSeconds(1);
+        Pod p = h.pod("ordered");
+        // 2.10: containerStatuses alphabetically, initContainerStatuses in spec order
+        assertThat(p.getStatus().getContainerStatuses()).extracting(ContainerStatus::getName)
+                .containsExactly("cache", "metrics", "web");
+        assertThat(p.getStatus().getInitContainerStatuses()).extracting(ContainerStatus::getName)
+                .containsExactly("zz-init", "aa-sidecar");
     }
 
     @Test
@@ -59,7 +69,7 @@ class InitContainerScenariosTest {
         NodeHarness h = new NodeHarness();
         h.script("init1", script().exitAfter(ofSeconds(5), 0));
         h.script("init2", script().exitAfter(ofSeconds(5), 0));
-        h.apply(twoInits("seq", "Always"));
+        h.apply(inits(2, "seq", "Always"));
 
         Pod p = h.pod("seq");
         assertThat(h.kubectl("seq")).isEqualTo("0/1 Init:0/2 0");
@@ -130,8 +140,8 @@ class InitContainerScenariosTest {
     void failingInitContainerUnderAlwaysIsRetriedWithBackOffAndBlocksTheRest() {
         NodeHarness h = new NodeHarness();
         h.script("init1", script().exitAfter(ofSeconds(5), 1));
-        h.apply(twoInits("initcrash", "Always"));
-        String uid = h.pod("initcrash").getMetadata().getUid();
+        h.apply(inits(2, "initcrash", "Always"));
+        String uid = PodViews.uid(h, "initcrash");
 
         h.advanceSeconds(7);
         // failed at 5 and restarted at once
@@ -168,7 +178,7 @@ class InitContainerScenariosTest {
     void failingInitContainerUnderNeverFailsThePodAndNothingElseStarts() {
         NodeHarness h = new NodeHarness();
         h.script("init1", script().exitAfter(ofSeconds(5), 2));
-        h.apply(oneInit("initfail", "Never"));
+        h.apply(inits(1, "initfail", "Never"));
 
         h.advanceSeconds(5);
         Pod p = h.pod("initfail");
@@ -194,7 +204,7 @@ class InitContainerScenariosTest {
         NodeHarness h = new NodeHarness();
         h.script("init1", script().exitAfter(ofSeconds(3), 0));
         h.script("init2", script().exitAfter(ofSeconds(3), 1));
-        h.apply(twoInits("init2fail", "Never"));
+        h.apply(inits(2, "init2fail", "Never"));
 
         h.advanceSeconds(10);
         Pod p = h.pod("init2fail");
@@ -212,7 +222,7 @@ class InitContainerScenariosTest {
         NodeHarness h = new NodeHarness();
         h.script("init1", script().exitAfter(ofSeconds(2), 0));
         h.script("app", script().exitAfter(ofSeconds(10), 1));
-        h.apply(oneInit("rerun", "Always"));
+        h.apply(inits(1, "rerun", "Always"));
 
         h.advanceSeconds(100);
         // app: 2–12, restarted at once 12–22, back-off 10 s → 32–42, back-off 20 s → 62–72
@@ -230,7 +240,7 @@ class InitContainerScenariosTest {
     @Test
     void initContainerThatNeverExitsKeepsThePodPendingInInit() {
         NodeHarness h = new NodeHarness();
-        h.apply(oneInit("stuck", "Always"));
+        h.apply(inits(1, "stuck", "Always"));
 
         h.advanceSeconds(600);
         Pod p = h.pod("stuck");

@@ -92,6 +92,10 @@ final class PodViews {
         return c.getStatus() + " " + dash(c.getReason()) + " " + dash(c.getMessage());
     }
 
+    static String uid(NodeHarness h, String pod) {
+        return h.pod(pod).getMetadata().getUid();
+    }
+
     static String phase(NodeHarness h, String pod) {
         return h.pod(pod).getStatus().getPhase();
     }
@@ -108,7 +112,9 @@ final class PodViews {
                 .toList();
     }
 
-    static Event only(List<Event> events) {
+    /** The pod's one event of {@code reason}; fails unless there is exactly one. */
+    static Event onlyEvent(NodeHarness h, String pod, String reason) {
+        List<Event> events = h.eventObjects(pod).stream().filter(e -> reason.equals(e.getReason())).toList();
         if (events.size() != 1) {
             throw new AssertionError("expected one event, got " + events);
         }

@@ -236,7 +236,7 @@ class ProbeScenariosTest {
         assertThat(logEndingWith(h, "start web")).containsExactly("0 start web", "20 start web", "40 start web",
                 "60 start web", "80 start web");
         assertThat(h.kubectl("liveness-http")).isEqualTo("0/1 CrashLoopBackOff 4 (5s ago)");
-        String uid = h.pod("liveness-http").getMetadata().getUid();
+        String uid = PodViews.uid(h, "liveness-http");
         assertThat(container(h.pod("liveness-http"), "web").getState().getWaiting().getMessage())
                 .isEqualTo("back-off 40s restarting failed container=web pod=liveness-http_default(" + uid + ")");
         h.advanceSeconds(35); // t=140: 40 s after the exit at 100

@@ -5,6 +5,7 @@ import static io.podvisor.kubelet.scenarios.PodViews.log;
 import static io.podvisor.kubelet.scenarios.PodViews.main;
 import static io.podvisor.kubelet.scenarios.PodViews.starts;
 import static io.podvisor.kubelet.scenarios.PodViews.state;
+import static io.podvisor.kubelet.scenarios.PodViews.uid;
 import static io.podvisor.runtime.fake.ContainerScript.runForever;
 import static io.podvisor.runtime.fake.ContainerScript.script;
 import static java.time.Duration.ofSeconds;
@@ -42,10 +43,6 @@ class RestartPolicyScenariosTest {
         case 1 -> script().exitAfter(ofSeconds(10), 0);
         default -> runForever();
     };
-
-    private static String uid(NodeHarness h, String name) {
-        return h.pod(name).getMetadata().getUid();
-    }
 
     // ---- §4.7 restart matrix ----
 
@@ -197,6 +194,43 @@ class RestartPolicyScenariosTest {
         assertThat(starts(h, "app")).containsExactly(0L, 0L, 10L, 30L, 730L, 740L, 760L);
         assertThat(main(h.pod("reset"), "app").getState().getWaiting().getMessage())
                 .startsWith("back-off 40s restarting failed container=app");
+    }
+
+    @Test
+    void changingTheImageGivesTheContainerAFreshBackOff() {
+        NodeHarness h = new NodeHarness();
+        h.script("app", script().exitAfter(Duration.ZERO, 1));
+        h.apply(pod("reimaged", "Always"));
+        h.advanceSeconds(35); // restarts at 0, 10, 30; the next would be 40 s after the exit at 30
+        assertThat(starts(h, "app")).containsExactly(0L, 0L, 10L, 30L);
+
+        // a new spec hash is a new back-off key (4.3): started at once, then 10 s as for a new container
+        Pod p = h.pod("reimaged");
+        p.getSpec().getContainers().getFirst().setImage("busybox:1.37");
+        h.cluster().update(p);
+        h.advanceSeconds(15);
+        assertThat(starts(h, "app")).containsExactly(0L, 0L, 10L, 30L, 35L, 45L);
+        assertThat(main(h.pod("reimaged"), "app").getImage()).isEqualTo("busybox:1.37");
+        assertThat(main(h.pod("reimaged"), "app").getRestartCount()).isEqualTo(5);
+    }
+
+    @Test
+    void changingTheImageOfARunningContainerKillsAndRestartsIt() {
+        NodeHarness h = new NodeHarness();
+        h.apply(pod("redefined", "Always"));
+        h.advanceSeconds(10);
+        Pod p = h.pod("redefined");
+        p.getSpec().getContainers().getFirst().setImage("busybox:1.37");
+        h.cluster().update(p);
+        h.advanceSeconds(1);
+        // 8.7: the kill names the reason; the first restart after the kill is immediate
+        assertThat(h.events("redefined", "Killing"))
+                .containsExactly("1x Container app definition changed, will be restarted");
+        assertThat(log(h, "app")).startsWith("0 start app", "10 SIGTERM app timeout 30s");
+        assertThat(starts(h, "app")).containsExactly(0L, 10L);
+        assertThat(main(h.pod("redefined"), "app").getImage()).isEqualTo("busybox:1.37");
+        assertThat(main(h.pod("redefined"), "app").getRestartCount()).isEqualTo(1);
+        assertThat(h.kubectl("redefined")).isEqualTo("1/1 Running 1 (1s ago)");
     }
 
     @Test

@@ -205,9 +205,8 @@ class SidecarScenariosTest {
         // kubectl's init loop stops at the waiting sidecar; restarts = sidecar + main restarts
         assertThat(h.kubectl("sidecar-never")).isEqualTo("1/2 Init:CrashLoopBackOff 2 (5s ago)");
         // one Warning event, merged over every sync that found the sidecar backing off
-        String uid = h.pod("sidecar-never").getMetadata().getUid();
-        Event backOff = PodViews.only(h.eventObjects("sidecar-never").stream()
-                .filter(e -> e.getReason().equals("BackOff")).toList());
+        String uid = PodViews.uid(h, "sidecar-never");
+        Event backOff = PodViews.onlyEvent(h, "sidecar-never", "BackOff");
         assertThat(backOff.getType()).isEqualTo("Warning");
         assertThat(backOff.getInvolvedObject().getFieldPath()).isEqualTo("spec.initContainers{logger}");
         assertThat(backOff.getMessage())
