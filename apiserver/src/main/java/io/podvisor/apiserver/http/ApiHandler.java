@@ -142,7 +142,7 @@ final class ApiHandler extends Handler.Abstract {
         if (aggregated.isPresent()) {
             String v = aggregated.get();
             ex.send(200, v.equals("v2") ? MediaTypes.DISCOVERY_V2 : MediaTypes.DISCOVERY_V2BETA1,
-                    Json.bytes(discovery.aggregated(core, v)));
+                    discovery.aggregatedJson(core, v));
         } else if (core) {
             ex.sendJson(200, discovery.apiVersions(Request.getLocalAddr(ex.request) + ":" + Request.getLocalPort(ex.request)));
         } else {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.podvisor.api.resources.ResourceType;
 import io.podvisor.api.resources.ResourceTypes;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Discovery documents built from the resource catalog: aggregated ({@code apidiscovery.k8s.io/v2}
@@ -17,6 +19,7 @@ final class Discovery {
     static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
     private final List<ResourceType> types;
+    private final Map<String, byte[]> aggregatedJson = new ConcurrentHashMap<>();
 
     Discovery(List<ResourceType> types) {
         this.types = List.copyOf(types);
@@ -50,8 +53,15 @@ final class Discovery {
         return types.stream().anyMatch(t -> t.group().equals(group));
     }
 
-    /** Aggregated discovery for {@code /api} (core) or {@code /apis} (named groups). */
-    ObjectNode aggregated(boolean core, String version) {
+    /**
+     * Aggregated discovery for {@code /api} (core) or {@code /apis} (named groups), as JSON; each
+     * document is built once (the catalog does not change).
+     */
+    byte[] aggregatedJson(boolean core, String version) {
+        return aggregatedJson.computeIfAbsent((core ? "api/" : "apis/") + version, k -> Json.bytes(aggregated(core, version)));
+    }
+
+    private ObjectNode aggregated(boolean core, String version) {
         ObjectNode list = Json.object();
         list.put("kind", "APIGroupDiscoveryList");
         list.put("apiVersion", "apidiscovery.k8s.io/" + version);

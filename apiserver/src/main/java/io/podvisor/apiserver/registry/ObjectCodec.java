@@ -23,10 +23,6 @@ final class ObjectCodec {
 
     private final ObjectMapper mapper = io.podvisor.api.Yaml.newJsonMapper();
 
-    ObjectMapper mapper() {
-        return mapper;
-    }
-
     /** The stored form: JSON with kind/apiVersion set and no resourceVersion. */
     byte[] encode(ResourceType type, HasMetadata object) {
         ObjectNode tree = tree(object);

@@ -85,11 +85,6 @@ public final class Registries implements Registry, ObjectClient, ClusterClient, 
         node.close();
     }
 
-    /** Expires old events now (the periodic task's step). */
-    int expireEvents() {
-        return expiry.runOnce();
-    }
-
     // ---- Registry
 
     @Override

@@ -52,11 +52,6 @@ public final class FieldSelector {
         return terms.isEmpty();
     }
 
-    /** The value required by an equality term on {@code field}, or null. */
-    public String requiredValue(String field) {
-        return terms.stream().filter(t -> t.equals() && t.field().equals(field)).map(Term::value).findFirst().orElse(null);
-    }
-
     /** Whether the object's selectable fields satisfy every term (a missing field reads as ""). */
     public boolean matches(Map<String, String> fields) {
         for (Term t : terms) {

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A started registry over a {@link TestStore}, a {@link FakeClock} and a
+ * A started registry over a {@link CompactableStore}, a {@link FakeClock} and a
  * {@link DeterministicExecutor}, with a merge-patch-only patch engine and an unknown-field check
  * that flags any field named {@code foo} or {@code bar}.
  */
@@ -33,7 +33,7 @@ final class Fixture {
 
     final FakeClock clock = new FakeClock(T0);
     final DeterministicExecutor executor = new DeterministicExecutor();
-    final TestStore store;
+    final CompactableStore store;
     final Registries reg;
 
     Fixture() {
@@ -41,8 +41,8 @@ final class Fixture {
     }
 
     /** A registry over an existing store (a restart). */
-    Fixture(TestStore existing) {
-        this.store = existing != null ? existing : new TestStore(executor);
+    Fixture(CompactableStore existing) {
+        this.store = existing != null ? existing : new CompactableStore(executor);
         this.reg = new Registries(store, clock, executor, new Random(42), Fixture::fakePatch, Fixture::fooFields);
         reg.start();
         drain();
