@@ -26,12 +26,16 @@ final class Exchange {
     /** The largest accepted request body (upstream's 3 MiB). */
     static final int MAX_BODY = 3 * 1024 * 1024;
     static final String JSON = "application/json";
+    /** How much of an unread body an error answer reads first, so the client gets to read the answer. */
+    private static final long DRAIN_LIMIT = 2L * MAX_BODY;
 
     final Request request;
     final Response response;
     final Callback callback;
     private final Query query;
     private boolean detached;
+    private InputStream body;
+    private boolean bodyRead;
 
     Exchange(Request request, Response response, Callback callback) {
         this.request = request;
@@ -58,17 +62,51 @@ final class Exchange {
         if (declared > MAX_BODY) {
             throw tooLarge();
         }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
+        InputStream in = bodyStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[16384];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            out.write(buf, 0, n);
+            if (out.size() > MAX_BODY) {
+                throw tooLarge();
+            }
+        }
+        bodyRead = true;
+        return out.toByteArray();
+    }
+
+    private InputStream bodyStream() {
+        if (body == null) {
+            body = Content.Source.asInputStream(request);
+        }
+        return body;
+    }
+
+    /**
+     * Before an error answer to a request whose body was not read (405, 413, early failures): reads
+     * and drops what the client is still sending, so it is not cut off mid-send and can read the
+     * answer; beyond {@link #DRAIN_LIMIT} the connection is closed after the answer instead.
+     */
+    private void drainUnreadBody() {
+        if (bodyRead) {
+            return;
+        }
+        try {
+            InputStream in = bodyStream();
             byte[] buf = new byte[16384];
+            long drained = 0;
             int n;
             while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
-                if (out.size() > MAX_BODY) {
-                    throw tooLarge();
+                drained += n;
+                if (drained > DRAIN_LIMIT) {
+                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                    return;
                 }
             }
-            return out.toByteArray();
+            bodyRead = true;
+        } catch (IOException e) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
     }
 
@@ -96,6 +134,7 @@ final class Exchange {
     }
 
     void sendError(ApiException e) throws IOException {
+        drainUnreadBody();
         sendJson(e.code(), Json.status(e.toStatus()));
     }
 
