@@ -3,6 +3,7 @@ package io.podvisor.controllers;
 import io.podvisor.core.Backoff;
 import io.podvisor.core.Clock;
 import io.podvisor.core.KeyedExecutor;
+import io.podvisor.core.Periodic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class WorkQueue {
     private final Consumer<String> step;
     private final Backoff retries;
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
-    private final List<Clock.Timer> timers = new ArrayList<>();
+    private final List<Periodic> loops = new ArrayList<>();
     private volatile boolean stopped;
 
     /**
@@ -63,28 +64,22 @@ public final class WorkQueue {
 
     /** Runs {@code task} (on the clock's timer) every {@code period} until {@link #stop()}. */
     public void every(Duration period, Runnable task) {
-        Clock.Timer[] slot = new Clock.Timer[1];
-        synchronized (timers) {
-            timers.add(() -> slot[0].cancel());
-        }
-        schedulePeriodic(period, task, slot);
-    }
-
-    private void schedulePeriodic(Duration period, Runnable task, Clock.Timer[] slot) {
-        slot[0] = clock.schedule(period, () -> {
-            if (!stopped) {
-                task.run();
-                schedulePeriodic(period, task, slot);
+        Periodic loop = new Periodic(clock, period, task);
+        synchronized (loops) {
+            if (stopped) {
+                return;
             }
-        });
+            loops.add(loop);
+        }
+        loop.start();
     }
 
     /** Stops queueing and cancels pending timers; steps already queued still run. */
     public void stop() {
         stopped = true;
-        synchronized (timers) {
-            timers.forEach(Clock.Timer::cancel);
-            timers.clear();
+        synchronized (loops) {
+            loops.forEach(Periodic::stop);
+            loops.clear();
         }
     }
 

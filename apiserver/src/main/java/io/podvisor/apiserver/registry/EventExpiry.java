@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.MicroTime;
 import io.podvisor.api.Times;
 import io.podvisor.api.resources.ResourceType;
 import io.podvisor.api.resources.ResourceTypes;
-import io.podvisor.core.Clock;
+import io.podvisor.core.Periodic;
 import io.podvisor.store.Store;
 import io.podvisor.store.StoreException;
 import java.time.Duration;
@@ -23,29 +23,19 @@ final class EventExpiry {
     static final Duration PERIOD = Duration.ofMinutes(1);
 
     private final Context ctx;
-    private Clock.Timer timer;
-    private boolean stopped;
+    private final Periodic loop;
 
     EventExpiry(Context ctx) {
         this.ctx = ctx;
+        this.loop = new Periodic(ctx.clock, PERIOD, this::runOnce);
     }
 
-    synchronized void start() {
-        if (!stopped) {
-            timer = ctx.clock.schedule(PERIOD, this::tick);
-        }
+    void start() {
+        loop.start();
     }
 
-    synchronized void stop() {
-        stopped = true;
-        if (timer != null) {
-            timer.cancel();
-        }
-    }
-
-    private void tick() {
-        runOnce();
-        start();
+    void stop() {
+        loop.stop();
     }
 
     /** Deletes every expired event now; returns how many. */
