@@ -4,21 +4,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a container needs. {@code command} and {@code args} are already resolved against the image
- * (the runtime runs {@code command + args}); {@code env} is ordered.
+ * What a container needs. {@code command} and {@code args} are as the pod spec gives them; the
+ * runtime resolves them against the image as upstream does: an empty {@code command} means the
+ * image's entrypoint, and when both are empty the image's cmd is used as args. {@code env} is
+ * ordered and already resolved (valueFrom, envFrom); the runtime adds the image's env under it.
  *
  * @param name       the container's name within its sandbox
  * @param attempt    how many instances of this name existed before (0 for the first)
  * @param image      the image reference as the user wrote it
  * @param logPath    the absolute file its stdout/stderr go to ({@link CriLog} format); empty: no log
  * @param resources  limits to enforce (nulls = none)
+ * @param mounts     volumes, the termination-message file and the like, bound in this order
+ * @param security   the securityContext fields to enforce
  */
 public record ContainerConfig(String name, int attempt, String image,
                               List<String> command, List<String> args, Map<String, String> env,
                               String workingDir, String logPath, Resources resources,
-                              Map<String, String> labels, Map<String, String> annotations) {
+                              Map<String, String> labels, Map<String, String> annotations,
+                              List<Mount> mounts, SecurityConfig security) {
 
     public ContainerConfig {
+        mounts = List.copyOf(mounts);
+        security = security == null ? SecurityConfig.NONE : security;
         command = List.copyOf(command);
         args = List.copyOf(args);
         env = Map.copyOf(env);
@@ -26,7 +33,21 @@ public record ContainerConfig(String name, int attempt, String image,
         annotations = Map.copyOf(annotations);
     }
 
-    /** Resource settings in runtime units. Null fields are not enforced. */
+    /** A container without mounts and security settings. */
+    public ContainerConfig(String name, int attempt, String image, List<String> command, List<String> args,
+                           Map<String, String> env, String workingDir, String logPath, Resources resources,
+                           Map<String, String> labels, Map<String, String> annotations) {
+        this(name, attempt, image, command, args, env, workingDir, logPath, resources, labels, annotations,
+                List.of(), SecurityConfig.NONE);
+    }
+
+    /**
+     * Resource settings in runtime units. Null fields are not enforced.
+     *
+     * @param memoryLimitBytes the memory limit (cgroup {@code memory.limit_in_bytes} / {@code memory.max})
+     * @param cpuQuotaMillis   the CPU limit in millicores, enforced as a CFS quota per 100 ms period
+     * @param cpuSharesMillis  the CPU request in millicores, enforced as shares (v1) or weight (v2)
+     */
     public record Resources(Long memoryLimitBytes, Long cpuQuotaMillis, Long cpuSharesMillis) {
         public static final Resources NONE = new Resources(null, null, null);
     }

@@ -81,6 +81,31 @@ public interface ContainerRuntime {
     CompletionStage<ExecResult> exec(String containerId, List<String> command, Duration timeout);
 
     /**
+     * Runs {@code command} inside a running container with its streams connected to {@code io}
+     * (for {@code kubectl exec}); the stage completes with the exit code once the command ends and
+     * its output has been written. The default runs {@link #exec} with a time-out of four hours
+     * and writes the combined output to stdout (input is not read).
+     */
+    default CompletionStage<Integer> execStreaming(String containerId, List<String> command, ExecStreams io) {
+        return exec(containerId, command, Duration.ofHours(4)).thenApply(r -> {
+            try {
+                io.stdout().write(r.output().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                io.stdout().flush();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return r.timedOut() ? 124 : r.exitCode();
+        });
+    }
+
+    /**
+     * Stops every container and sandbox at once (SIGKILL) and releases what the runtime holds on the
+     * host: processes, mounts, cgroups, network namespaces, links, addresses. Called when the node
+     * stops; the runtime is unusable afterwards. The default does nothing.
+     */
+    default void shutdown() {}
+
+    /**
      * Registers a listener told (with the container's new status) whenever a container exits on
      * its own or is killed, so callers need not wait for their next relist (a failed start is not
      * an exit: {@link #startContainer} reports it by its exception). Called from the

@@ -1,0 +1,14 @@
+package io.podvisor.runtime;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The streams of an interactive exec ({@code kubectl exec -i}).
+ *
+ * @param stdin  null: no input (the command sees end-of-file at once)
+ * @param stdout receives the command's standard output as it is written
+ * @param stderr receives its standard error; with {@code tty} everything goes to {@code stdout}
+ * @param tty    a terminal was asked for; runtimes that cannot give one run without it
+ */
+public record ExecStreams(InputStream stdin, OutputStream stdout, OutputStream stderr, boolean tty) {}

@@ -1,0 +1,85 @@
+package io.podvisor.runtime.linux;
+
+import io.podvisor.runtime.ContainerConfig;
+import io.podvisor.runtime.RuntimeFailure;
+import io.podvisor.runtime.SandboxConfig;
+
+/**
+ * The cgroups of one runtime instance: {@code /<name>/<qos>/pod<uid>/<container>}, where
+ * {@code <qos>} is {@code guaranteed} (pods directly under {@code /<name>} as upstream puts them
+ * under {@code kubepods}), {@code burstable} or {@code besteffort}. Paths are relative to the
+ * hierarchy roots, the form runc takes as {@code linux.cgroupsPath}. Cgroup v1 (one hierarchy per
+ * controller) and v2 (one tree, controllers enabled through {@code cgroup.subtree_control}) are
+ * the two implementations; {@link #detect} picks the host's.
+ *
+ * <p>Thread-safe.
+ */
+public interface Cgroups {
+
+    /**
+     * The implementation for this host: v2 when {@code /sys/fs/cgroup} is a cgroup2 mount with the
+     * memory controller, else v1 (also on hybrid hosts, whose v2 tree has no memory controller).
+     *
+     * @param name the top cgroup of this runtime instance, e.g. {@code podvisor}
+     */
+    static Cgroups detect(String name) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** {@code v1} or {@code v2}. */
+    String version();
+
+    /** True if this process can create cgroups with a memory controller (root, writable hierarchy). */
+    boolean writable();
+
+    /**
+     * Creates the QoS parent (if missing) and the pod's cgroup with its totals; idempotent.
+     *
+     * @return the pod cgroup's path, e.g. {@code /podvisor/burstable/pod1234}
+     */
+    String createPod(String podUid, SandboxConfig.PodResources resources) throws RuntimeFailure;
+
+    /**
+     * Creates a container cgroup under {@code podPath} with its limits, for runtimes that place
+     * processes themselves (runc creates its own from the OCI config).
+     *
+     * @return its path
+     */
+    String createContainer(String podPath, String name, ContainerConfig.Resources resources) throws RuntimeFailure;
+
+    /** Moves process {@code pid} into {@code path} in every controller. */
+    void addProcess(String path, long pid) throws RuntimeFailure;
+
+    /**
+     * How many processes the kernel's OOM killer has killed in {@code path} ({@code oom_kill} in
+     * v1 {@code memory.oom_control} or v2 {@code memory.events}); 0 if the cgroup is gone.
+     */
+    long oomKills(String path);
+
+    /**
+     * Kills every process left in {@code path} and its descendants (SIGKILL), then removes them,
+     * deepest first. Idempotent; never throws.
+     */
+    void remove(String path);
+
+    /** Removes this instance's whole hierarchy ({@code /<name>}), killing what is left in it. */
+    void removeAll();
+
+    /** CPU shares (v1) for a request in millicores, as the kubelet computes them: at least 2. */
+    static long sharesFromMillis(long millis) {
+        return Math.max(2, millis * 1024 / 1000);
+    }
+
+    /** CFS quota in microseconds per {@link #CPU_PERIOD_US} for a limit in millicores: at least 1000. */
+    static long quotaFromMillis(long millis) {
+        return Math.max(1000, millis * CPU_PERIOD_US / 1000);
+    }
+
+    /** v2 {@code cpu.weight} for v1 shares, the conversion runc and the kubelet use. */
+    static long weightFromShares(long shares) {
+        return 1 + ((shares - 2) * 9999) / 262142;
+    }
+
+    /** The CFS period: 100 ms. */
+    long CPU_PERIOD_US = 100_000;
+}

@@ -1,0 +1,108 @@
+package io.podvisor.runtime.linux;
+
+import io.podvisor.runtime.RuntimeFailure;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs short host commands ({@code ip}, {@code mount}, {@code runc}) to completion and returns what
+ * they printed. Stdin is empty; stdout and stderr are read concurrently so neither can block.
+ */
+public final class HostCommand {
+
+    /** What a finished command returned. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+
+        /** stderr, or stdout when stderr is empty, trimmed. */
+        public String message() {
+            String s = stderr.isBlank() ? stdout : stderr;
+            return s.strip();
+        }
+    }
+
+    private HostCommand() {}
+
+    /** Runs {@code argv} and waits for it. */
+    public static Result run(List<String> argv) throws IOException {
+        return run(argv, null);
+    }
+
+    /** Runs {@code argv} with {@code input} (may be null) written to its stdin, and waits for it. */
+    public static Result run(List<String> argv, String input) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        if (input == null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        Process p = pb.start();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()),
+                Thread.ofVirtual()::start);
+        if (input != null) {
+            try (var in = p.getOutputStream()) {
+                in.write(input.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        String out = readAll(p.getInputStream());
+        try {
+            int code = p.waitFor();
+            return new Result(code, out, err.join());
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while running " + argv);
+        }
+    }
+
+    /**
+     * Runs {@code argv} and fails unless it exits 0.
+     *
+     * @throws RuntimeFailure with {@code what: <the command's message>} otherwise
+     */
+    public static String check(String what, List<String> argv) throws RuntimeFailure {
+        try {
+            Result r = run(argv);
+            if (!r.ok()) {
+                throw new RuntimeFailure(what + ": " + r.message());
+            }
+            return r.stdout();
+        } catch (IOException e) {
+            throw new RuntimeFailure(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code argv} as a list, for call sites that build commands from parts. */
+    public static List<String> argv(String first, String... rest) {
+        List<String> l = new ArrayList<>(rest.length + 1);
+        l.add(first);
+        l.addAll(List.of(rest));
+        return l;
+    }
+
+    /** True if {@code name} is an executable on the PATH. */
+    public static boolean onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String readAll(java.io.InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
