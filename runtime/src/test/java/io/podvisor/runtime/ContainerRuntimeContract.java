@@ -45,7 +45,7 @@ public abstract class ContainerRuntimeContract {
      * A container's behaviour as the subclass maps it: its name (unique per test), its command, and
      * the limits it needs.
      */
-    protected record Behaviour(String name, List<String> command, ContainerConfig.Resources resources) {
+    public record Behaviour(String name, List<String> command, ContainerConfig.Resources resources) {
         public Behaviour(String name, List<String> command) {
             this(name, command, ContainerConfig.Resources.NONE);
         }
@@ -177,7 +177,7 @@ public abstract class ContainerRuntimeContract {
     }
 
     /** A log record's stream and text. */
-    protected record Line(CriLog.Stream stream, String text) {}
+    public record Line(CriLog.Stream stream, String text) {}
 
     protected List<Line> logLines(Behaviour b) throws IOException {
         Path p = logOf(b);
