@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 
 /**
  * The runtime contract for runtimes that run real commands: behaviours become {@code sh -c}
@@ -32,9 +31,14 @@ public abstract class ShellRuntimeContract extends ContainerRuntimeContract {
         return "";
     }
 
-    @AfterEach
-    void stopClock() {
-        clock.close();
+    /** Shuts the runtime down, then stops the clock it used. */
+    @Override
+    protected void closeRuntime(ContainerRuntime rt) {
+        try {
+            super.closeRuntime(rt);
+        } finally {
+            clock.close();
+        }
     }
 
     @Override
