@@ -98,11 +98,11 @@ final class ProcessContainer {
             if (podCgroup != null) {
                 cgroup = runtime.cgroups().createContainer(podCgroup, id, config.resources());
             }
-            process = runtime.launch(argv, env, workDir, cgroup, false, false);
             log = config.logPath().isEmpty() ? null : new CriLogWriter(Path.of(config.logPath()), runtime.clock());
+            process = runtime.launch(argv, env, workDir, cgroup, false, false);
         } catch (RuntimeFailure | IOException e) {
-            if (process != null) {
-                runtime.launcher().signal(process.toHandle(), "KILL");
+            if (log != null) {
+                log.close();
             }
             removeCgroup();
             failStart(e.getMessage());
