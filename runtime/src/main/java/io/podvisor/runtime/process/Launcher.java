@@ -1,8 +1,10 @@
 package io.podvisor.runtime.process;
 
 import io.podvisor.runtime.RuntimeFailure;
+import io.podvisor.runtime.linux.Cgroups;
 import io.podvisor.runtime.linux.HostCommand;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +59,7 @@ final class Launcher {
      * The argv that runs {@code command} (its executable already resolved) in a new session with
      * the environment {@code env}.
      */
-    List<String> argv(List<String> command, Map<String, String> env, boolean gated) {
+    private List<String> argv(List<String> command, Map<String, String> env, boolean gated) {
         List<String> argv = new ArrayList<>();
         if (setsid != null) {
             argv.add(setsid);
@@ -71,18 +73,45 @@ final class Launcher {
         return argv;
     }
 
-    /** Starts {@code argv} with exactly {@code env}, in {@code workDir}. */
-    static ProcessBuilder builder(List<String> argv, Map<String, String> env, Path workDir) {
+    /** A builder for {@code argv} with exactly {@code env}, in {@code workDir}. */
+    private static ProcessBuilder builder(List<String> argv, Map<String, String> env, Path workDir) {
         ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
         return pb;
     }
 
-    /** Lets a gated start run its command. */
-    static void openGate(Process p) throws IOException {
-        try (var in = p.getOutputStream()) {
-            in.write('\n');
+    /**
+     * Starts {@code argv} (executable resolved) in a new session, moved into {@code cgroup} of
+     * {@code cgroups} (null: none) before its command runs; stdin is a pipe only if {@code input},
+     * else empty.
+     */
+    Process launch(List<String> argv, Map<String, String> env, Path workDir, Cgroups cgroups, String cgroup,
+                   boolean mergeErrors, boolean input) throws RuntimeFailure {
+        boolean gated = cgroup != null && cgroups != null;
+        ProcessBuilder pb = builder(argv(argv, env, gated), env, workDir).redirectErrorStream(mergeErrors);
+        if (!gated && !input) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        Process p = null;
+        try {
+            p = pb.start();
+            if (gated) {
+                cgroups.addProcess(cgroup, p.pid());
+                OutputStream in = p.getOutputStream();
+                in.write('\n');
+                in.flush();
+                if (!input) {
+                    in.close();
+                }
+            }
+            return p;
+        } catch (IOException | RuntimeFailure e) {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+            throw e instanceof RuntimeFailure f ? f : new RuntimeFailure("cannot start " + argv.getFirst() + ": "
+                    + e.getMessage(), e);
         }
     }
 

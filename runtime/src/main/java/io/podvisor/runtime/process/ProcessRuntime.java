@@ -13,7 +13,6 @@ import io.podvisor.runtime.SandboxInfo;
 import io.podvisor.runtime.linux.Cgroups;
 import io.podvisor.runtime.net.HostPodNetwork;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -288,31 +287,7 @@ public final class ProcessRuntime implements ContainerRuntime {
      */
     Process launch(List<String> argv, Map<String, String> env, Path workDir, String cgroup, boolean mergeErrors,
                    boolean input) throws RuntimeFailure {
-        boolean gated = cgroup != null;
-        ProcessBuilder pb = Launcher.builder(launcher.argv(argv, env, gated), env, workDir).redirectErrorStream(mergeErrors);
-        if (!gated && !input) {
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        }
-        Process p = null;
-        try {
-            p = pb.start();
-            if (gated) {
-                cgroups.addProcess(cgroup, p.pid());
-                OutputStream in = p.getOutputStream();
-                in.write('\n');
-                in.flush();
-                if (!input) {
-                    in.close();
-                }
-            }
-            return p;
-        } catch (IOException | RuntimeFailure e) {
-            if (p != null) {
-                p.destroyForcibly();
-            }
-            throw e instanceof RuntimeFailure f ? f : new RuntimeFailure("cannot start " + argv.getFirst() + ": "
-                    + e.getMessage(), e);
-        }
+        return launcher.launch(argv, env, workDir, cgroup == null ? null : cgroups, cgroup, mergeErrors, input);
     }
 
     private synchronized ProcessContainer find(String id) {
