@@ -45,7 +45,6 @@ abstract class CgroupFs implements Cgroups {
     /** Makes the QoS tier's cgroup (and {@code /<name>}); applies the tier's own settings. */
     protected abstract void ensureTier(String tierPath, boolean bestEffort) throws RuntimeFailure;
 
-
     /** Makes {@code path} (its parent exists) and applies the settings. */
     protected abstract void makeCgroup(String path, Limits limits, boolean parentOfOthers) throws RuntimeFailure;
 
@@ -119,7 +118,7 @@ abstract class CgroupFs implements Cgroups {
         return hierarchy.resolve(path.substring(1));
     }
 
-    /** A hook run on each directory before its members are signalled (v2 writes cgroup.kill). */
+    /** Run on each directory before its members are signalled (v2 writes {@code cgroup.kill}). */
     protected void killFast(Path dir) {}
 
     private void removeTree(String path) {
@@ -251,8 +250,8 @@ abstract class CgroupFs implements Cgroups {
         return 0;
     }
 
-    /** The directories in {@code root} that are cgroup hierarchies, once each (co-mounts are symlinks). */
-    protected static Set<Path> distinct(List<Path> dirs) {
+    /** The existing directories among {@code dirs}, once each (co-mounted hierarchies are symlinks). */
+    protected static List<Path> distinct(List<Path> dirs) {
         Set<Path> real = new LinkedHashSet<>();
         List<Path> out = new ArrayList<>();
         for (Path d : dirs) {
@@ -264,7 +263,7 @@ abstract class CgroupFs implements Cgroups {
                 // vanished
             }
         }
-        return new LinkedHashSet<>(out);
+        return List.copyOf(out);
     }
 
     private static String reason(IOException e) {

@@ -53,7 +53,7 @@ public final class CgroupV1 extends CgroupFs {
         } catch (IOException e) {
             return List.of();
         }
-        return List.copyOf(distinct(all));
+        return distinct(all);
     }
 
     /** The hierarchies this class writes limits in and moves processes into: those present. */
@@ -62,7 +62,7 @@ public final class CgroupV1 extends CgroupFs {
         for (String c : CONTROLLERS) {
             present.add(root.resolve(c));
         }
-        return List.copyOf(distinct(present));
+        return distinct(present);
     }
 
     @Override

@@ -1,0 +1,75 @@
+package io.podvisor.runtime.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.podvisor.runtime.ContainerConfig;
+import io.podvisor.runtime.SandboxConfig.PodResources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cgroup v1 against a directory tree that imitates the per-controller mounts. */
+class CgroupV1Test {
+
+    @TempDir
+    Path root;
+
+    private void hierarchy(String name) throws IOException {
+        Files.createDirectories(root.resolve(name));
+        Files.writeString(root.resolve(name).resolve("cgroup.procs"), "");
+    }
+
+    private String read(String rel) throws IOException {
+        return Files.readString(root.resolve(rel)).strip();
+    }
+
+    @Test
+    void writesLimitsPerControllerAndSkipsMissingOnes() throws Exception {
+        hierarchy("memory");
+        hierarchy("cpu");
+        hierarchy("cpuset");
+        CgroupV1 cg = new CgroupV1("pvtest", root);
+
+        String pod = cg.createPod("u", new PodResources("Guaranteed", 1L << 30, 2000L, 2000L, 64L));
+        String c = cg.createContainer(pod, "app", new ContainerConfig.Resources(1L << 29, 500L, 250L));
+        cg.addProcess(c, 77);
+
+        assertThat(pod).isEqualTo("/pvtest/podu");
+        assertThat(read("memory/pvtest/podu/memory.limit_in_bytes")).isEqualTo(Long.toString(1L << 30));
+        assertThat(read("cpu/pvtest/podu/cpu.cfs_quota_us")).isEqualTo("200000");
+        assertThat(read("cpu/pvtest/podu/cpu.cfs_period_us")).isEqualTo("100000");
+        assertThat(read("cpu/pvtest/podu/cpu.shares")).isEqualTo("2048");
+        assertThat(read("memory/pvtest/podu/app/memory.limit_in_bytes")).isEqualTo(Long.toString(1L << 29));
+        assertThat(read("cpu/pvtest/podu/app/cpu.cfs_quota_us")).isEqualTo("50000");
+        assertThat(read("cpu/pvtest/podu/app/cpu.shares")).isEqualTo("256");
+        assertThat(read("memory/pvtest/podu/app/cgroup.procs")).isEqualTo("77");
+        assertThat(read("cpu/pvtest/podu/app/cgroup.procs")).isEqualTo("77");
+        assertThat(root.resolve("pids")).doesNotExist();
+        assertThat(root.resolve("cpuset/pvtest")).doesNotExist();
+    }
+
+    @Test
+    void bestEffortTierGetsMinimalSharesAndRemoveAllClearsEveryHierarchy() throws Exception {
+        hierarchy("memory");
+        hierarchy("cpu");
+        hierarchy("freezer");
+        CgroupV1 cg = new CgroupV1("pvtest", root);
+        String pod = cg.createPod("u", PodResources.BEST_EFFORT);
+        Files.createDirectories(root.resolve("freezer/pvtest/besteffort/podu/made-by-runc"));
+        Files.writeString(root.resolve("memory/pvtest/besteffort/podu/memory.oom_control"),
+                "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n");
+
+        assertThat(read("cpu/pvtest/besteffort/cpu.shares")).isEqualTo("2");
+        assertThat(read("cpu/pvtest/besteffort/podu/cpu.shares")).isEqualTo("2");
+        assertThat(root.resolve("memory/pvtest/besteffort/podu/memory.limit_in_bytes")).doesNotExist();
+        assertThat(cg.oomKills(pod)).isEqualTo(3);
+
+        cg.removeAll();
+        assertThat(root.resolve("memory/pvtest")).doesNotExist();
+        assertThat(root.resolve("cpu/pvtest")).doesNotExist();
+        assertThat(root.resolve("freezer/pvtest")).doesNotExist();
+        assertThat(cg.oomKills(pod)).isZero();
+    }
+}
