@@ -4,12 +4,14 @@ import io.podvisor.cli.server.NodeServer;
 import io.podvisor.core.SystemClock;
 import io.podvisor.core.VirtualThreadKeyedExecutor;
 import io.podvisor.runtime.ContainerRuntime;
-import io.podvisor.runtime.fake.FakeRuntime;
+import io.podvisor.cli.server.Runtimes;
+import io.podvisor.runtime.RuntimeFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,21 +44,35 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--manifests", description = "The static pod directory (default: DATA-DIR/manifests).")
     Path manifests;
 
-    @Option(names = "--runtime", defaultValue = "fake",
-            description = "The container runtime: fake (scripted containers that run until stopped). Default ${DEFAULT-VALUE}.")
+    @Option(names = "--runtime", defaultValue = "auto",
+            description = "The container runtime: runc (real containers; Linux as root with runc installed), "
+                    + "process (host processes), fake (scripted containers), auto (runc when it can run, else process). "
+                    + "Default ${DEFAULT-VALUE}.")
     String runtime;
+
+    @Option(names = "--pod-cidr", defaultValue = "10.88.0.0/16",
+            description = "The pod addresses of the runc runtime's bridge (default ${DEFAULT-VALUE}).")
+    String podCidr;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!runtime.equals("fake")) {
-            err.println("podvisor: unknown runtime \"" + runtime + "\"; available: fake");
+        String kind = Runtimes.resolve(runtime);
+        if (!List.of("runc", "process", "fake").contains(kind)) {
+            err.println("podvisor: unknown runtime \"" + runtime + "\"; available: " + Runtimes.KINDS);
             return 2;
         }
         String node = nodeName != null ? nodeName : hostName();
         SystemClock clock = new SystemClock();
-        ContainerRuntime rt = new FakeRuntime(clock);
+        ContainerRuntime rt;
+        try {
+            rt = Runtimes.create(new Runtimes.Choice(kind, "podvisor", podCidr), dataDir.toAbsolutePath(), clock);
+        } catch (RuntimeFailure e) {
+            err.println("podvisor: " + e.getMessage());
+            clock.close();
+            return 1;
+        }
         NodeServer server = NodeServer.start(new NodeServer.Options(dataDir, port, bindAddress, node, manifests),
                 clock, new VirtualThreadKeyedExecutor(), rt);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -66,11 +82,15 @@ public final class ServerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "podvisor-shutdown"));
         out.println("podvisor: node \"" + node + "\" serving https://" + bindAddress + ":" + server.port()
-                + " (runtime " + runtime + ")");
+                + " (runtime " + kind + (runtime.equals("auto") ? autoReason() : "") + ")");
         out.println("export KUBECONFIG=" + server.kubeconfig());
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    private static String autoReason() {
+        return Runtimes.runcUnavailableReason().map(why -> ", auto: " + why).orElse(", auto");
     }
 
     /** The host name as a node name: lower case, as upstream's kubelet does. */

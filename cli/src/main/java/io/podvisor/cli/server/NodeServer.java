@@ -21,11 +21,13 @@ import java.time.Duration;
  * One podvisor node, wired: the SQLite store under the data dir, the registries (the API's object
  * semantics), the kubelet on the chosen runtime, the controllers (Job, Endpoints, scheduler,
  * garbage collector) and the HTTPS API server. Start order makes the API answer only once every
- * part runs; {@link #close()} stops them in reverse.
+ * part runs; {@link #close()} stops them in reverse and shuts the runtime down (no container,
+ * mount, cgroup or network of the node remains).
  *
  * <p>Data dir layout: {@code state.db} (the store), {@code pki/}, {@code token}, {@code kubeconfig},
  * {@code manifests/} (static pods, unless another directory is given), {@code pods/} (container
- * logs), {@code kubelet/} (the kubelet's state directory).
+ * logs), {@code kubelet/} (the kubelet's state directory: pod volumes), and for the real runtimes
+ * {@code images/} and {@code runtime/} (see {@link Runtimes}).
  */
 public final class NodeServer implements AutoCloseable {
 
@@ -43,9 +45,12 @@ public final class NodeServer implements AutoCloseable {
     private final Kubelet kubelet;
     private final Controllers controllers;
     private final ApiServer api;
+    private final ContainerRuntime runtime;
     private final int port;
 
-    private NodeServer(Store store, Registries registries, Kubelet kubelet, Controllers controllers, ApiServer api, int port) {
+    private NodeServer(Store store, Registries registries, Kubelet kubelet, Controllers controllers, ApiServer api,
+                       ContainerRuntime runtime, int port) {
+        this.runtime = runtime;
         this.store = store;
         this.registries = registries;
         this.kubelet = kubelet;
@@ -78,7 +83,7 @@ public final class NodeServer implements AutoCloseable {
         int port = api.start();
         publishApiEndpoints(registries, o.bindAddress(), port);
         api.setReady(true);
-        return new NodeServer(store, registries, kubelet, controllers, api, port);
+        return new NodeServer(store, registries, kubelet, controllers, api, runtime, port);
     }
 
     /** Points the {@code kubernetes} Service's Endpoints at this API server, as upstream's API server does. */
@@ -117,6 +122,7 @@ public final class NodeServer implements AutoCloseable {
         api.stop();
         controllers.stop();
         kubelet.close();
+        runtime.shutdown();
         registries.close();
         store.close();
     }

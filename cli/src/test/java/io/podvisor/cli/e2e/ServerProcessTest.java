@@ -41,7 +41,7 @@ class ServerProcessTest {
         String java = ProcessHandle.current().info().command().orElseThrow();
         ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), "io.podvisor.cli.Main", "server", "--data-dir", data.toString(),
-                "--port", "0", "--node-name", "proc-node");
+                "--port", "0", "--node-name", "proc-node", "--runtime", "fake");
         pb.redirectErrorStream(true);
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -1,0 +1,102 @@
+package io.podvisor.cli.server;
+
+import io.podvisor.core.Clock;
+import io.podvisor.runtime.ContainerRuntime;
+import io.podvisor.runtime.RuntimeFailure;
+import io.podvisor.runtime.fake.FakeRuntime;
+import io.podvisor.runtime.image.DirectoryImageStore;
+import io.podvisor.runtime.linux.Cgroups;
+import io.podvisor.runtime.process.ProcessRuntime;
+import io.podvisor.runtime.runc.RuncRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Chooses and builds the node's container runtime: {@code runc} (real containers; Linux, root,
+ * runc installed), {@code process} (host processes, anywhere), {@code fake} (scripted, for demos
+ * and tests), or {@code auto} = runc when it can run, else process.
+ *
+ * <p>Data dir layout of the real runtimes: {@code images/} (the image store),
+ * {@code runtime/} (bundles, overlay layers, sandbox files, address allocations).
+ */
+public final class Runtimes {
+
+    /** The runtime kinds {@code --runtime} accepts. */
+    public static final String KINDS = "auto, runc, process, fake";
+
+    /**
+     * What to build.
+     *
+     * @param kind    one of {@link #KINDS}
+     * @param name    the instance name: the cgroup hierarchy, runc's root and the network prefix
+     * @param podCidr the pod addresses (runc)
+     */
+    public record Choice(String kind, String name, String podCidr) {}
+
+    private Runtimes() {}
+
+    /** The kind {@code auto} stands for on this machine, with the reason when it is not runc. */
+    public static String resolve(String kind) {
+        if (!kind.equals("auto")) {
+            return kind;
+        }
+        return runcUnavailableReason().isEmpty() ? "runc" : "process";
+    }
+
+    /** Why runc cannot be used here, or empty when it can. */
+    public static Optional<String> runcUnavailableReason() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            return Optional.of("not Linux");
+        }
+        if (!isRoot()) {
+            return Optional.of("not running as root");
+        }
+        if (runcBinary().isEmpty()) {
+            return Optional.of("runc is not installed");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Builds and starts the runtime (a real one first removes what a previous run of the same
+     * name left on the host).
+     *
+     * @throws RuntimeFailure if it cannot run here; the message says why
+     * @throws IllegalArgumentException for an unknown kind
+     */
+    public static ContainerRuntime create(Choice choice, Path dataDir, Clock clock) throws RuntimeFailure {
+        String kind = resolve(choice.kind());
+        return switch (kind) {
+            case "fake" -> new FakeRuntime(clock);
+            case "process" -> new ProcessRuntime(new ProcessRuntime.Options(choice.name(),
+                    dataDir.resolve("runtime"), isRoot() && Cgroups.detect(choice.name()).writable()), clock);
+            case "runc" -> {
+                Optional<String> why = runcUnavailableReason();
+                if (why.isPresent()) {
+                    throw new RuntimeFailure("the runc runtime cannot run here: " + why.get());
+                }
+                var images = new DirectoryImageStore(dataDir.resolve("images"));
+                yield new RuncRuntime(new RuncRuntime.Options(choice.name(), dataDir.resolve("runtime"), images,
+                        choice.podCidr(), clock, runcBinary().get())).start();
+            }
+            default -> throw new IllegalArgumentException("unknown runtime \"" + choice.kind() + "\"; available: " + KINDS);
+        };
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static Optional<Path> runcBinary() {
+        String path = System.getenv("PATH");
+        String dirs = (path == null ? "" : path) + ":/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin";
+        for (String dir : dirs.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "runc"))) {
+                return Optional.of(Path.of(dir, "runc"));
+            }
+        }
+        return Optional.empty();
+    }
+}
