@@ -23,7 +23,16 @@ public interface Cgroups {
      * @param name the top cgroup of this runtime instance, e.g. {@code podvisor}
      */
     static Cgroups detect(String name) {
-        throw new UnsupportedOperationException("not implemented yet");
+        java.nio.file.Path root = java.nio.file.Path.of("/sys/fs/cgroup");
+        try {
+            String controllers = java.nio.file.Files.readString(root.resolve("cgroup.controllers"));
+            if (java.util.List.of(controllers.strip().split("\\s+")).contains("memory")) {
+                return new CgroupV2(name, root);
+            }
+        } catch (java.io.IOException e) {
+            // no cgroup2 at the root: v1 or hybrid
+        }
+        return new CgroupV1(name, root);
     }
 
     /** {@code v1} or {@code v2}. */

@@ -1,25 +1,44 @@
 package io.podvisor.runtime.net;
 
 import io.podvisor.runtime.RuntimeFailure;
+import io.podvisor.runtime.linux.HostCommand;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The pod network of one runtime instance: a Linux bridge holding the CIDR's first address (the
  * pods' gateway), and per sandbox a network namespace with loopback up and a veth pair, one end on
  * the bridge and the other as {@code eth0} in the namespace with an address from the CIDR. The host
- * reaches every pod at its address; pods reach each other over the bridge.
+ * reaches every pod at its address; pods reach each other over the bridge. No NAT or filter rule is
+ * added: nothing routes pod traffic off the machine.
  *
  * <p>Names carry the instance's prefix so instances (and tests) never touch each other's: bridge
  * {@code <prefix>0}, namespaces {@code <prefix>-<sandbox id>}, host-side veths {@code <prefix><n>}
- * (at most 15 characters). Address allocations are recorded under {@code stateDir} so a restart
- * can find and remove what a previous run left.
+ * (at most 15 characters; {@code n} is the pod address's offset in the CIDR). Address allocations
+ * are recorded under {@code stateDir} (one file per address, named by it, holding the sandbox id)
+ * so a restart can find and remove what a previous run left.
  *
- * <p>Thread-safe.
+ * <p>Everything is done with iproute2's {@code ip}, batching commands so an attach costs two
+ * process spawns. Thread-safe: allocation is an atomic file creation, and the rest touches only the
+ * sandbox's own names.
  */
 public final class PodNetworks implements AutoCloseable {
 
     /** The default pod CIDR. */
     public static final String DEFAULT_CIDR = "10.88.0.0/16";
+
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,5}");
+    private static final Pattern SANDBOX_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,200}");
+    private static final Path NETNS_DIR = Path.of("/run/netns");
 
     /**
      * A sandbox's network.
@@ -31,38 +50,258 @@ public final class PodNetworks implements AutoCloseable {
     public record Attachment(String sandboxId, String netnsName, String netnsPath, String ip, String gateway,
                              int prefixLength) {}
 
+    private final String prefix;
+    private final Ipv4Cidr cidr;
+    private final Path allocations;
+    private final Pattern hostLink;
+
     /**
      * @param prefix   names this instance's bridge, namespaces and links (letters and digits, at most 6)
      * @param cidr     the pod CIDR, e.g. {@link #DEFAULT_CIDR}
      * @param stateDir where allocations are recorded
      */
     public PodNetworks(String prefix, String cidr, Path stateDir) {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("network prefix must be a letter and up to 5 letters or digits: "
+                    + prefix);
+        }
+        this.prefix = prefix;
+        this.cidr = Ipv4Cidr.parse(cidr);
+        this.allocations = stateDir.resolve("ipam");
+        this.hostLink = Pattern.compile(Pattern.quote(prefix) + "[1-9][0-9]*");
+    }
+
+    /** The bridge's name, {@code <prefix>0}. */
+    public String bridge() {
+        return prefix + "0";
     }
 
     /** Creates the bridge if missing and brings it up with the gateway address. Idempotent. */
     public void setUp() throws RuntimeFailure {
-        throw new UnsupportedOperationException("not implemented yet");
+        StringBuilder batch = new StringBuilder();
+        if (!ip("-o", "link", "show", "dev", bridge()).ok()) {
+            batch.append("link add ").append(bridge()).append(" type bridge\n");
+        }
+        batch.append("addr replace ").append(cidr.gateway()).append('/').append(cidr.prefixLength())
+                .append(" dev ").append(bridge()).append('\n');
+        batch.append("link set ").append(bridge()).append(" up\n");
+        HostCommand.Result r = batch(List.of(), batch.toString(), false);
+        if (!r.ok()) {
+            throw new RuntimeFailure("failed to set up pod bridge " + bridge() + ": " + r.message());
+        }
     }
 
     /** Creates the namespace, the veth pair and the address of a new sandbox. Nothing remains on failure. */
     public Attachment attach(String sandboxId) throws RuntimeFailure {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (!SANDBOX_ID.matcher(sandboxId).matches()) {
+            throw new RuntimeFailure("cannot attach sandbox \"" + sandboxId + "\" to the pod network: bad id");
+        }
+        String ns = netnsName(sandboxId);
+        if (Files.exists(NETNS_DIR.resolve(ns))) {
+            throw new RuntimeFailure("cannot attach sandbox " + sandboxId + ": network namespace " + ns + " exists");
+        }
+        int offset = allocate(sandboxId);
+        String link = prefix + offset;
+        String address = cidr.address(offset);
+        String host = "netns add " + ns + "\n"
+                + "link add " + link + " type veth peer name eth0 netns " + ns + "\n"
+                + "link set " + link + " master " + bridge() + "\n"
+                + "link set " + link + " up\n";
+        String inside = "link set lo up\n"
+                + "addr add " + address + "/" + cidr.prefixLength() + " dev eth0\n"
+                + "link set eth0 up\n"
+                + "route add default via " + cidr.gateway() + " dev eth0\n";
+        HostCommand.Result r = batch(List.of(), host, false);
+        if (r.ok()) {
+            r = batch(List.of("-n", ns), inside, false);
+        }
+        if (!r.ok()) {
+            remove(ns, link);
+            free(offset);
+            throw new RuntimeFailure("failed to set up the network of sandbox " + sandboxId + ": " + r.message());
+        }
+        return new Attachment(sandboxId, ns, NETNS_DIR.resolve(ns).toString(), address, cidr.gateway(),
+                cidr.prefixLength());
     }
 
     /** Deletes a sandbox's namespace and link and frees its address. Idempotent; never throws. */
     public void detach(String sandboxId) {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (!SANDBOX_ID.matcher(sandboxId).matches()) {
+            return;
+        }
+        List<Integer> offsets = allocationsOf(sandboxId);
+        String ns = netnsName(sandboxId);
+        if (offsets.isEmpty() && !Files.exists(NETNS_DIR.resolve(ns))) {
+            return;
+        }
+        for (int offset : offsets) {
+            remove(null, prefix + offset);
+        }
+        remove(ns, null);
+        offsets.forEach(this::free);
     }
 
     /** Deletes every namespace, link and allocation of this prefix (a previous run's leftovers). */
     public void removeLeftovers() {
-        throw new UnsupportedOperationException("not implemented yet");
+        StringBuilder batch = new StringBuilder();
+        for (String link : hostLinks()) {
+            batch.append("link del ").append(link).append('\n');
+        }
+        for (String ns : namespaces()) {
+            batch.append("netns del ").append(ns).append('\n');
+        }
+        if (!batch.isEmpty()) {
+            batch(List.of(), batch.toString(), true);
+        }
+        try (Stream<Path> s = Files.list(allocations)) {
+            for (Path f : s.toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            // nothing recorded
+        }
     }
 
     /** Detaches every sandbox and deletes the bridge. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("not implemented yet");
+        removeLeftovers();
+        if (ip("-o", "link", "show", "dev", bridge()).ok()) {
+            ip("link", "del", bridge());
+        }
+    }
+
+    private String netnsName(String sandboxId) {
+        return prefix + "-" + sandboxId;
+    }
+
+    /** Records the lowest free pod address for {@code sandboxId}; returns its offset. */
+    private int allocate(String sandboxId) throws RuntimeFailure {
+        try {
+            Files.createDirectories(allocations);
+            Set<Integer> used = new HashSet<>();
+            for (Allocation a : recorded()) {
+                used.add(a.offset());
+            }
+            for (int off = 2; off < cidr.size() - 1; off++) {
+                if (used.contains(off)) {
+                    continue;
+                }
+                try {
+                    Files.writeString(allocations.resolve(cidr.address(off)), sandboxId, StandardCharsets.UTF_8,
+                            java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+                    return off;
+                } catch (FileAlreadyExistsException taken) {
+                    // another attach took it first
+                }
+            }
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot record a pod address under " + allocations + ": " + e.getMessage(), e);
+        }
+        throw new RuntimeFailure("no free address left in pod CIDR " + cidr);
+    }
+
+    private void free(int offset) {
+        try {
+            Files.deleteIfExists(allocations.resolve(cidr.address(offset)));
+        } catch (IOException e) {
+            // removeLeftovers deletes it later
+        }
+    }
+
+    private record Allocation(int offset, String sandboxId) {}
+
+    private List<Allocation> recorded() {
+        List<Allocation> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(allocations)) {
+            for (Path f : s.toList()) {
+                int off = cidr.podOffset(f.getFileName().toString());
+                if (off > 0) {
+                    out.add(new Allocation(off, readQuietly(f)));
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    private List<Integer> allocationsOf(String sandboxId) {
+        return recorded().stream().filter(a -> a.sandboxId().equals(sandboxId)).map(Allocation::offset).toList();
+    }
+
+    private static String readQuietly(Path f) {
+        try {
+            return Files.readString(f, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Deletes a host link (which takes its peer along) and a namespace, whichever is given; ignores absence. */
+    private void remove(String ns, String link) {
+        StringBuilder batch = new StringBuilder();
+        if (link != null) {
+            batch.append("link del ").append(link).append('\n');
+        }
+        if (ns != null) {
+            batch.append("netns del ").append(ns).append('\n');
+        }
+        batch(List.of(), batch.toString(), true);
+    }
+
+    /** The host-side veths of this prefix ({@code <prefix><n>}, not the bridge). */
+    private List<String> hostLinks() {
+        List<String> out = new ArrayList<>();
+        for (String line : ip("-o", "link", "show").stdout().split("\n")) {
+            String[] f = line.split(":\\s+", 3);
+            if (f.length >= 2) {
+                String name = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
+                if (hostLink.matcher(name).matches()) {
+                    out.add(name);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The namespaces of this prefix. */
+    private List<String> namespaces() {
+        List<String> out = new ArrayList<>();
+        for (String line : ip("netns", "list").stdout().split("\n")) {
+            String name = line.strip().split("\\s+")[0];
+            if (name.startsWith(prefix + "-")) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    private static HostCommand.Result ip(String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add("ip");
+        argv.addAll(List.of(args));
+        try {
+            return HostCommand.run(argv);
+        } catch (IOException e) {
+            return new HostCommand.Result(-1, "", String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Runs {@code ip [options] -batch -} on {@code commands}; with {@code force}, past failing lines. */
+    private static HostCommand.Result batch(List<String> options, String commands, boolean force) {
+        List<String> argv = new ArrayList<>();
+        argv.add("ip");
+        argv.addAll(options);
+        if (force) {
+            argv.add("-force");
+        }
+        argv.add("-batch");
+        argv.add("-");
+        try {
+            return HostCommand.run(argv, commands);
+        } catch (IOException e) {
+            return new HostCommand.Result(-1, "", String.valueOf(e.getMessage()));
+        }
     }
 }
