@@ -20,7 +20,8 @@ import java.util.List;
 final class OciSpec {
 
     static final String VERSION = "1.0.2-dev";
-    static final long NOFILE = 1_048_576;
+    /** The open-files limit containers get: 1048576, or this process's hard limit if lower (raising it needs CAP_SYS_RESOURCE). */
+    static final long NOFILE = Math.min(1_048_576, hardNofile());
     static final List<String> MASKED_PATHS = List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
             "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
             "/sys/firmware");
@@ -41,6 +42,21 @@ final class OciSpec {
     record Sandbox(String netns, String ipcns, String utsns, List<Mount> etcFiles, String cgroupPath) {}
 
     private OciSpec() {}
+
+    /** The hard {@code Max open files} of this process from {@code /proc/self/limits}. */
+    static long hardNofile() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                    return f[1].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(f[1]);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: the default stands
+        }
+        return Long.MAX_VALUE;
+    }
 
     /** The config as JSON text. */
     static String build(ContainerProcess process, ContainerConfig config, Sandbox sandbox) throws RuntimeFailure {
