@@ -91,11 +91,12 @@ final class ContainerRunner {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         try {
             while (true) {
-                if (Files.exists(c.pidFile()) && Files.size(c.pidFile()) > 0) {
-                    return true;
+                boolean exited = !p.isAlive();
+                if (pidWritten(c)) {
+                    return true; // a container that already ran to its end started too
                 }
                 long left = deadline - System.nanoTime();
-                if (!p.isAlive() || left <= 0) {
+                if (exited || left <= 0) {
                     return false;
                 }
                 WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
@@ -105,11 +106,17 @@ final class ContainerRunner {
                 }
             }
         } catch (ClosedWatchServiceException e) {
-            return Files.exists(c.pidFile()) && p.isAlive();
-        } catch (IOException e) {
-            return false;
+            return pidWritten(c);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean pidWritten(RuncContainer c) {
+        try {
+            return Files.exists(c.pidFile()) && Files.size(c.pidFile()) > 0;
+        } catch (IOException e) {
             return false;
         }
     }

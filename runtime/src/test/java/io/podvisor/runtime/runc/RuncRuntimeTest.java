@@ -191,6 +191,35 @@ class RuncRuntimeTest {
                 Duration.ofSeconds(5)).toCompletableFuture().get().exitCode() != 0);
     }
 
+    @Test
+    void streamingExecCopiesStdinAndKeepsStreamsApart() throws Exception {
+        String sb = sandbox("streams", "").id();
+        String id = run(sb, "streamer", "echo ready; exec sleep 100000");
+        awaitLine("streamer", "ready");
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        var in = new java.io.ByteArrayInputStream("typed input\n".getBytes(StandardCharsets.UTF_8));
+        int code = runtime.execStreaming(id, List.of("sh", "-c", "cat; echo to-err >&2; exit 5"),
+                new io.podvisor.runtime.ExecStreams(in, out, err, true)).toCompletableFuture().get(20,
+                java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(code).isEqualTo(5);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("typed input\n");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("to-err\n");
+    }
+
+    @Test
+    void hostNetworkSandboxesShareTheHostsNetworkAndHostname() throws Exception {
+        SandboxInfo sbi = runtime.runSandbox(new SandboxConfig("hostnet", "hostnet", true, Map.of("pod", "hostnet"),
+                Map.of(), dir.resolve("logs").toString()));
+        assertThat(sbi.ip()).isEqualTo("127.0.0.1");
+        String id = run(sbi.id(), "hostnet", "hostname; readlink /proc/1/ns/net; echo done");
+        awaitExit(id);
+        awaitLine("hostnet", "done");
+        String hostHostname = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        String hostNet = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+        assertThat(log("hostnet")).extracting(CriLog.Entry::text).containsExactly(hostHostname, hostNet, "done");
+    }
+
     static String readLine(String ip, int port) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(ip, port), 1000);
