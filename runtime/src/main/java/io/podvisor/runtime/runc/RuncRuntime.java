@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -287,7 +288,7 @@ public final class RuncRuntime implements ContainerRuntime {
         list.forEach(runner::kill);
         CompletableFuture<?>[] exits = list.stream().map(c -> c.exited).toArray(CompletableFuture[]::new);
         try {
-            CompletableFuture.allOf(exits).get(ContainerRunner.START_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            CompletableFuture.allOf(exits).get(ContainerRunner.START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
             // a container that does not die is removed by its cgroup's removal
         }
