@@ -1,0 +1,70 @@
+package io.podvisor.runtime.runc;
+
+import io.podvisor.runtime.ContainerConfig;
+import io.podvisor.runtime.RuntimeFailure;
+import io.podvisor.runtime.image.ImageConfig;
+import io.podvisor.runtime.image.ImageStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * OCI bundles: {@code <containers>/<id>/} holding {@code lower} (a symlink to the image's root
+ * filesystem, which keeps overlay options free of the image path's {@code :} and {@code ,}),
+ * {@code upper} and {@code work} (the container's writable layer), {@code rootfs} (the overlay) and
+ * {@code config.json}.
+ *
+ * <p>Thread-safe.
+ */
+final class Bundles {
+
+    private final Path containersDir;
+    private final ImageStore images;
+
+    Bundles(Path containersDir, ImageStore images) {
+        this.containersDir = containersDir;
+        this.images = images;
+    }
+
+    /** Resolves the image and writes the bundle of a new container; on failure nothing remains. */
+    RuncContainer create(String id, RuncSandbox sb, ContainerConfig config, Instant now) throws RuntimeFailure {
+        ImageConfig image = images.resolve(config.image());
+        String hostname = sb.utsNs() == null ? hostname() : sb.config.hostname();
+        ContainerProcess process = ContainerProcess.resolve(image, config, hostname);
+        OciSpec.Sandbox joined = new OciSpec.Sandbox(sb.netnsPath, sb.ipcNs().toString(),
+                sb.utsNs() == null ? null : sb.utsNs().toString(), sb.etcFiles(), sb.cgroupPath + "/" + id);
+        String spec = OciSpec.build(process, config, joined);
+        RuncContainer c = new RuncContainer(id, sb.id, config, image.id(), now, containersDir.resolve(id),
+                joined.cgroupPath());
+        try {
+            Files.createDirectories(c.dir.resolve("upper"));
+            Files.createDirectories(c.dir.resolve("work"));
+            Files.createDirectories(c.rootfs());
+            Files.createSymbolicLink(c.dir.resolve("lower"), image.rootfs().toAbsolutePath());
+            Files.writeString(c.dir.resolve("config.json"), spec);
+            Mounts.overlay(c.dir.resolve("lower"), c.dir.resolve("upper"), c.dir.resolve("work"), c.rootfs());
+            return c;
+        } catch (IOException e) {
+            remove(c);
+            throw new RuntimeFailure("writing the bundle of " + config.name() + ": " + e.getMessage(), e);
+        } catch (RuntimeFailure e) {
+            remove(c);
+            throw e;
+        }
+    }
+
+    /** Unmounts the overlay and deletes the bundle. Idempotent. */
+    void remove(RuncContainer c) {
+        Mounts.unmountAll(c.dir);
+        Trees.deleteTree(c.dir);
+    }
+
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

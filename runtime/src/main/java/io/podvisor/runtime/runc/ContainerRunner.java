@@ -1,0 +1,225 @@
+package io.podvisor.runtime.runc;
+
+import io.podvisor.core.Clock;
+import io.podvisor.runtime.ContainerInfo;
+import io.podvisor.runtime.ContainerState;
+import io.podvisor.runtime.CriLog;
+import io.podvisor.runtime.RuntimeFailure;
+import io.podvisor.runtime.io.CriLogWriter;
+import io.podvisor.runtime.linux.Cgroups;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Starts, watches and stops containers through {@code runc run} in the foreground: the JVM's child is
+ * the runc process, whose exit status is the container's. Start waits (inotify, bounded) for runc's pid
+ * file; a virtual thread per container waits for the exit, reads the cgroup's OOM kills before
+ * {@code runc delete} removes the cgroup, records the outcome and tells the exit listeners.
+ *
+ * <p>runc's own error text never reaches the container log: the log pumps start only once the pid
+ * file exists (nothing of the container has run before), and runc logs to its own JSON file.
+ */
+final class ContainerRunner {
+
+    /** How long {@code runc run} may take to create the container. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the log pumps may lag behind the exit (a process that kept the pipes open). */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Runc runc;
+    private final Cgroups cgroups;
+    private final Clock clock;
+    private final Consumer<ContainerInfo> exitListener;
+
+    ContainerRunner(Runc runc, Cgroups cgroups, Clock clock, Consumer<ContainerInfo> exitListener) {
+        this.runc = runc;
+        this.cgroups = cgroups;
+        this.clock = clock;
+        this.exitListener = exitListener;
+    }
+
+    /** Runs the container; returns once its process runs, or fails leaving it EXITED with StartError. */
+    void start(RuncContainer c) throws RuntimeFailure {
+        synchronized (c) {
+            if (c.state != ContainerState.CREATED) {
+                throw new RuntimeFailure("container " + c.id + " is not in created state");
+            }
+            c.state = ContainerState.UNKNOWN; // starting: a second start fails
+        }
+        Process p;
+        boolean started;
+        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+            Files.deleteIfExists(c.pidFile());
+            c.dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            p = new ProcessBuilder(runc.run(c.id, c.dir, c.pidFile(), c.runcLog()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            p.onExit().thenRun(() -> closeQuietly(watch));
+            started = awaitPidFile(c, p, watch);
+        } catch (IOException e) {
+            throw failStart(c, null, "runc could not be started: " + e.getMessage());
+        }
+        if (!started) {
+            String why = p.isAlive() ? "timed out after " + START_TIMEOUT.toSeconds() + "s waiting for the container to start"
+                    : Runc.errorMessage(c.runcLog(), readAll(p.getErrorStream()));
+            throw failStart(c, p, why);
+        }
+        synchronized (c) {
+            c.state = ContainerState.RUNNING;
+            c.startedAt = clock.now();
+        }
+        CompletableFuture<Void> drained = pumpLogs(c, p);
+        Thread.ofVirtual().name("runc-wait-" + c.id.substring(0, 12)).start(() -> awaitExit(c, p, drained));
+    }
+
+    private boolean awaitPidFile(RuncContainer c, Process p, WatchService watch) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        try {
+            while (true) {
+                boolean exited = !p.isAlive();
+                if (pidWritten(c)) {
+                    return true; // a container that already ran to its end started too
+                }
+                long left = deadline - System.nanoTime();
+                if (exited || left <= 0) {
+                    return false;
+                }
+                WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        } catch (ClosedWatchServiceException e) {
+            return pidWritten(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean pidWritten(RuncContainer c) {
+        try {
+            return Files.exists(c.pidFile()) && Files.size(c.pidFile()) > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private RuntimeFailure failStart(RuncContainer c, Process p, String why) {
+        if (p != null) {
+            p.destroyForcibly();
+        }
+        runc.delete(c.id, true);
+        c.finish(128, "StartError", why, clock.now());
+        c.exited.complete(null);
+        return new RuntimeFailure(why);
+    }
+
+    private CompletableFuture<Void> pumpLogs(RuncContainer c, Process p) {
+        String path = c.config.logPath();
+        if (path == null || path.isEmpty()) {
+            return CompletableFuture.allOf(discard(p.getInputStream()), discard(p.getErrorStream()));
+        }
+        try {
+            CriLogWriter log = new CriLogWriter(java.nio.file.Path.of(path), clock);
+            return CompletableFuture.allOf(log.pump(p.getInputStream(), CriLog.Stream.STDOUT),
+                    log.pump(p.getErrorStream(), CriLog.Stream.STDERR)).whenComplete((v, e) -> log.close());
+        } catch (IOException e) {
+            return CompletableFuture.allOf(discard(p.getInputStream()), discard(p.getErrorStream()));
+        }
+    }
+
+    private void awaitExit(RuncContainer c, Process p, CompletableFuture<Void> drained) {
+        int code;
+        try {
+            code = p.waitFor();
+        } catch (InterruptedException e) {
+            return;
+        }
+        try {
+            drained.get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // a process outside PID 1's namespace kept a pipe open; the log stops here
+        }
+        long ooms = cgroups.oomKills(c.cgroupPath);
+        runc.delete(c.id, true);
+        boolean oom = ooms > 0;
+        String reason = oom ? "OOMKilled" : code == 0 ? "Completed" : "Error";
+        if (c.finish(oom ? 137 : code, reason, null, clock.now())) {
+            c.exited.complete(null);
+            exitListener.accept(c.info());
+        }
+    }
+
+    /**
+     * SIGTERM to the container's first process now, SIGKILL once {@code timeout} has passed (a later
+     * call with an earlier deadline moves the SIGKILL earlier).
+     */
+    CompletionStage<Void> stop(RuncContainer c, Duration timeout) {
+        if (!c.running()) {
+            return c.state() == ContainerState.CREATED ? CompletableFuture.completedFuture(null) : c.exited.copy();
+        }
+        runc.kill(c.id, "TERM");
+        Instant killAt = clock.now().plus(timeout);
+        synchronized (c) {
+            if (c.state == ContainerState.RUNNING && (c.killAt == null || killAt.isBefore(c.killAt))) {
+                if (c.killTimer != null) {
+                    c.killTimer.cancel();
+                }
+                c.killAt = killAt;
+                c.killTimer = clock.schedule(timeout, () -> kill(c));
+            }
+        }
+        return c.exited.copy();
+    }
+
+    /** SIGKILL to the container's first process (its PID namespace dies with it). */
+    void kill(RuncContainer c) {
+        if (c.running()) {
+            runc.kill(c.id, "KILL");
+        }
+    }
+
+    private static CompletableFuture<Void> discard(InputStream in) {
+        return CompletableFuture.runAsync(() -> {
+            try (in) {
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                // closed
+            }
+        }, r -> Thread.ofVirtual().start(r));
+    }
+
+    private static String readAll(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void closeQuietly(WatchService w) {
+        try {
+            w.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+}

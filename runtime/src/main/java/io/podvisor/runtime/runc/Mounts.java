@@ -1,0 +1,100 @@
+package io.podvisor.runtime.runc;
+
+import io.podvisor.runtime.RuntimeFailure;
+import io.podvisor.runtime.linux.HostCommand;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Host mounts the runc runtime makes (overlay root filesystems, private bind mounts holding namespace
+ * files) through {@code mount}/{@code umount} child processes, and the reading of
+ * {@code /proc/self/mountinfo} to find what is still mounted under a directory.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Mounts {
+
+    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+
+    private Mounts() {}
+
+    /** Mounts an overlay of {@code lower} (read-only) with {@code upper}/{@code work} at {@code target}. */
+    public static void overlay(Path lower, Path upper, Path work, Path target) throws RuntimeFailure {
+        HostCommand.check("mounting the container's root filesystem", List.of("mount", "-t", "overlay", "overlay",
+                "-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work, target.toString()));
+    }
+
+    /** Bind-mounts {@code dir} onto itself and makes it private, so namespace files can be bound inside it. */
+    public static void bindPrivate(Path dir) throws RuntimeFailure {
+        HostCommand.check("bind-mounting " + dir, List.of("mount", "--bind", dir.toString(), dir.toString()));
+        HostCommand.check("making " + dir + " private", List.of("mount", "--make-private", dir.toString()));
+    }
+
+    /**
+     * Unmounts every mount at or under {@code path}, deepest first (a busy mount is detached lazily).
+     * Never throws.
+     */
+    public static void unmountAll(Path path) {
+        for (String target : under(path)) {
+            try {
+                if (!HostCommand.run(List.of("umount", target)).ok()) {
+                    HostCommand.run(List.of("umount", "-l", target));
+                }
+            } catch (IOException e) {
+                // left for the next start's leftover sweep
+            }
+        }
+    }
+
+    /** The mount points at or under {@code path}, deepest (and most recent) first. */
+    public static List<String> under(Path path) {
+        try {
+            return under(Files.readString(MOUNTINFO, StandardCharsets.UTF_8), path);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** The mount points in {@code mountinfo} text at or under {@code path}, deepest (and most recent) first. */
+    static List<String> under(String mountinfo, Path path) {
+        String prefix = path.toAbsolutePath().normalize().toString();
+        List<String> found = new ArrayList<>();
+        for (String line : mountinfo.split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length < 5) {
+                continue;
+            }
+            String target = unescape(f[4]);
+            if (target.equals(prefix) || target.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")) {
+                found.add(target);
+            }
+        }
+        List<String> ordered = new ArrayList<>(found.reversed());
+        ordered.sort(Comparator.comparingInt((String s) -> s.split("/").length).reversed());
+        return ordered.stream().distinct().toList();
+    }
+
+    /** Undoes mountinfo's octal escapes ({@code \040} for a space, and so on). */
+    static String unescape(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 3 < s.length()
+                    && s.substring(i + 1, i + 4).chars().allMatch(d -> d >= '0' && d <= '7')) {
+                sb.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

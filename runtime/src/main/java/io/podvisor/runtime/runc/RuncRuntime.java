@@ -1,0 +1,318 @@
+package io.podvisor.runtime.runc;
+
+import io.podvisor.core.Clock;
+import io.podvisor.runtime.ContainerConfig;
+import io.podvisor.runtime.ContainerInfo;
+import io.podvisor.runtime.ContainerRuntime;
+import io.podvisor.runtime.ContainerState;
+import io.podvisor.runtime.ExecResult;
+import io.podvisor.runtime.ExecStreams;
+import io.podvisor.runtime.PodNetwork;
+import io.podvisor.runtime.RuntimeFailure;
+import io.podvisor.runtime.SandboxConfig;
+import io.podvisor.runtime.SandboxInfo;
+import io.podvisor.runtime.image.ImageStore;
+import io.podvisor.runtime.linux.Cgroups;
+import io.podvisor.runtime.net.HostPodNetwork;
+import io.podvisor.runtime.net.PodNetworks;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The runc runtime (Linux, root): sandboxes are namespaces, a pod cgroup and {@code /etc} files made by
+ * {@link SandboxSetup}; containers are OCI bundles ({@link Bundles}) run by {@code runc run} in the
+ * foreground ({@link ContainerRunner}); exec is {@code runc exec} ({@link ExecRunner}).
+ *
+ * <p>Everything it makes carries the instance name: runc's state root {@code /run/<name>/runc}, the
+ * cgroup hierarchy {@code /<name>}, network names with {@link Options#networkPrefix()}, and the state
+ * directory (bundles, overlay layers, sandbox files). Call {@link #start()} before use: it removes
+ * what a previous run of the same name left. {@link #shutdown()} removes everything.
+ *
+ * <p>Thread-safe: the maps are guarded by this object; host work runs outside the lock.
+ */
+public final class RuncRuntime implements ContainerRuntime {
+
+    /**
+     * How a runc runtime instance is set up.
+     *
+     * @param name       names the cgroup hierarchy, runc's root and (its first letters and digits) the network
+     * @param stateDir   bundles, overlay layers and per-sandbox files
+     * @param images     where images are found
+     * @param podCidr    the pod addresses
+     * @param clock      timestamps and stop/exec timers
+     * @param runcBinary the runc executable
+     */
+    public record Options(String name, Path stateDir, ImageStore images, String podCidr, Clock clock, Path runcBinary) {
+
+        /** The default instance name. */
+        public static final String DEFAULT_NAME = "podvisor";
+
+        public Options {
+            name = name == null || name.isEmpty() ? DEFAULT_NAME : name;
+            podCidr = podCidr == null ? PodNetworks.DEFAULT_CIDR : podCidr;
+            runcBinary = runcBinary == null ? Path.of("/usr/sbin/runc") : runcBinary;
+        }
+
+        /** Options with the default name, CIDR and runc binary. */
+        public static Options of(Path stateDir, ImageStore images, Clock clock) {
+            return new Options(DEFAULT_NAME, stateDir, images, null, clock, null);
+        }
+
+        /** runc's state root: {@code /run/<name>/runc}. */
+        public Path runcRoot() {
+            return Path.of("/run", name, "runc");
+        }
+
+        /** The network name prefix: the name's first six letters and digits. */
+        public String networkPrefix() {
+            String alnum = name.replaceAll("[^A-Za-z0-9]", "");
+            return alnum.substring(0, Math.min(6, alnum.length()));
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Options options;
+    private final Runc runc;
+    private final Cgroups cgroups;
+    private final PodNetworks networks;
+    private final SandboxSetup sandboxSetup;
+    private final Bundles bundles;
+    private final ContainerRunner runner;
+    private final ExecRunner execs;
+    private final PodNetwork probes = new HostPodNetwork();
+    private final List<Consumer<ContainerInfo>> exitListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, RuncSandbox> sandboxes = new LinkedHashMap<>();
+    private final Map<String, RuncContainer> containers = new LinkedHashMap<>();
+    private volatile String version;
+
+    /** An instance on the host's cgroups ({@link Cgroups#detect}) and a pod network of its own. */
+    public RuncRuntime(Options options) {
+        this(options, Cgroups.detect(options.name()),
+                new PodNetworks(options.networkPrefix(), options.podCidr(), options.stateDir().resolve("network")));
+    }
+
+    /** An instance on the given cgroups and pod network. */
+    public RuncRuntime(Options options, Cgroups cgroups, PodNetworks networks) {
+        this.options = options;
+        this.runc = new Runc(options.runcBinary(), options.runcRoot());
+        this.cgroups = cgroups;
+        this.networks = networks;
+        this.sandboxSetup = new SandboxSetup(options.stateDir().resolve("sandboxes"), cgroups, networks);
+        this.bundles = new Bundles(options.stateDir().resolve("containers"), options.images());
+        this.runner = new ContainerRunner(runc, cgroups, options.clock(),
+                info -> exitListeners.forEach(l -> l.accept(info)));
+        this.execs = new ExecRunner(runc, options.clock());
+    }
+
+    /** Removes what a previous run of this instance name left, then sets the pod network up. */
+    public RuncRuntime start() throws RuntimeFailure {
+        new Leftovers(runc, cgroups, networks, options.stateDir()).remove();
+        networks.setUp();
+        return this;
+    }
+
+    /** The options this instance runs with. */
+    public Options options() {
+        return options;
+    }
+
+    @Override
+    public String type() {
+        return "runc";
+    }
+
+    @Override
+    public String version() {
+        if (version == null) {
+            version = "runc://" + runc.version();
+        }
+        return version;
+    }
+
+    @Override
+    public SandboxInfo runSandbox(SandboxConfig config) throws RuntimeFailure {
+        RuncSandbox sb = sandboxSetup.create(newId(), config, options.clock().now());
+        synchronized (this) {
+            sandboxes.put(sb.id, sb);
+        }
+        return sb.info();
+    }
+
+    @Override
+    public void stopSandbox(String sandboxId) {
+        RuncSandbox sb = sandbox(sandboxId);
+        if (sb == null) {
+            return;
+        }
+        killAll(containersOf(sandboxId));
+        sandboxSetup.stop(sb);
+        sb.stopped();
+    }
+
+    @Override
+    public void removeSandbox(String sandboxId) {
+        RuncSandbox sb = sandbox(sandboxId);
+        if (sb == null) {
+            return;
+        }
+        stopSandbox(sandboxId);
+        for (RuncContainer c : containersOf(sandboxId)) {
+            bundles.remove(c);
+            synchronized (this) {
+                containers.remove(c.id);
+            }
+        }
+        sandboxSetup.remove(sb);
+        synchronized (this) {
+            sandboxes.remove(sandboxId);
+        }
+    }
+
+    @Override
+    public synchronized List<SandboxInfo> listSandboxes(Map<String, String> labelFilter) {
+        return sandboxes.values().stream().filter(s -> matches(s.config.labels(), labelFilter))
+                .map(RuncSandbox::info).toList();
+    }
+
+    @Override
+    public String createContainer(String sandboxId, ContainerConfig config) throws RuntimeFailure {
+        RuncSandbox sb = sandbox(sandboxId);
+        if (sb == null || !sb.ready()) {
+            throw new RuntimeFailure("sandbox " + sandboxId + " is not ready");
+        }
+        RuncContainer c = bundles.create(newId(), sb, config, options.clock().now());
+        synchronized (this) {
+            containers.put(c.id, c);
+        }
+        return c.id;
+    }
+
+    @Override
+    public void startContainer(String containerId) throws RuntimeFailure {
+        RuncContainer c = container(containerId);
+        if (c == null) {
+            throw new RuntimeFailure("no such container " + containerId);
+        }
+        runner.start(c);
+    }
+
+    @Override
+    public CompletionStage<Void> stopContainer(String containerId, Duration timeout) {
+        RuncContainer c = container(containerId);
+        return c == null ? CompletableFuture.completedFuture(null) : runner.stop(c, timeout);
+    }
+
+    @Override
+    public void removeContainer(String containerId) {
+        RuncContainer c = container(containerId);
+        if (c == null || c.state() == ContainerState.RUNNING || c.state() == ContainerState.UNKNOWN) {
+            return;
+        }
+        bundles.remove(c);
+        synchronized (this) {
+            containers.remove(containerId);
+        }
+    }
+
+    @Override
+    public synchronized List<ContainerInfo> listContainers(Map<String, String> labelFilter) {
+        return containers.values().stream().filter(c -> matches(c.config.labels(), labelFilter))
+                .map(RuncContainer::info).toList();
+    }
+
+    @Override
+    public CompletionStage<ExecResult> exec(String containerId, List<String> command, Duration timeout) {
+        RuncContainer c = container(containerId);
+        if (c == null || !c.running()) {
+            return CompletableFuture.completedFuture(ExecResult.exited(126, "container not running"));
+        }
+        return execs.exec(c, command, timeout);
+    }
+
+    /** {@inheritDoc} Without a terminal: a requested tty is ignored and stderr stays apart from stdout. */
+    @Override
+    public CompletionStage<Integer> execStreaming(String containerId, List<String> command, ExecStreams io) {
+        RuncContainer c = container(containerId);
+        if (c == null || !c.running()) {
+            return CompletableFuture.failedFuture(new RuntimeFailure("container " + containerId + " is not running"));
+        }
+        return execs.execStreaming(c, command, io);
+    }
+
+    @Override
+    public void shutdown() {
+        List<RuncSandbox> all;
+        List<RuncContainer> live;
+        synchronized (this) {
+            live = List.copyOf(containers.values());
+            all = new ArrayList<>(sandboxes.values());
+        }
+        killAll(live);
+        all.forEach(sb -> removeSandbox(sb.id));
+        List<RuncContainer> orphans;
+        synchronized (this) {
+            orphans = List.copyOf(containers.values());
+            containers.clear();
+        }
+        orphans.forEach(bundles::remove);
+        networks.close();
+        new Leftovers(runc, cgroups, networks, options.stateDir()).removeHostState();
+    }
+
+    @Override
+    public void onContainerExit(Consumer<ContainerInfo> listener) {
+        exitListeners.add(listener);
+    }
+
+    @Override
+    public PodNetwork network() {
+        return probes;
+    }
+
+    /** SIGKILL to each running container, then waits (bounded) for their exits to be recorded. */
+    private void killAll(List<RuncContainer> all) {
+        List<RuncContainer> list = all.stream()
+                .filter(c -> c.state() == ContainerState.RUNNING || c.state() == ContainerState.UNKNOWN).toList();
+        list.forEach(runner::kill);
+        CompletableFuture<?>[] exits = list.stream().map(c -> c.exited).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(exits).get(ContainerRunner.START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // a container that does not die is removed by its cgroup's removal
+        }
+    }
+
+    private synchronized List<RuncContainer> containersOf(String sandboxId) {
+        return containers.values().stream().filter(c -> c.sandboxId.equals(sandboxId)).toList();
+    }
+
+    private synchronized RuncSandbox sandbox(String id) {
+        return sandboxes.get(id);
+    }
+
+    private synchronized RuncContainer container(String id) {
+        return containers.get(id);
+    }
+
+    private static String newId() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static boolean matches(Map<String, String> labels, Map<String, String> filter) {
+        return filter.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    }
+}

@@ -1,0 +1,101 @@
+package io.podvisor.runtime.testing;
+
+import io.podvisor.runtime.image.DirectoryImageStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+/**
+ * A busybox image built from the host's statically linked {@code /bin/busybox}: {@code bin/busybox}
+ * with a symlink per applet, the usual top-level directories, {@code /etc/passwd} and {@code /etc/group}
+ * with root and nobody, and an image config running {@code sh} with a standard PATH.
+ */
+public final class BusyboxImage {
+
+    /** The host binary the image is made from. */
+    public static final Path HOST_BUSYBOX = Path.of("/bin/busybox");
+
+    private static final String CONFIG = """
+            {"config": {"Cmd": ["sh"], "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]}}
+            """;
+
+    private BusyboxImage() {}
+
+    /** True when {@code /bin/busybox} exists and is statically linked (an ELF without an interpreter). */
+    public static boolean available() {
+        return Files.isExecutable(HOST_BUSYBOX) && isStatic(HOST_BUSYBOX);
+    }
+
+    /** Installs the image under {@code reference} in {@code store} (replacing a previous install). */
+    public static void install(DirectoryImageStore store, String reference) {
+        Path dir = store.directory(reference);
+        Path rootfs = dir.resolve("rootfs");
+        try {
+            Files.createDirectories(rootfs.resolve("bin"));
+            for (String d : List.of("proc", "sys", "dev", "etc", "var", "root", "usr/bin", "sbin")) {
+                Files.createDirectories(rootfs.resolve(d));
+            }
+            Path tmp = Files.createDirectories(rootfs.resolve("tmp"));
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.copy(HOST_BUSYBOX, rootfs.resolve("bin/busybox"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.COPY_ATTRIBUTES);
+            for (String applet : applets()) {
+                Path link = rootfs.resolve("bin").resolve(applet);
+                if (!applet.equals("busybox") && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createSymbolicLink(link, Path.of("busybox"));
+                }
+            }
+            Files.writeString(rootfs.resolve("etc/passwd"),
+                    "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n");
+            Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\nnobody:x:65534:\n");
+            Files.writeString(dir.resolve("config.json"), CONFIG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> applets() throws IOException {
+        Process p = new ProcessBuilder(HOST_BUSYBOX.toString(), "--list").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out.lines().map(String::strip).filter(s -> !s.isEmpty() && !s.contains("/")).toList();
+    }
+
+    /** Reads the ELF program headers: static when none is {@code PT_INTERP}. */
+    static boolean isStatic(Path file) {
+        try (FileChannel ch = FileChannel.open(file)) {
+            ByteBuffer head = ByteBuffer.allocate(64);
+            ch.read(head, 0);
+            head.flip();
+            if (head.limit() < 64 || head.getInt(0) != 0x7f454c46 || head.get(4) != 2) {
+                return false; // not a 64-bit ELF
+            }
+            head.order(head.get(5) == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+            long phoff = head.getLong(0x20);
+            int phentsize = head.getShort(0x36) & 0xffff;
+            int phnum = head.getShort(0x38) & 0xffff;
+            ByteBuffer ph = ByteBuffer.allocate(phentsize * phnum).order(head.order());
+            ch.read(ph, phoff);
+            for (int i = 0; i < phnum; i++) {
+                if (ph.getInt(i * phentsize) == 3) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.podvisor.runtime.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.podvisor.runtime.image.DirectoryImageStore;
+import io.podvisor.runtime.image.ImageConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BusyboxImageTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tellsStaticFromDynamicExecutables() throws Exception {
+        assumeTrue(Files.exists(Path.of("/bin/ls")));
+        assertThat(BusyboxImage.isStatic(Path.of("/bin/ls"))).as("/bin/ls is dynamically linked").isFalse();
+        Path text = Files.writeString(dir.resolve("script"), "#!/bin/sh\n");
+        assertThat(BusyboxImage.isStatic(text)).isFalse();
+    }
+
+    @Test
+    void installsARunnableImage() throws Exception {
+        assumeTrue(BusyboxImage.available(), "needs a static /bin/busybox");
+        DirectoryImageStore store = new DirectoryImageStore(dir);
+        BusyboxImage.install(store, "busybox");
+        ImageConfig image = store.resolve("docker.io/library/busybox:latest");
+        assertThat(image.cmd()).containsExactly("sh");
+        assertThat(image.env()).anyMatch(e -> e.startsWith("PATH="));
+        assertThat(image.rootfs().resolve("bin/sh")).isSymbolicLink();
+        assertThat(image.rootfs().resolve("bin/nc")).exists();
+        assertThat(image.rootfs().resolve("etc/passwd")).content().contains("nobody:x:65534");
+        BusyboxImage.install(store, "busybox");
+    }
+}
