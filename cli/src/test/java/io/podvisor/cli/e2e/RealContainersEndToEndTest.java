@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -47,10 +49,17 @@ class RealContainersEndToEndTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (node != null) {
             node.close();
             assertThat(node.leftovers()).as("host state left after the node stopped").isEmpty();
+        }
+    }
+
+    @AfterEach
+    void deletePods() {
+        if (kubectl != null) {
+            kubectl.run(null, 120, "delete", "pods", "--all", "--grace-period=1").assertOk();
         }
     }
 
@@ -94,7 +103,6 @@ class RealContainersEndToEndTest {
         assertThat(get("get", "pod", "oom", "-o",
                 "jsonpath={.status.containerStatuses[?(@.name==\"steady\")].restartCount}"))
                 .isEqualTo("0");
-        kubectl.run("delete", "pod", "oom", "--grace-period=1").assertOk();
     }
 
     @Test
@@ -126,7 +134,6 @@ class RealContainersEndToEndTest {
                         + "/{.status.containerStatuses[0].state.terminated.exitCode}"))
                 .isEqualTo("137/0");
         assertThat(get("logs", "sidecar", "-c", "main")).isEqualTo("done\n");
-        kubectl.run("delete", "pod", "sidecar").assertOk();
     }
 
     @Test
@@ -183,7 +190,6 @@ class RealContainersEndToEndTest {
         assertThat(r.body()).isEqualTo("hello from writer\n");
         var failed = kubectl.run("exec", "shared", "-c", "web", "--", "sh", "-c", "exit 7");
         assertThat(failed.exitCode()).isEqualTo(7);
-        kubectl.run("delete", "pod", "shared", "--grace-period=1").assertOk();
     }
 
     @Test
@@ -222,13 +228,17 @@ class RealContainersEndToEndTest {
                 .containsPattern("Warning\\s+Unhealthy\\s+\\S+( \\(x3 over \\S+\\))?\\s+kubelet\\s+Liveness probe failed: cat: (can't open '/tmp/healthy'|/tmp/healthy): No such file or directory")
                 .containsPattern("Normal\\s+Pulled\\s+\\S+( \\(x2 over \\S+\\))?\\s+kubelet\\s+Container image \"docker.io/library/busybox:latest\" already present on machine")
                 .containsPattern("Normal\\s+Started\\s+\\S+ \\(x2 over \\S+\\)\\s+kubelet\\s+Started container liveness");
-        kubectl.run("delete", "pod", "exec-liveness", "--grace-period=1").assertOk();
     }
 
     @Test
     @Order(5)
-    void deletedPodsLeaveNothingBehind() {
+    void deletedPodsLeaveNothingBehind() throws IOException {
+        kubectl.run("run", "short", "--image=busybox:1.36", "--restart=Never", "--", "sh", "-c", "sleep 300").assertOk();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("get", "pod", "short", "-o", "jsonpath={.status.phase}"),
+                "Running"::equals);
+        assertThat(node.podLeftovers()).as("a running pod's host state").isNotEmpty();
+        kubectl.run(null, 120, "delete", "pod", "short", "--grace-period=1").assertOk();
         await().atMost(Duration.ofSeconds(30)).until(() -> get("get", "pods", "-o", "name").isBlank());
-        assertThat(node.podLeftovers()).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(node::podLeftovers, List::isEmpty);
     }
 }
