@@ -39,6 +39,9 @@ final class DialErrors {
         if (m.contains("network is unreachable")) {
             return "dial tcp " + addr + ": connect: network is unreachable";
         }
+        if (m.contains("connection timed out")) {
+            return "dial tcp " + addr + ": connect: connection timed out";
+        }
         if (e instanceof ConnectException || m.contains("connection refused")) {
             return "dial tcp " + addr + ": connect: connection refused";
         }

@@ -4,33 +4,27 @@ import io.podvisor.runtime.PodNetwork;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Probes from the host's own network stack into pods (whose addresses are reachable from the host
  * over the pod bridge, or are the host's for host-network pods): real HTTP(S) GETs, TCP connects
  * and gRPC health checks, with the error texts the kubelet shows (Go's, e.g. {@code Get
- * "http://10.88.0.5:8080/healthz": dial tcp 10.88.0.5:8080: connect: connection refused}). HTTPS
- * does not verify certificates, as the kubelet's probes do not.
+ * "http://10.88.0.5:8080/healthz": dial tcp 10.88.0.5:8080: connect: connection refused}). HTTP(S)
+ * goes through Jetty's HTTP client ({@link ProbeHttp}); HTTPS does not verify certificates, as the
+ * kubelet's probes do not.
  *
  * <p>Thread-safe; blocking work runs on virtual threads.
  */
 public final class HostPodNetwork implements PodNetwork {
 
     private final Executor executor = task -> Thread.ofVirtual().name("probe").start(task);
-    private final ProbeHttp http = new ProbeHttp(trustingTls());
+    private final ProbeHttp http = new ProbeHttp();
     private final GrpcHealthProbe grpc = new GrpcHealthProbe();
 
     @Override
@@ -58,28 +52,5 @@ public final class HostPodNetwork implements PodNetwork {
 
     private <T> CompletionStage<T> async(Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, executor);
-    }
-
-    /** TLS that accepts any certificate: probes check liveness, not identity. */
-    private static SSLSocketFactory trustingTls() {
-        TrustManager trustAll = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {trustAll}, new SecureRandom());
-            return ctx.getSocketFactory();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no TLS in this JVM", e);
-        }
     }
 }

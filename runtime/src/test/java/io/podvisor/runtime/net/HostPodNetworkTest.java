@@ -128,8 +128,8 @@ class HostPodNetworkTest {
     void followsRedirectsOnlyToTheSameHost() throws Exception {
         assertThat(get("/same", Map.of(), T)).isEqualTo(new HttpResult(200, "ok", null));
         assertThat(get("/other", Map.of(), T).status()).isEqualTo(302);
-        assertThat(get("/loop", Map.of(), T))
-                .isEqualTo(new HttpResult(0, "", "Get \"http://127.0.0.1:" + port + "/loop\": stopped after 10 redirects"));
+        // Go's client names the refused redirect by its Location header, as sent
+        assertThat(get("/loop", Map.of(), T)).isEqualTo(new HttpResult(0, "", "Get \"/loop\": stopped after 10 redirects"));
     }
 
     @Test
