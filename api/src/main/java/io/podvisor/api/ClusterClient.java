@@ -1,7 +1,9 @@
 package io.podvisor.api;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.podvisor.api.events.EventSink;
 
 /**
@@ -33,6 +35,25 @@ public interface ClusterClient {
 
     /** Where events go. */
     EventSink events();
+
+    /**
+     * The ConfigMap a pod's volumes and environment refer to. The default knows none.
+     *
+     * @return a copy the caller may keep, or null when it does not exist
+     */
+    default ConfigMap configMap(String namespace, String name) {
+        return null;
+    }
+
+    /**
+     * The Secret a pod's volumes and environment refer to ({@code data} base64-encoded as in the
+     * API). The default knows none.
+     *
+     * @return a copy the caller may keep, or null when it does not exist
+     */
+    default Secret secret(String namespace, String name) {
+        return null;
+    }
 
     /** Receives pod changes for one node. */
     interface PodListener {

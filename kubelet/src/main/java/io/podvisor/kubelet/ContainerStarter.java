@@ -1,11 +1,12 @@
 package io.podvisor.kubelet;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.podvisor.api.events.EventTypes;
 import io.podvisor.api.events.Reasons;
-import io.podvisor.runtime.ContainerConfig;
+import io.podvisor.kubelet.env.ConfigException;
+import io.podvisor.kubelet.env.EnvResolver;
+import io.podvisor.kubelet.volume.PodVolumes;
+import io.podvisor.kubelet.volume.VolumeException;
 import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerState;
 import io.podvisor.runtime.RuntimeFailure;
@@ -13,13 +14,14 @@ import io.podvisor.runtime.SandboxConfig;
 import io.podvisor.runtime.SandboxInfo;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Executes the sandbox and start steps of a {@link PodPlan} (spec §16.4): per start, the back-off
- * check, then create, start and the blocking postStart hook. A failed start of a regular init
+ * Executes the volume, sandbox and start steps of a {@link PodPlan} (spec §16.4): the pod's volumes
+ * first (a volume that cannot be set up keeps everything waiting), then per start the back-off
+ * check, the config ({@link ContainerConfigs}; a failure is {@code CreateContainerConfigError}),
+ * create, start and the blocking postStart hook. A failed start of a regular init
  * container ends the sync; other failures are recorded in the reason cache and retried later.
  */
 final class ContainerStarter {
@@ -27,19 +29,31 @@ final class ContainerStarter {
     /** How often a container waiting out its back-off is looked at again (the kubelet's retry). */
     static final Duration BACKOFF_RETRY = Duration.ofSeconds(10);
 
+    /** The waiting reason of a container whose config cannot be built. */
+    static final String CREATE_CONFIG_ERROR = "CreateContainerConfigError";
+
     private final KubeletContext ctx;
     private final PodWorker worker;
     private final HookRunner hooks;
+    private final ContainerConfigs configs;
 
     ContainerStarter(KubeletContext ctx, PodWorker worker, HookRunner hooks) {
         this.ctx = ctx;
         this.worker = worker;
         this.hooks = hooks;
+        this.configs = new ContainerConfigs(ctx);
     }
 
-    /** Executes the plan's sandbox and start steps, appending one result per step to {@code steps}. */
+    /** Executes the plan's volume, sandbox and start steps, appending one result per step to {@code steps}. */
     void execute(Pod pod, PodPlan plan, ObservedPod observed, java.util.List<StepResult> steps) {
         SandboxInfo sandbox = observed.readySandbox().orElse(null);
+        PodVolumes volumes = setUpVolumes(pod, sandbox);
+        if (volumes.blocking()) {
+            VolumeException first = volumes.failures().getFirst();
+            steps.add(new StepResult("MountVolumes", pod.getMetadata().getName(), Reasons.FAILED_MOUNT, first.eventMessage()));
+            worker.resyncAt(ctx.clock().now().plus(BACKOFF_RETRY));
+            return;
+        }
         if (plan.createSandbox()) {
             sandbox = createSandbox(pod, observed);
             steps.add(sandbox != null ? StepResult.ok("CreateSandbox", pod.getMetadata().getName())
@@ -49,7 +63,7 @@ final class ContainerStarter {
             }
         }
         for (PodContainer c : plan.starts()) {
-            boolean ok = start(pod, c, sandbox, observed);
+            boolean ok = start(pod, c, sandbox, observed, volumes);
             ReasonCache.Entry why = ctx.reasons().get(pod.getMetadata().getUid(), c.name());
             steps.add(ok || why == null ? StepResult.ok("Start", c.name())
                     : new StepResult("Start", c.name(), why.reason(), why.message()));
@@ -60,6 +74,19 @@ final class ContainerStarter {
                 return; // the postStart hook blocks the next start; its completion syncs again
             }
         }
+    }
+
+    /**
+     * Sets up or refreshes the pod's volumes (every sync of a live pod); each failure is a
+     * {@code FailedMount} event. A volume that never came up blocks the pod's containers.
+     */
+    private PodVolumes setUpVolumes(Pod pod, SandboxInfo sandbox) {
+        PodVolumes volumes = ctx.volumes().setUp(configs.fieldRefs(pod, sandbox == null ? null : sandbox.ip()),
+                ResourceConfigs.podMemoryLimit(pod.getSpec()), ctx.allocatable().memoryBytes());
+        for (VolumeException f : volumes.failures()) {
+            worker.event(null, EventTypes.WARNING, Reasons.FAILED_MOUNT, f.eventMessage());
+        }
+        return volumes;
     }
 
     private SandboxInfo createSandbox(Pod pod, ObservedPod observed) {
@@ -78,7 +105,7 @@ final class ContainerStarter {
         LogPaths.createDirectory(dir);
         try {
             return ctx.runtime().runSandbox(new SandboxConfig(meta.getName(), meta.getName(), hostNetwork,
-                    labels, Map.of(), logDir));
+                    labels, Map.of(), logDir, meta.getUid(), ResourceConfigs.pod(pod.getSpec())));
         } catch (RuntimeFailure e) {
             worker.event(null, EventTypes.WARNING, Reasons.FAILED_CREATE_POD_SANDBOX, "Failed to create pod sandbox: " + e.getMessage());
             worker.resyncAt(ctx.clock().now().plus(BACKOFF_RETRY));
@@ -87,7 +114,7 @@ final class ContainerStarter {
     }
 
     /** Starts one container; false if it did not start (back-off, failure). */
-    private boolean start(Pod pod, PodContainer c, SandboxInfo sandbox, ObservedPod observed) {
+    private boolean start(Pod pod, PodContainer c, SandboxInfo sandbox, ObservedPod observed, PodVolumes volumes) {
         String uid = pod.getMetadata().getUid();
         ContainerInfo last = observed.newest(c.name());
         String key = uid + "/" + c.name() + "/" + c.hash();
@@ -109,12 +136,13 @@ final class ContainerStarter {
         worker.event(c, EventTypes.NORMAL, Reasons.PULLED, Messages.imagePresent(c.spec().getImage()));
         String id;
         try {
-            id = ctx.runtime().createContainer(sandbox.id(), config(pod, c, attempt, sandbox));
+            ContainerConfigs.Built built = configs.build(pod, c, attempt, sandbox.ip(), volumes);
+            built.warnings().forEach(w -> worker.event(null, EventTypes.WARNING, EnvResolver.INVALID_NAMES_REASON, w));
+            id = ctx.runtime().createContainer(sandbox.id(), built.config());
+        } catch (ConfigException e) {
+            return createFailed(c, uid, CREATE_CONFIG_ERROR, e.getMessage());
         } catch (RuntimeFailure e) {
-            ctx.reasons().put(uid, c.name(), "CreateContainerError", e.getMessage());
-            worker.event(c, EventTypes.WARNING, Reasons.FAILED, "Error: " + e.getMessage());
-            worker.resyncAt(ctx.clock().now().plus(BACKOFF_RETRY));
-            return false;
+            return createFailed(c, uid, e.isConfigError() ? CREATE_CONFIG_ERROR : "CreateContainerError", e.getMessage());
         }
         worker.event(c, EventTypes.NORMAL, Reasons.CREATED, Messages.created(c.name()));
         try {
@@ -157,31 +185,16 @@ final class ContainerStarter {
             if (all.get(i).state() != ContainerState.RUNNING) {
                 ctx.runtime().removeContainer(all.get(i).id());
                 LogPaths.delete(LogPaths.of(ctx.config(), all.get(i)));
+                String message = all.get(i).annotations().get(Labels.TERMINATION_MESSAGE_FILE);
+                LogPaths.delete(message == null ? null : java.nio.file.Path.of(message));
             }
         }
     }
 
-    private ContainerConfig config(Pod pod, PodContainer c, int attempt, SandboxInfo sandbox) {
-        Container spec = c.spec();
-        var meta = pod.getMetadata();
-        Map<String, String> env = new LinkedHashMap<>();
-        if (spec.getEnv() != null) {
-            for (EnvVar e : spec.getEnv()) {
-                if (e.getValue() != null) {
-                    env.put(e.getName(), e.getValue());
-                }
-            }
-        }
-        Map<String, String> labels = Map.of(Labels.POD_UID, meta.getUid(), Labels.POD_NAME, meta.getName(),
-                Labels.POD_NAMESPACE, meta.getNamespace(), Labels.CONTAINER_NAME, c.name());
-        Map<String, String> annotations = Map.of(Labels.CONTAINER_HASH, c.hash(),
-                Labels.RESTART_COUNT, Integer.toString(attempt), Labels.CONTAINER_KIND, c.kind().name());
-        java.nio.file.Path log = LogPaths.containerLog(ctx.config(), meta, c.name(), attempt);
-        String logPath = log == null ? "" : log.toString();
-        return new ContainerConfig(c.name(), attempt, spec.getImage(),
-                spec.getCommand() == null ? List.of() : spec.getCommand(),
-                spec.getArgs() == null ? List.of() : spec.getArgs(), env,
-                spec.getWorkingDir() == null ? "" : spec.getWorkingDir(), logPath,
-                ContainerConfig.Resources.NONE, labels, annotations);
+    private boolean createFailed(PodContainer c, String uid, String reason, String message) {
+        ctx.reasons().put(uid, c.name(), reason, message);
+        worker.event(c, EventTypes.WARNING, Reasons.FAILED, "Error: " + message);
+        worker.resyncAt(ctx.clock().now().plus(BACKOFF_RETRY));
+        return false;
     }
 }

@@ -19,6 +19,10 @@ import io.podvisor.kubelet.node.NodeStatusReporter;
 import io.podvisor.kubelet.probe.ProbeManager;
 import io.podvisor.kubelet.staticpod.StaticPodManifest;
 import io.podvisor.kubelet.staticpod.StaticPodSource;
+import io.podvisor.kubelet.env.NodeAllocatable;
+import io.podvisor.kubelet.volume.HostMounter;
+import io.podvisor.kubelet.volume.Mounter;
+import io.podvisor.kubelet.volume.VolumeManager;
 import io.podvisor.runtime.ContainerRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,22 +54,38 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
         this(config, clock, executor, runtime, cluster, null);
     }
 
-    /** @param objects the API for the Node, its Lease and mirror pods (null: none of them) */
+    /**
+     * A kubelet that mounts memory-backed emptyDirs as tmpfs when it runs as root on Linux.
+     *
+     * @param objects the API for the Node, its Lease and mirror pods (null: none of them)
+     */
     public Kubelet(KubeletConfig config, Clock clock, KeyedExecutor executor, ContainerRuntime runtime, ClusterClient cluster,
                    ObjectClient objects) {
+        this(config, clock, executor, runtime, cluster, objects, config.rootDir() == null ? Mounter.NONE : HostMounter.forHost());
+    }
+
+    /**
+     * @param objects the API for the Node, its Lease and mirror pods (null: none of them)
+     * @param mounter how memory-backed emptyDirs are mounted ({@link Mounter#NONE}: plain directories)
+     */
+    public Kubelet(KubeletConfig config, Clock clock, KeyedExecutor executor, ContainerRuntime runtime, ClusterClient cluster,
+                   ObjectClient objects, Mounter mounter) {
+        Path root = config.rootDir() != null ? config.rootDir() : Path.of("/");
+        MachineInfo machine = MachineInfo.read(Path.of("/"), root);
         EventRecorder recorder = new EventRecorder(clock, cluster.events(),
                 new EventSourceBuilder().withComponent("kubelet").withHost(config.nodeName()).build());
         this.staticPods = new StaticPods(this, objects, config.nodeName());
         this.ctx = new KubeletContext(config, clock, executor, runtime, cluster, recorder,
                 new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(300), clock), new ReasonCache(),
                 new ProbeManager(clock, runtime, config.kubernetesVersion()),
-                new StatusManager(cluster, this::statusTarget), this::deleteFinal);
+                new StatusManager(cluster, this::statusTarget), this::deleteFinal,
+                new VolumeManager(config.rootDir(), cluster, mounter), new TerminationMessages(config),
+                new NodeAllocatable(machine.cpus() * 1000L, machine.memoryBytes()));
         this.relister = new Relister(runtime, clock, config.relistPeriod(), workers::get);
         this.staticSource = config.staticPodPath() == null ? null : new StaticPodSource(config.staticPodPath(),
                 config.nodeName(), clock, config.fileCheckPeriod(), staticPods);
-        Path root = config.rootDir() != null ? config.rootDir() : Path.of("/");
         this.nodeReporter = objects == null ? null : new NodeStatusReporter(new NodeObjects.Facts(config.nodeName(),
-                config.nodeIp(), runtime.version(), MachineInfo.read(Path.of("/"), root)), clock, objects);
+                config.nodeIp(), runtime.version(), machine), clock, objects);
         this.logWaiters = new LogWaiters(clock, LOG_FOLLOW_PERIOD);
         this.streams = new KubeletStreams(this, ctx, logWaiters);
     }

@@ -6,7 +6,9 @@ import io.podvisor.api.events.EventRecorder;
 import io.podvisor.core.Backoff;
 import io.podvisor.core.Clock;
 import io.podvisor.core.KeyedExecutor;
+import io.podvisor.kubelet.env.NodeAllocatable;
 import io.podvisor.kubelet.probe.ProbeManager;
+import io.podvisor.kubelet.volume.VolumeManager;
 import io.podvisor.runtime.ContainerRuntime;
 
 /**
@@ -14,7 +16,11 @@ import io.podvisor.runtime.ContainerRuntime;
  *
  * @param deleteFinal called once a deleted pod finished terminating: removes it from the API (or,
  *                    for a static pod, drops it and its mirror)
+ * @param volumes     the pods' volumes on this node
+ * @param messages    the containers' termination messages
+ * @param allocatable what the node offers to pods (the downward API's default limits)
  */
 record KubeletContext(KubeletConfig config, Clock clock, KeyedExecutor executor, ContainerRuntime runtime,
                       ClusterClient cluster, EventRecorder recorder, Backoff backoff, ReasonCache reasons,
-                      ProbeManager probes, StatusManager status, java.util.function.Consumer<Pod> deleteFinal) {}
+                      ProbeManager probes, StatusManager status, java.util.function.Consumer<Pod> deleteFinal,
+                      VolumeManager volumes, TerminationMessages messages, NodeAllocatable allocatable) {}

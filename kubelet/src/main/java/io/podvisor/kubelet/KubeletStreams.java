@@ -5,19 +5,18 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.podvisor.api.client.ContainerStreams;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.kubelet.logs.CriLogFile;
+import io.podvisor.kubelet.logs.CriLogFollower;
 import io.podvisor.kubelet.logs.LogTarget;
 import io.podvisor.kubelet.logs.LogWaiters;
 import io.podvisor.kubelet.logs.LogWriter;
 import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerState;
-import io.podvisor.runtime.ExecResult;
+import io.podvisor.runtime.ExecStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,9 +31,6 @@ import java.util.concurrent.Future;
  * <p>Thread-safety: safe for concurrent use.
  */
 public final class KubeletStreams implements ContainerStreams {
-
-    /** How long one exec may run, like the streaming idle timeout upstream (4 h). */
-    static final Duration EXEC_TIMEOUT = Duration.ofHours(4);
 
     private final Kubelet kubelet;
     private final KubeletContext ctx;
@@ -69,20 +65,26 @@ public final class KubeletStreams implements ContainerStreams {
         }
         Path file = LogPaths.of(ctx.config(), instance);
         LogWriter writer = new LogWriter(out, options, ctx.clock().now());
-        CriLogFile.Chunk first = CriLogFile.readFrom(file, 0);
-        if (!writer.write(LogWriter.tail(first.entries(), options.tailLines())) || !options.follow()) {
+        if (!options.follow()) {
+            writer.write(LogWriter.tail(CriLogFile.readFrom(file, 0).entries(), options.tailLines()));
             return;
         }
-        follow(writer, file, first.nextOffset(), w.uid(), instance.id());
+        if (file == null) {
+            return;
+        }
+        try (CriLogFollower follower = new CriLogFollower(file, 0)) {
+            if (writer.write(LogWriter.tail(follower.poll(), options.tailLines()))) {
+                follow(writer, follower, w.uid(), instance.id());
+            }
+        }
     }
 
-    private void follow(LogWriter writer, Path file, long offset, String podUid, String id) throws IOException {
+    /** Writes new records until the instance has ended; survives the runtime rotating the file. */
+    private void follow(LogWriter writer, CriLogFollower follower, String podUid, String id) throws IOException {
         while (true) {
             CompletableFuture<Void> wake = waiters.next();
             boolean ended = waiters.stopped() || !isRunning(podUid, id);
-            CriLogFile.Chunk next = CriLogFile.readFrom(file, offset);
-            offset = next.nextOffset();
-            if (!writer.write(next.entries()) || ended) {
+            if (!writer.write(follower.poll()) || ended) {
                 return;
             }
             await(wake);
@@ -92,9 +94,8 @@ public final class KubeletStreams implements ContainerStreams {
     /**
      * {@inheritDoc}
      *
-     * <p>The command's combined output goes to {@code stdout}; {@code stdin} and {@code tty} are
-     * not used yet (the runtime SPI's exec takes no input; interactive exec comes with a streaming
-     * exec in the runtime).
+     * <p>The streams reach the runtime's streaming exec as they are: input is read as the client
+     * sends it, output is written as the command produces it.
      *
      * @throws ApiException.NotFound if the pod does not run on this node
      * @throws ApiException.BadRequest if the container is unknown ({@code container x is not valid
@@ -113,13 +114,8 @@ public final class KubeletStreams implements ContainerStreams {
         if (running == null) {
             throw new ApiException.BadRequest("container not found (\"" + container + "\")");
         }
-        ExecResult r = await(ctx.runtime().exec(running.id(), command, EXEC_TIMEOUT).toCompletableFuture());
-        if (r.timedOut()) {
-            throw new ApiException.Internal("command in container " + container + " timed out after " + EXEC_TIMEOUT.toHours() + "h");
-        }
-        stdout.write(r.output().getBytes(StandardCharsets.UTF_8));
-        stdout.flush();
-        return r.exitCode();
+        ExecStreams io = new ExecStreams(stdin, stdout, stderr, tty);
+        return await(ctx.runtime().execStreaming(running.id(), command, io).toCompletableFuture());
     }
 
     private ContainerInfo instance(String podUid, String containerId) {

@@ -12,4 +12,10 @@ public final class Labels {
     public static final String CONTAINER_HASH = "io.kubernetes.container.hash";
     public static final String RESTART_COUNT = "io.kubernetes.container.restartCount";
     public static final String CONTAINER_KIND = "io.podvisor.container.kind";
+    /** Annotation: the container's {@code terminationMessagePath} (inside the container). */
+    public static final String TERMINATION_MESSAGE_PATH = "io.kubernetes.container.terminationMessagePath";
+    /** Annotation: the container's {@code terminationMessagePolicy}. */
+    public static final String TERMINATION_MESSAGE_POLICY = "io.kubernetes.container.terminationMessagePolicy";
+    /** Annotation: the host file mounted at the termination message path. */
+    public static final String TERMINATION_MESSAGE_FILE = "io.podvisor.container.terminationMessageFile";
 }

@@ -303,6 +303,8 @@ public final class PodWorker {
             ctx.runtime().removeSandbox(s.id());
         }
         LogPaths.delete(LogPaths.podDir(ctx.config(), pod.getMetadata()));
+        ctx.volumes().tearDown(uid);
+        ctx.messages().forget(uid);
         ctx.reasons().forget(uid);
         ctx.backoff().resetPrefix(uid + "/");
         ctx.status().forget(uid);
@@ -331,7 +333,8 @@ public final class PodWorker {
         boolean terminal = state == State.TERMINATED && termination != null && termination.deletion();
         PodStatus s = StatusGenerator.generate(new StatusGenerator.Input(p, containers, observed,
                 ctx.probes(), ctx.reasons(), ctx.runtime().type(), ctx.config().nodeIp(), startTime,
-                terminal, forcedReason, forcedMessage, previous, ctx.clock().now()));
+                terminal, forcedReason, forcedMessage, previous, ctx.clock().now(),
+                ctx.messages().of(uid, observed.containers())));
         triggerUnreadyProbes(s);
         if (ctx.status().publish(p, s) && isTerminalPhase(s.getPhase()) && state == State.SYNCING) {
             // A terminal phase stops the pod: anything still running is stopped.

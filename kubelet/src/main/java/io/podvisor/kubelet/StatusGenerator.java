@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Computes a pod's API status from what the runtime holds, the reason cache and the probe results
@@ -27,11 +28,16 @@ import java.util.List;
  */
 final class StatusGenerator {
 
-    /** Everything one status generation reads. */
+    /**
+     * Everything one status generation reads.
+     *
+     * @param messages the termination message of exited instances by container id (see
+     *                 {@link TerminationMessages}); an instance without one shows the runtime's message
+     */
     record Input(Pod pod, List<PodContainer> containers, ObservedPod observed, ProbeView probes,
                  ReasonCache reasons, String runtimeType, String hostIp, Instant startTime,
                  boolean podIsTerminal, String forcedReason, String forcedMessage,
-                 PodStatus previous, Instant now) {}
+                 PodStatus previous, Instant now, Map<String, String> messages) {}
 
     private StatusGenerator() {}
 
@@ -107,8 +113,8 @@ final class StatusGenerator {
             return b.withState(state).withLastState(new ContainerState()).withReady(false).withStarted(false).build();
         }
         b.withContainerID(in.runtimeType() + "://" + newest.id()).withImageID(newest.imageRef());
-        ContainerState state = state(newest, in.runtimeType());
-        ContainerState last = previous == null ? new ContainerState() : state(previous, in.runtimeType());
+        ContainerState state = state(newest, in);
+        ContainerState last = previous == null ? new ContainerState() : state(previous, in);
         ReasonCache.Entry cached = in.reasons().get(uid, c.name());
         boolean initSucceeded = c.kind() == ContainerKind.INIT && newest.state() == io.podvisor.runtime.ContainerState.EXITED
                 && newest.exitCode() == 0;
@@ -122,22 +128,24 @@ final class StatusGenerator {
         return b.withState(state).withLastState(last).withReady(ready).withStarted(started).build();
     }
 
-    private static ContainerState state(ContainerInfo inst, String runtimeType) {
+    private static ContainerState state(ContainerInfo inst, Input in) {
+        String runtimeType = in.runtimeType();
         return switch (inst.state()) {
             case CREATED -> new ContainerStateBuilder().withNewWaiting().endWaiting().build();
             case RUNNING -> new ContainerStateBuilder().withNewRunning().withStartedAt(Times.format(inst.startedAt())).endRunning().build();
-            case EXITED -> new ContainerStateBuilder().withTerminated(terminated(inst, runtimeType)).build();
+            case EXITED -> new ContainerStateBuilder().withTerminated(terminated(inst, runtimeType,
+                    in.messages().getOrDefault(inst.id(), inst.message()))).build();
             case UNKNOWN -> new ContainerStateBuilder().withTerminated(new ContainerStateTerminatedBuilder()
                     .withExitCode(137).withReason("ContainerStatusUnknown")
                     .withMessage("The container could not be located when the pod was terminated").build()).build();
         };
     }
 
-    private static ContainerStateTerminated terminated(ContainerInfo inst, String runtimeType) {
+    private static ContainerStateTerminated terminated(ContainerInfo inst, String runtimeType, String message) {
         return new ContainerStateTerminatedBuilder()
                 .withExitCode(inst.exitCode())
                 .withReason(inst.reason())
-                .withMessage(inst.message())
+                .withMessage(message)
                 .withStartedAt(Times.format(inst.startedAt() != null ? inst.startedAt() : inst.createdAt()))
                 .withFinishedAt(Times.format(inst.finishedAt()))
                 .withContainerID(runtimeType + "://" + inst.id())

@@ -1,7 +1,9 @@
 package io.podvisor.kubelet.harness;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.podvisor.api.ClusterClient;
 import io.podvisor.api.Times;
 import io.podvisor.api.Yaml;
@@ -16,7 +18,7 @@ import java.util.Map;
 
 /**
  * A minimal API for the kubelet in virtual time: pods by namespace/name, graceful deletion, status
- * updates and recorded events. Notifications to the kubelet go through the executor, as a watch
+ * updates, recorded events, and the ConfigMaps and Secrets pods refer to. Notifications to the kubelet go through the executor, as a watch
  * would deliver them.
  */
 public final class InMemoryCluster implements ClusterClient {
@@ -24,6 +26,8 @@ public final class InMemoryCluster implements ClusterClient {
     private final Clock clock;
     private final KeyedExecutor executor;
     private final Map<String, Pod> pods = new LinkedHashMap<>();
+    private final Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
+    private final Map<String, Secret> secrets = new LinkedHashMap<>();
     private final RecordingEventSink events = new RecordingEventSink();
     private final List<PodListener> listeners = new ArrayList<>();
     private final List<String> statusLog = new ArrayList<>();
@@ -150,6 +154,40 @@ public final class InMemoryCluster implements ClusterClient {
     @Override
     public EventSink events() {
         return events;
+    }
+
+    /** Creates or replaces a ConfigMap (namespace {@code default} when unset). */
+    public synchronized void put(ConfigMap cm) {
+        ConfigMap c = Yaml.copy(cm);
+        if (c.getMetadata().getNamespace() == null) {
+            c.getMetadata().setNamespace("default");
+        }
+        configMaps.put(key(c.getMetadata().getNamespace(), c.getMetadata().getName()), c);
+    }
+
+    /** Creates or replaces a Secret (namespace {@code default} when unset). */
+    public synchronized void put(Secret secret) {
+        Secret s = Yaml.copy(secret);
+        if (s.getMetadata().getNamespace() == null) {
+            s.getMetadata().setNamespace("default");
+        }
+        secrets.put(key(s.getMetadata().getNamespace(), s.getMetadata().getName()), s);
+    }
+
+    public synchronized void deleteConfigMap(String ns, String name) {
+        configMaps.remove(key(ns, name));
+    }
+
+    @Override
+    public synchronized ConfigMap configMap(String namespace, String name) {
+        ConfigMap c = configMaps.get(key(namespace, name));
+        return c == null ? null : Yaml.copy(c);
+    }
+
+    @Override
+    public synchronized Secret secret(String namespace, String name) {
+        Secret s = secrets.get(key(namespace, name));
+        return s == null ? null : Yaml.copy(s);
     }
 
     private void notifyUpsert(Pod p) {

@@ -11,6 +11,7 @@ import io.podvisor.core.DeterministicExecutor;
 import io.podvisor.core.FakeClock;
 import io.podvisor.kubelet.Kubelet;
 import io.podvisor.kubelet.KubeletConfig;
+import io.podvisor.kubelet.volume.Mounter;
 import io.podvisor.runtime.fake.ContainerScript;
 import io.podvisor.runtime.fake.FakeRuntime;
 import io.podvisor.api.client.ContainerStreams;
@@ -47,6 +48,7 @@ public final class NodeHarness {
     private final FakeClock clock = new FakeClock(T0);
     private final DeterministicExecutor executor = new DeterministicExecutor();
     private final FakeRuntime runtime = new FakeRuntime(clock);
+    private final RecordingRuntime recording = new RecordingRuntime(runtime);
     private final InMemoryCluster cluster = new InMemoryCluster(clock, executor);
     private final InMemoryObjects objects = new InMemoryObjects(clock, cluster);
     private final Kubelet kubelet;
@@ -62,9 +64,15 @@ public final class NodeHarness {
 
     /** As above, with containers scripted before the kubelet starts (static pods start with it). */
     public NodeHarness(UnaryOperator<KubeletConfig> config, Consumer<FakeRuntime> scripts) {
+        this(config, scripts, Mounter.NONE);
+    }
+
+    /** As above, with {@code mounter} for memory-backed emptyDirs. */
+    public NodeHarness(UnaryOperator<KubeletConfig> config, Consumer<FakeRuntime> scripts, Mounter mounter) {
         scripts.accept(runtime);
         clock.afterEachTimer(executor::runUntilIdle);
-        kubelet = new Kubelet(config.apply(KubeletConfig.defaults("podvisor")), clock, executor, runtime, cluster, objects);
+        kubelet = new Kubelet(config.apply(KubeletConfig.defaults("podvisor")), clock, executor, recording, cluster, objects,
+                mounter);
         kubelet.start();
         executor.runUntilIdle();
     }
@@ -96,6 +104,11 @@ public final class NodeHarness {
 
     public FakeRuntime runtime() {
         return runtime;
+    }
+
+    /** The runtime as the kubelet sees it: records the configs it was given. */
+    public RecordingRuntime recording() {
+        return recording;
     }
 
     public FakeClock clock() {

@@ -54,6 +54,28 @@ class ExecScenariosTest {
     }
 
     @Test
+    void interactiveExecHandsTheClientsStreamsToTheRuntime() throws Exception {
+        NodeHarness h = new NodeHarness();
+        h.recording().onExec((command, io) -> {
+            String in = new String(io.stdin().readAllBytes(), StandardCharsets.UTF_8);
+            io.stdout().write(in.toUpperCase().getBytes(StandardCharsets.UTF_8));
+            io.stderr().write("done\n".getBytes(StandardCharsets.UTF_8));
+            return 5;
+        });
+        h.apply(PODS);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = h.kubelet().streams().exec(h.pod("web"), "web", List.of("tr", "a-z", "A-Z"),
+                new java.io.ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)), out, err, true);
+
+        assertThat(code).isEqualTo(5);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("HELLO\n");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("done\n");
+        assertThat(h.recording().execs()).containsExactly("tr a-z A-Z | tty=true");
+    }
+
+    @Test
     void aContainerThatIsNotRunningOrNotInThePodIsABadRequest() {
         NodeHarness h = new NodeHarness();
         h.script("job", script().exitAfter(ofSeconds(1), 0));
