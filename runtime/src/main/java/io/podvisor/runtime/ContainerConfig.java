@@ -28,7 +28,7 @@ public record ContainerConfig(String name, int attempt, String image,
         security = security == null ? SecurityConfig.NONE : security;
         command = List.copyOf(command);
         args = List.copyOf(args);
-        env = Map.copyOf(env);
+        env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
         labels = Map.copyOf(labels);
         annotations = Map.copyOf(annotations);
     }

@@ -84,6 +84,31 @@ public final class HostCommand {
         return l;
     }
 
+    /**
+     * Completes when {@code p} has exited. Unlike {@link Process#onExit()}, whose completion runs on
+     * the common fork-join pool (one thread on a two-core machine, so anything blocking there
+     * would stall every exit), the wait runs on a virtual thread of its own.
+     */
+    public static CompletableFuture<Process> exitOf(Process p) {
+        CompletableFuture<Process> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("wait-" + p.pid()).start(() -> {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    p.waitFor();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            done.complete(p);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return done;
+    }
+
     /** True if {@code name} is an executable on the PATH. */
     public static boolean onPath(String name) {
         String path = System.getenv("PATH");

@@ -1,5 +1,6 @@
 package io.podvisor.runtime.process;
 
+import io.podvisor.runtime.linux.HostCommand;
 import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerConfig;
 import io.podvisor.runtime.ContainerInfo;
@@ -114,7 +115,7 @@ final class ProcessContainer {
                 : CompletableFuture.allOf(log.pump(process.getInputStream(), CriLog.Stream.STDOUT),
                         log.pump(process.getErrorStream(), CriLog.Stream.STDERR));
         Process p = process;
-        p.onExit().thenRunAsync(() -> exited(p, pumps), runtime.executor());
+        HostCommand.exitOf(p).thenRunAsync(() -> exited(p, pumps), runtime.executor());
     }
 
     private static CompletableFuture<Void> discard(Process p) {
@@ -234,7 +235,7 @@ final class ProcessContainer {
     /** Tracks an exec process so it dies with the container. */
     void execStarted(Process p) {
         execs.add(p);
-        p.onExit().thenRun(() -> execs.remove(p));
+        HostCommand.exitOf(p).thenRun(() -> execs.remove(p));
     }
 
     synchronized ContainerInfo info() {

@@ -1,5 +1,6 @@
 package io.podvisor.runtime.process;
 
+import io.podvisor.runtime.linux.HostCommand;
 import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerState;
 import io.podvisor.runtime.ExecResult;
@@ -47,7 +48,7 @@ final class ProcessExec {
             timedOut.set(true);
             runtime.executor().execute(() -> runtime.launcher().signal(p.toHandle(), "KILL"));
         });
-        return p.onExit().thenCombine(output, (done, out) -> {
+        return HostCommand.exitOf(p).thenCombine(output, (done, out) -> {
             timer.cancel();
             return timedOut.get() ? ExecResult.timeout() : ExecResult.exited(done.exitValue(), out);
         });
@@ -81,7 +82,7 @@ final class ProcessExec {
                 }
             });
         }
-        return p.onExit().thenCombine(CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)),
+        return HostCommand.exitOf(p).thenCombine(CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)),
                 (done, v) -> done.exitValue());
     }
 

@@ -1,5 +1,6 @@
 package io.podvisor.runtime.runc;
 
+import io.podvisor.runtime.linux.HostCommand;
 import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerState;
@@ -69,7 +70,7 @@ final class ContainerRunner {
             c.dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
             p = new ProcessBuilder(runc.run(c.id, c.dir, c.pidFile(), c.runcLog()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            p.onExit().thenRun(() -> closeQuietly(watch));
+            HostCommand.exitOf(p).thenRun(() -> closeQuietly(watch));
             started = awaitPidFile(c, p, watch);
         } catch (IOException e) {
             throw failStart(c, null, "runc could not be started: " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.podvisor.runtime.runc;
 
+import io.podvisor.runtime.linux.HostCommand;
 import io.podvisor.core.Clock;
 import io.podvisor.runtime.ExecResult;
 import io.podvisor.runtime.ExecStreams;
@@ -87,7 +88,7 @@ final class ExecRunner {
         }
         CompletableFuture<Void> out = copy(p.getInputStream(), io.stdout());
         CompletableFuture<Void> err = copy(p.getErrorStream(), io.stderr() != null ? io.stderr() : io.stdout());
-        return p.onExit().thenCombine(CompletableFuture.allOf(out, err), (proc, v) -> proc.exitValue())
+        return HostCommand.exitOf(p).thenCombine(CompletableFuture.allOf(out, err), (proc, v) -> proc.exitValue())
                 .whenComplete((code, e) -> deleteQuietly(pidFile));
     }
 
