@@ -3,11 +3,8 @@ package io.podvisor.kubelet;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.podvisor.runtime.ContainerInfo;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 
 /**
@@ -58,25 +55,6 @@ final class LogPaths {
 
     /** Deletes a file or a directory tree; missing is fine, failures are ignored (best effort, like GC). */
     static void delete(Path p) {
-        if (p == null || !Files.exists(p)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(p, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            // left for the next cleanup; a stale log file harms nothing
-        }
+        io.podvisor.core.FileTrees.delete(p); // best effort, like GC: a stale log file harms nothing
     }
 }

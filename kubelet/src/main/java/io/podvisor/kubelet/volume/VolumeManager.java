@@ -7,11 +7,8 @@ import io.podvisor.api.ClusterClient;
 import io.podvisor.kubelet.env.ConfigException;
 import io.podvisor.kubelet.env.FieldRefs;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -212,22 +209,8 @@ public final class VolumeManager {
     }
 
     static void deleteTree(Path p) {
-        try {
-            Files.walkFileTree(p, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Cannot remove " + p + ": " + e);
+        if (!io.podvisor.core.FileTrees.delete(p)) {
+            LOG.log(System.Logger.Level.WARNING, "Cannot remove all of " + p);
         }
     }
 }

@@ -307,16 +307,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
 
     private static void deleteTree(Path p) {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // left for the next shutdown; the directory holds nothing the runtime reads
-        }
+        io.podvisor.core.FileTrees.delete(p); // what remains goes at the next shutdown
     }
 
     /** Waits (bounded) for killed containers to be reported exited. */
