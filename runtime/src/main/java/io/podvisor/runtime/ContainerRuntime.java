@@ -113,6 +113,11 @@ public interface ContainerRuntime {
      */
     void onContainerExit(java.util.function.Consumer<ContainerInfo> listener);
 
+    /** The listing rule: {@code labels} hold every entry of {@code filter} (an empty filter matches all). */
+    static boolean labelsMatch(Map<String, String> labels, Map<String, String> filter) {
+        return filter.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    }
+
     /** How the host reaches into sandboxes, for HTTP, TCP and gRPC probes. */
     PodNetwork network();
 }

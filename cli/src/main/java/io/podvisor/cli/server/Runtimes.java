@@ -6,6 +6,7 @@ import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.fake.FakeRuntime;
 import io.podvisor.runtime.image.DirectoryImageStore;
 import io.podvisor.runtime.linux.Cgroups;
+import io.podvisor.runtime.linux.HostCommand;
 import io.podvisor.runtime.process.ProcessRuntime;
 import io.podvisor.runtime.runc.RuncRuntime;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ public final class Runtimes {
     }
 
     private static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
+        return HostCommand.runningAsRoot();
     }
 
     private static Optional<Path> runcBinary() {

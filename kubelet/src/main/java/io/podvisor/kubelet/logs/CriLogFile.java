@@ -28,22 +28,26 @@ public final class CriLogFile {
         if (file == null) {
             return new Chunk(List.of(), offset);
         }
-        byte[] bytes;
         try (SeekableByteChannel ch = Files.newByteChannel(file)) {
-            if (ch.size() <= offset) {
-                return new Chunk(List.of(), offset);
-            }
-            ch.position(offset);
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            ByteBuffer b = ByteBuffer.allocate(64 * 1024);
-            while (ch.read(b) > 0) {
-                buf.write(b.array(), 0, b.position());
-                b.clear();
-            }
-            bytes = buf.toByteArray();
+            return readFrom(ch, offset);
         } catch (NoSuchFileException e) {
             return new Chunk(List.of(), offset);
         }
+    }
+
+    /** The complete records of an open file from {@code offset} on (the channel is left positioned past them). */
+    static Chunk readFrom(SeekableByteChannel ch, long offset) throws IOException {
+        if (ch.size() <= offset) {
+            return new Chunk(List.of(), offset);
+        }
+        ch.position(offset);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+        while (ch.read(b) > 0) {
+            buf.write(b.array(), 0, b.position());
+            b.clear();
+        }
+        byte[] bytes = buf.toByteArray();
         List<CriLog.Entry> entries = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < bytes.length; i++) {

@@ -1,12 +1,9 @@
 package io.podvisor.kubelet.logs;
 
 import io.podvisor.runtime.CriLog;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -78,30 +75,9 @@ public final class CriLogFollower implements Closeable {
     }
 
     private List<CriLog.Entry> readAvailable() throws IOException {
-        if (channel.size() <= offset) {
-            return List.of();
-        }
-        channel.position(offset);
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        ByteBuffer b = ByteBuffer.allocate(64 * 1024);
-        while (channel.read(b) > 0) {
-            buf.write(b.array(), 0, b.position());
-            b.clear();
-        }
-        byte[] bytes = buf.toByteArray();
-        List<CriLog.Entry> entries = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '\n') {
-                CriLog.Entry e = CriLog.parse(new String(bytes, start, i - start, StandardCharsets.UTF_8));
-                if (e != null) {
-                    entries.add(e);
-                }
-                start = i + 1;
-            }
-        }
-        offset += start;
-        return entries;
+        CriLogFile.Chunk chunk = CriLogFile.readFrom(channel, offset);
+        offset = chunk.nextOffset();
+        return chunk.entries();
     }
 
     @Override

@@ -166,7 +166,7 @@ class LogScenariosTest {
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
-        });
+        }, task -> Thread.ofVirtual().start(task)); // not the common pool: one thread on two cores
 
         h.advanceSeconds(2);
         assertThat(done).isNotDone();

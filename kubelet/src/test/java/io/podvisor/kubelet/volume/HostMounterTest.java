@@ -36,9 +36,4 @@ class HostMounterTest {
             }
         }
     }
-
-    @Test
-    void mountinfoEscapesAreDecoded() {
-        assertThat(HostMounter.unescape("/a\\040b/c\\134d")).isEqualTo("/a b/c\\d");
-    }
 }

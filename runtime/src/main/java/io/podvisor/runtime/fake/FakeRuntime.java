@@ -110,7 +110,7 @@ public final class FakeRuntime implements ContainerRuntime {
     @Override
     public synchronized List<SandboxInfo> listSandboxes(Map<String, String> labelFilter) {
         return sandboxes.values().stream()
-                .filter(s -> matches(s.config.labels(), labelFilter))
+                .filter(s -> ContainerRuntime.labelsMatch(s.config.labels(), labelFilter))
                 .map(FakeSandbox::info).toList();
     }
 
@@ -163,7 +163,7 @@ public final class FakeRuntime implements ContainerRuntime {
     @Override
     public synchronized List<ContainerInfo> listContainers(Map<String, String> labelFilter) {
         return containers.values().stream()
-                .filter(c -> matches(c.config.labels(), labelFilter))
+                .filter(c -> ContainerRuntime.labelsMatch(c.config.labels(), labelFilter))
                 .map(FakeContainer::info).toList();
     }
 
@@ -227,10 +227,6 @@ public final class FakeRuntime implements ContainerRuntime {
             throw new RuntimeFailure("no such container " + id);
         }
         return c;
-    }
-
-    private static boolean matches(Map<String, String> labels, Map<String, String> filter) {
-        return filter.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 
     private static final class FakeSandbox {

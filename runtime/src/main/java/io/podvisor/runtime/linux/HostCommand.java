@@ -123,7 +123,25 @@ public final class HostCommand {
         return false;
     }
 
-    private static String readAll(java.io.InputStream in) {
+    /**
+     * True if this process runs with user id 0 (read from {@code /proc/self/status}; false where
+     * that cannot be read, i.e. off Linux).
+     */
+    public static boolean runningAsRoot() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.substring(4).trim().split("\\s+")[1].equals("0");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /** Everything {@code in} gives until its end, as UTF-8, then closes it; what was read before a failure is lost. */
+    public static String readAll(java.io.InputStream in) {
         try (in) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

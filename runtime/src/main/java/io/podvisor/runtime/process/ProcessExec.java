@@ -41,7 +41,7 @@ final class ProcessExec {
         } catch (RuntimeFailure e) {
             return CompletableFuture.completedFuture(ExecResult.exited(failureCode(e), e.getMessage()));
         }
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()),
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> HostCommand.readAll(p.getInputStream()),
                 runtime.executor());
         AtomicBoolean timedOut = new AtomicBoolean();
         Clock.Timer timer = runtime.clock().schedule(timeout, () -> {
@@ -123,13 +123,5 @@ final class ProcessExec {
                 // the command ended or the client went away
             }
         }, runtime.executor());
-    }
-
-    private static String readAll(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

@@ -164,7 +164,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public synchronized List<SandboxInfo> listSandboxes(Map<String, String> labelFilter) {
-        return sandboxes.values().stream().filter(s -> matches(s.config().labels(), labelFilter))
+        return sandboxes.values().stream().filter(s -> ContainerRuntime.labelsMatch(s.config().labels(), labelFilter))
                 .map(Sandbox::info).toList();
     }
 
@@ -217,7 +217,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public synchronized List<ContainerInfo> listContainers(Map<String, String> labelFilter) {
-        return containers.values().stream().filter(c -> matches(c.config.labels(), labelFilter))
+        return containers.values().stream().filter(c -> ContainerRuntime.labelsMatch(c.config.labels(), labelFilter))
                 .map(ProcessContainer::info).toList();
     }
 
@@ -326,9 +326,5 @@ public final class ProcessRuntime implements ContainerRuntime {
         byte[] b = new byte[32];
         new java.security.SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    private static boolean matches(Map<String, String> labels, Map<String, String> filter) {
-        return filter.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 }

@@ -12,7 +12,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -21,7 +20,6 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +75,7 @@ final class ContainerRunner {
         }
         if (!started) {
             String why = p.isAlive() ? "timed out after " + START_TIMEOUT.toSeconds() + "s waiting for the container to start"
-                    : Runc.errorMessage(c.runcLog(), readAll(p.getErrorStream()));
+                    : Runc.errorMessage(c.runcLog(), HostCommand.readAll(p.getErrorStream()));
             throw failStart(c, p, why);
         }
         synchronized (c) {
@@ -207,14 +205,6 @@ final class ContainerRunner {
         }, r -> Thread.ofVirtual().start(r));
     }
 
-    private static String readAll(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
     private static void closeQuietly(WatchService w) {
         try {
             w.close();
@@ -222,5 +212,4 @@ final class ContainerRunner {
             // already closed
         }
     }
-
 }

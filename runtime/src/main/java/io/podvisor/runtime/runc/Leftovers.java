@@ -1,5 +1,6 @@
 package io.podvisor.runtime.runc;
 
+import io.podvisor.runtime.linux.Mounts;
 import io.podvisor.runtime.linux.Cgroups;
 import io.podvisor.runtime.net.PodNetworks;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.podvisor.runtime.runc;
 
+import io.podvisor.runtime.linux.Mounts;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.SandboxConfig;
 import io.podvisor.runtime.linux.Cgroups;

@@ -1,5 +1,6 @@
 package io.podvisor.runtime.runc;
 
+import io.podvisor.runtime.linux.Mounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,5 +1,6 @@
 package io.podvisor.runtime.runc;
 
+import io.podvisor.runtime.linux.Mounts;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.podvisor.core.Clock;

@@ -1,7 +1,6 @@
-package io.podvisor.runtime.runc;
+package io.podvisor.runtime.linux;
 
 import io.podvisor.runtime.RuntimeFailure;
-import io.podvisor.runtime.linux.HostCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Host mounts the runc runtime makes (overlay root filesystems, private bind mounts holding namespace
- * files) through {@code mount}/{@code umount} child processes, and the reading of
+ * Host mounts (overlay root filesystems, private bind mounts holding namespace files, tmpfs volumes)
+ * made through {@code mount}/{@code umount} child processes, and the reading of
  * {@code /proc/self/mountinfo} to find what is still mounted under a directory.
  *
  * <p>Stateless and thread-safe.

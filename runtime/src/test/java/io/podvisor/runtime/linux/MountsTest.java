@@ -1,4 +1,4 @@
-package io.podvisor.runtime.runc;
+package io.podvisor.runtime.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,5 +32,6 @@ class MountsTest {
         assertThat(Mounts.unescape("/a\\040b\\011c")).isEqualTo("/a b\tc");
         assertThat(Mounts.unescape("/plain")).isEqualTo("/plain");
         assertThat(Mounts.unescape("/end\\04")).isEqualTo("/end\\04");
+        assertThat(Mounts.unescape("/a\\040b/c\\134d")).isEqualTo("/a b/c\\d");
     }
 }
