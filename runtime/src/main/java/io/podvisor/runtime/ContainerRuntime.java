@@ -118,6 +118,9 @@ public interface ContainerRuntime {
         return filter.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 
+    /** The runtime's images: presence, pulls, listing and removal (the CRI image service). */
+    io.podvisor.runtime.image.ImageService images();
+
     /** How the host reaches into sandboxes, for HTTP, TCP and gRPC probes. */
     PodNetwork network();
 }

@@ -168,6 +168,11 @@ public final class RecordingRuntime implements ContainerRuntime {
     }
 
     @Override
+    public io.podvisor.runtime.image.ImageService images() {
+        return fake.images();
+    }
+
+    @Override
     public PodNetwork network() {
         return fake.network();
     }

@@ -187,6 +187,11 @@ public final class FakeRuntime implements ContainerRuntime {
     }
 
     @Override
+    public io.podvisor.runtime.image.ImageService images() {
+        return new io.podvisor.runtime.image.PresentImages();
+    }
+
+    @Override
     public PodNetwork network() {
         return network;
     }

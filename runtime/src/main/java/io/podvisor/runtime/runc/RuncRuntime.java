@@ -277,6 +277,11 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     @Override
+    public io.podvisor.runtime.image.ImageService images() {
+        return options.images() instanceof io.podvisor.runtime.image.ImageService s ? s : new io.podvisor.runtime.image.PresentImages();
+    }
+
+    @Override
     public PodNetwork network() {
         return probes;
     }
