@@ -3,7 +3,6 @@ package io.podvisor.runtime.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.podvisor.core.FileTrees;
 import io.podvisor.runtime.RuntimeFailure;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -136,7 +135,8 @@ public final class OciImageStore implements ImageStore {
         RefFiles.Ref record = new RefFiles.Ref(ref.toString(), manifestDigest, configDigest, size, blobs);
         Path rootfs = rootfs(configDigest);
         for (int attempt = 0; ; attempt++) {
-            Path unpacked = Files.isDirectory(rootfs) ? null : unpack(manifest, diffIds);
+            Path unpacked = Files.isDirectory(rootfs) ? null
+                    : RootfsBuilder.unpack(root.resolve("tmp"), this::blobPath, manifest, diffIds);
             try {
                 if (lock.locked(() -> publish(record, digestRef, rootfs, unpacked))) {
                     break;
@@ -175,60 +175,6 @@ public final class OciImageStore implements ImageStore {
         }
         collect(replaced);
         return true;
-    }
-
-    /** Unpacks the layers into a fresh directory under tmp, verifying every digest. */
-    private Path unpack(ImageManifest manifest, List<String> diffIds) throws IOException {
-        Path dir = Files.createTempDirectory(Files.createDirectories(root.resolve("tmp")), "rootfs-");
-        try {
-            Files.setAttribute(dir, "unix:mode", 0755);
-            LayerUnpacker unpacker = new LayerUnpacker(dir);
-            for (int i = 0; i < diffIds.size(); i++) {
-                ImageManifest.Descriptor layer = manifest.layers().get(i);
-                try {
-                    applyLayer(unpacker, layer, diffIds.get(i));
-                } catch (ImageContentException | java.nio.file.FileSystemException e) {
-                    throw e;
-                } catch (IOException e) {
-                    throw new ImageContentException("layer " + layer.digest() + " is not a readable "
-                            + layer.mediaType() + ": " + e.getMessage(), e);
-                }
-            }
-            unpacker.finish();
-            return dir;
-        } catch (IOException | RuntimeException e) {
-            FileTrees.delete(dir);
-            throw e;
-        }
-    }
-
-    private void applyLayer(LayerUnpacker unpacker, ImageManifest.Descriptor layer, String diffId) throws IOException {
-        try (InputStream file = new BufferedInputStream(Files.newInputStream(blobPath(layer.digest())), 65536)) {
-            Digests.Counting compressed = new Digests.Counting(file);
-            Digests.Counting diff = new Digests.Counting(ImageManifest.decompressor(layer.mediaType()).open(compressed));
-            try {
-                unpacker.apply(diff);
-                diff.drain();
-            } catch (ImageContentException | java.nio.file.FileSystemException e) {
-                throw e;
-            } catch (IOException e) {
-                compressed.drain();
-                if (!compressed.digest().equals(layer.digest())) {
-                    throw new ImageContentException("layer " + layer.digest() + ": digest mismatch, the content is "
-                            + compressed.digest(), e);
-                }
-                throw e;
-            }
-            compressed.drain();
-            if (!compressed.digest().equals(layer.digest()) || compressed.count() != layer.size()) {
-                throw new ImageContentException("layer " + layer.digest() + ": digest mismatch, the content is "
-                        + compressed.digest());
-            }
-            if (!diff.digest().equals(diffId)) {
-                throw new ImageContentException("layer " + layer.digest() + ": uncompressed digest " + diff.digest()
-                        + " does not match the config's diff id " + diffId);
-            }
-        }
     }
 
     /** The image {@code reference} (or image id) names, if present. */
