@@ -5,15 +5,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import java.util.Locale;
 
 /**
  * One repository of one registry over the distribution API: GETs with authorization and redirects.
@@ -176,27 +178,31 @@ final class RegistryClient {
         }
     }
 
-    /** A failed request as Go words it: {@code Get "https://…": connection refused}. */
+    /** A failed request as Go words it: {@code Get "http://…": dial tcp 127.0.0.1:5000: connect: connection refused}. */
     static String describe(HttpRequest request, IOException e) {
-        String method = request.method().charAt(0) + request.method().substring(1).toLowerCase(java.util.Locale.ROOT);
-        return method + " \"" + request.uri() + "\": " + reason(e);
+        String method = request.method().charAt(0) + request.method().substring(1).toLowerCase(Locale.ROOT);
+        return method + " \"" + request.uri() + "\": " + reason(request.uri(), e);
     }
 
-    private static String reason(IOException e) {
+    private static String reason(URI uri, IOException e) {
+        String address = uri.getHost() + ":" + port(uri);
         if (e instanceof HttpConnectTimeoutException) {
-            return "dial tcp: i/o timeout";
+            return "dial tcp " + address + ": i/o timeout";
         }
         if (e instanceof HttpTimeoutException) {
             return "net/http: timeout awaiting response headers";
         }
-        Throwable t = e;
-        while (t.getMessage() == null && t.getCause() != null) {
-            t = t.getCause();
+        String message = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "dial tcp: lookup " + uri.getHost() + ": no such host";
+            }
+            message = message == null ? t.getMessage() : message;
         }
-        if (t.getMessage() == null) {
-            return e instanceof ConnectException ? "connect: connection refused" : e.getClass().getSimpleName();
+        if (e instanceof ConnectException) {
+            String why = message == null ? "connection refused" : message.toLowerCase(Locale.ROOT);
+            return "dial tcp " + address + ": connect: " + why;
         }
-        return e instanceof ConnectException ? "connect: " + Objects.requireNonNullElse(t.getMessage(), "")
-                .replace("Connection refused", "connection refused") : t.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
     }
 }
