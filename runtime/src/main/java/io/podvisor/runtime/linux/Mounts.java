@@ -78,6 +78,35 @@ public final class Mounts {
         return ordered.stream().distinct().toList();
     }
 
+    /** The lower directories of every overlay mount, as given when mounting (symlinks not resolved). */
+    public static List<String> overlayLowerDirs() {
+        try {
+            return overlayLowerDirs(Files.readString(MOUNTINFO, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** The lower directories of the overlay mounts in {@code mountinfo} text. */
+    static List<String> overlayLowerDirs(String mountinfo) {
+        List<String> found = new ArrayList<>();
+        for (String line : mountinfo.split("\n")) {
+            int sep = line.indexOf(" - ");
+            String[] f = sep < 0 ? new String[0] : line.substring(sep + 3).split(" ");
+            if (f.length < 3 || !f[0].equals("overlay")) {
+                continue;
+            }
+            for (String option : f[2].split(",")) {
+                if (option.startsWith("lowerdir=")) {
+                    for (String dir : unescape(option.substring("lowerdir=".length())).split("(?<!\\\\):")) {
+                        found.add(dir.replace("\\:", ":"));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     /** Undoes mountinfo's octal escapes ({@code \040} for a space, and so on). */
     static String unescape(String s) {
         if (s.indexOf('\\') < 0) {

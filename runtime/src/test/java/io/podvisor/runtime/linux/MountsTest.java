@@ -34,4 +34,10 @@ class MountsTest {
         assertThat(Mounts.unescape("/end\\04")).isEqualTo("/end\\04");
         assertThat(Mounts.unescape("/a\\040b/c\\134d")).isEqualTo("/a b/c\\d");
     }
+
+    @Test
+    void readsOverlayLowerDirectories() {
+        String info = MOUNTINFO + "66 27 0:54 / /c/rootfs rw - overlay overlay rw,lowerdir=/a\\134\\072b:/c\\040d,upperdir=/u,workdir=/w\n";
+        assertThat(Mounts.overlayLowerDirs(info)).containsExactly("x", "/a:b", "/c d");
+    }
 }
