@@ -150,10 +150,9 @@ public final class LocalRegistry implements AutoCloseable {
                 .resolve("data");
     }
 
-    /** The registry's access log lines for requests whose line contains {@code fragment}. */
+    /** The registry's access log lines of {@code GET} requests whose line contains {@code fragment}. */
     public List<String> requests(String fragment) {
-        return log().lines().filter(l -> l.contains("\"GET ") || l.contains("\"HEAD "))
-                .filter(l -> l.contains(fragment)).toList();
+        return log().lines().filter(l -> l.contains("\"GET ") && l.contains(fragment)).toList();
     }
 
     /** Everything the registry printed so far. */
