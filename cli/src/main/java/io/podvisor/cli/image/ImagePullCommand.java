@@ -88,7 +88,9 @@ public final class ImagePullCommand implements Callable<Integer> {
         return console != null && console.isTerminal();
     }
 
+    /** {@code 45ms} under a second, else {@code 1.2s}. */
     static String seconds(Duration d) {
-        return String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+        long millis = d.toMillis();
+        return millis < 1000 ? millis + "ms" : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
     }
 }

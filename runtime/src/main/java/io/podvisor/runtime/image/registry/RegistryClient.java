@@ -152,7 +152,12 @@ final class RegistryClient {
                 throw new RegistryException("failed to do request: " + describe(request,
                         new IOException("stopped after " + MAX_REDIRECTS + " redirects")));
             }
-            current = current.resolve(location);
+            try {
+                current = current.resolve(location);
+            } catch (IllegalArgumentException e) {
+                throw new RegistryException("failed to do request: " + describe(request,
+                        new IOException("invalid redirect location \"" + location + "\"")), e);
+            }
         }
     }
 
