@@ -4,7 +4,9 @@ import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerRuntime;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.fake.FakeRuntime;
-import io.podvisor.runtime.image.DirectoryImageStore;
+import io.podvisor.runtime.image.LocalImages;
+import io.podvisor.runtime.image.OciImageStore;
+import io.podvisor.runtime.image.registry.ImagePuller;
 import io.podvisor.runtime.linux.Cgroups;
 import io.podvisor.runtime.linux.HostCommand;
 import io.podvisor.runtime.process.ProcessRuntime;
@@ -78,12 +80,18 @@ public final class Runtimes {
                 if (why.isPresent()) {
                     throw new RuntimeFailure("the runc runtime cannot run here: " + why.get());
                 }
-                var images = new DirectoryImageStore(dataDir.resolve("images"));
+                var store = new OciImageStore(imagesDir(dataDir));
+                var images = new LocalImages(store, new ImagePuller(store, ImagePuller.Options.defaults()));
                 yield new RuncRuntime(new RuncRuntime.Options(choice.name(), dataDir.resolve("runtime"), images,
                         choice.podCidr(), clock, runcBinary().get())).start();
             }
             default -> throw new IllegalArgumentException("unknown runtime \"" + choice.kind() + "\"; available: " + KINDS);
         };
+    }
+
+    /** Where a data directory keeps its image store ({@code <data-dir>/images}). */
+    public static Path imagesDir(Path dataDir) {
+        return dataDir.resolve("images");
     }
 
     private static boolean isRoot() {

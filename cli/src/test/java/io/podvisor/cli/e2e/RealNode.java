@@ -6,7 +6,7 @@ import io.podvisor.core.SystemClock;
 import io.podvisor.core.VirtualThreadKeyedExecutor;
 import io.podvisor.runtime.ContainerRuntime;
 import io.podvisor.runtime.RuntimeFailure;
-import io.podvisor.runtime.image.DirectoryImageStore;
+import io.podvisor.runtime.image.OciImageStore;
 import io.podvisor.runtime.linux.HostCommand;
 import io.podvisor.runtime.testing.BusyboxImage;
 import java.io.IOException;
@@ -29,7 +29,7 @@ final class RealNode implements AutoCloseable {
     final Path dataDir;
     final String name = "pvr" + ThreadLocalRandom.current().nextInt(100, 1000);
     final SystemClock clock = new SystemClock();
-    final DirectoryImageStore images;
+    final OciImageStore images;
     final ContainerRuntime runtime;
     final NodeServer server;
     final Kubectl kubectl;
@@ -41,7 +41,7 @@ final class RealNode implements AutoCloseable {
 
     RealNode(Path dataDir, Path home) throws IOException {
         this.dataDir = dataDir.toAbsolutePath();
-        this.images = new DirectoryImageStore(this.dataDir.resolve("images"));
+        this.images = new OciImageStore(this.dataDir.resolve("images"));
         String cidr = "10.199." + ThreadLocalRandom.current().nextInt(0, 256) + ".0/24";
         try {
             this.runtime = Runtimes.create(new Runtimes.Choice("runc", name, cidr), this.dataDir, clock);

@@ -11,7 +11,7 @@ import io.podvisor.runtime.PodNetwork;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.SandboxConfig;
 import io.podvisor.runtime.SandboxInfo;
-import io.podvisor.runtime.image.ImageStore;
+import io.podvisor.runtime.image.ImageService;
 import io.podvisor.runtime.linux.Cgroups;
 import io.podvisor.runtime.net.HostPodNetwork;
 import io.podvisor.runtime.net.PodNetworks;
@@ -53,7 +53,7 @@ public final class RuncRuntime implements ContainerRuntime {
      * @param clock      timestamps and stop/exec timers
      * @param runcBinary the runc executable
      */
-    public record Options(String name, Path stateDir, ImageStore images, String podCidr, Clock clock, Path runcBinary) {
+    public record Options(String name, Path stateDir, ImageService images, String podCidr, Clock clock, Path runcBinary) {
 
         /** The default instance name. */
         public static final String DEFAULT_NAME = "podvisor";
@@ -65,7 +65,7 @@ public final class RuncRuntime implements ContainerRuntime {
         }
 
         /** Options with the default name, CIDR and runc binary. */
-        public static Options of(Path stateDir, ImageStore images, Clock clock) {
+        public static Options of(Path stateDir, ImageService images, Clock clock) {
             return new Options(DEFAULT_NAME, stateDir, images, null, clock, null);
         }
 
@@ -277,8 +277,8 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     @Override
-    public io.podvisor.runtime.image.ImageService images() {
-        return options.images() instanceof io.podvisor.runtime.image.ImageService s ? s : new io.podvisor.runtime.image.PresentImages();
+    public ImageService images() {
+        return options.images();
     }
 
     @Override

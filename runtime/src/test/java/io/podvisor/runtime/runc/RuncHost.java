@@ -4,7 +4,9 @@ import io.podvisor.runtime.linux.Mounts;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.podvisor.core.Clock;
-import io.podvisor.runtime.image.DirectoryImageStore;
+import io.podvisor.runtime.image.LocalImages;
+import io.podvisor.runtime.image.OciImageStore;
+import io.podvisor.runtime.image.registry.ImagePuller;
 import io.podvisor.runtime.linux.Cgroups;
 import io.podvisor.runtime.linux.HostCommand;
 import io.podvisor.runtime.testing.BusyboxImage;
@@ -43,8 +45,9 @@ final class RuncHost {
 
     /** Options for an instance named {@code name} with state and images under {@code dir}. */
     static RuncRuntime.Options options(String name, Path dir, String cidr, Clock clock) {
-        DirectoryImageStore images = new DirectoryImageStore(dir.resolve("images"));
-        BusyboxImage.install(images, "busybox");
+        OciImageStore store = new OciImageStore(dir.resolve("images"));
+        BusyboxImage.install(store, "busybox");
+        LocalImages images = new LocalImages(store, new ImagePuller(store, ImagePuller.Options.defaults()));
         return new RuncRuntime.Options(name, dir.resolve("state"), images, cidr, clock, RUNC);
     }
 

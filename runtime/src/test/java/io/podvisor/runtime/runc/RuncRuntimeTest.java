@@ -240,6 +240,9 @@ class RuncRuntimeTest {
                 .containsExactly(ContainerState.EXITED, 128, "StartError");
         assertThat(log("nosuch")).isEmpty();
         assertThat(exits).extracting(ContainerInfo::id).doesNotContain(id);
+        assertThatThrownBy(() -> runtime.images().remove("busybox")).as("the container's overlay uses the image")
+                .isInstanceOf(RuntimeFailure.class).hasMessageContaining("in use");
+        assertThat(runtime.images().status("busybox")).isPresent();
     }
 
     @Test

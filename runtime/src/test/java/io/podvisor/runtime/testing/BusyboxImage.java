@@ -1,6 +1,5 @@
 package io.podvisor.runtime.testing;
 
-import io.podvisor.runtime.image.DirectoryImageStore;
 import io.podvisor.runtime.image.ImageInfo;
 import io.podvisor.runtime.image.OciImageStore;
 import java.io.ByteArrayInputStream;
@@ -12,8 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,9 +28,6 @@ public final class BusyboxImage {
     /** The image's {@code PATH}. */
     public static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    private static final String CONFIG = """
-            {"config": {"Cmd": ["sh"], "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]}}
-            """;
 
     private BusyboxImage() {}
 
@@ -86,35 +80,6 @@ public final class BusyboxImage {
                 store.writeBlob(blob.getKey(), blob.getValue().length, new ByteArrayInputStream(blob.getValue()), n -> { });
             }
             return store.install(reference, image.image().manifestDigest(), null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Installs the image under {@code reference} in {@code store} (replacing a previous install). */
-    @Deprecated
-    public static void install(DirectoryImageStore store, String reference) {
-        Path dir = store.directory(reference);
-        Path rootfs = dir.resolve("rootfs");
-        try {
-            Files.createDirectories(rootfs.resolve("bin"));
-            for (String d : List.of("proc", "sys", "dev", "etc", "var", "root", "usr/bin", "sbin")) {
-                Files.createDirectories(rootfs.resolve(d));
-            }
-            Path tmp = Files.createDirectories(rootfs.resolve("tmp"));
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
-            Files.copy(HOST_BUSYBOX, rootfs.resolve("bin/busybox"), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.COPY_ATTRIBUTES);
-            for (String applet : applets()) {
-                Path link = rootfs.resolve("bin").resolve(applet);
-                if (!applet.equals("busybox") && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createSymbolicLink(link, Path.of("busybox"));
-                }
-            }
-            Files.writeString(rootfs.resolve("etc/passwd"),
-                    "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n");
-            Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\nnobody:x:65534:\n");
-            Files.writeString(dir.resolve("config.json"), CONFIG);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
