@@ -8,7 +8,6 @@ import io.podvisor.runtime.image.RegistryAuth;
 import io.podvisor.runtime.image.registry.ImagePuller;
 import java.io.Console;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,17 +30,14 @@ import picocli.CommandLine.Spec;
         description = "Pull an image from its registry into the data directory's image store.")
 public final class ImagePullCommand implements Callable<Integer> {
 
-    /** Where a data directory keeps its images. */
-    static final String IMAGES_DIR = "images";
-
     @Spec
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "REF", description = "The image, e.g. busybox:1.36 or localhost:5000/app@sha256:…")
     String reference;
 
-    @Option(names = "--data-dir", required = true, description = "The node's data directory.")
-    Path dataDir;
+    @Mixin
+    DataDirOption data;
 
     @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
             description = "A registry to reach over plain HTTP (loopback registries always are); repeatable.")
@@ -61,7 +58,7 @@ public final class ImagePullCommand implements Callable<Integer> {
             return 2;
         }
         List<RegistryAuth> auths = username == null ? List.of() : List.of(new RegistryAuth(username, password, ""));
-        OciImageStore store = new OciImageStore(dataDir.toAbsolutePath().resolve(IMAGES_DIR));
+        OciImageStore store = data.store();
         ImagePuller puller = new ImagePuller(store, new ImagePuller.Options(Set.copyOf(insecureRegistries)));
         try (SystemClock clock = new SystemClock()) {
             Instant start = clock.now();
