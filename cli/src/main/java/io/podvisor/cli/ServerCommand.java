@@ -54,6 +54,10 @@ public final class ServerCommand implements Callable<Integer> {
             description = "The pod addresses of the runc runtime's bridge (default ${DEFAULT-VALUE}).")
     String podCidr;
 
+    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+            description = "A registry to pull from over plain HTTP (repeatable); registries on loopback always are.")
+    List<String> insecureRegistries = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -67,7 +71,7 @@ public final class ServerCommand implements Callable<Integer> {
         SystemClock clock = new SystemClock();
         ContainerRuntime rt;
         try {
-            rt = Runtimes.create(new Runtimes.Choice(kind, "podvisor", podCidr), dataDir.toAbsolutePath(), clock);
+            rt = Runtimes.create(new Runtimes.Choice(kind, "podvisor", podCidr, java.util.Set.copyOf(insecureRegistries)), dataDir.toAbsolutePath(), clock);
         } catch (RuntimeFailure e) {
             err.println("podvisor: " + e.getMessage());
             clock.close();

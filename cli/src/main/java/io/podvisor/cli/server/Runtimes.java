@@ -35,8 +35,18 @@ public final class Runtimes {
      * @param kind    one of {@link #KINDS}
      * @param name    the instance name: the cgroup hierarchy, runc's root and the network prefix
      * @param podCidr the pod addresses (runc)
+     * @param insecureRegistries registries (host[:port]) pulled from over plain HTTP besides loopback ones
      */
-    public record Choice(String kind, String name, String podCidr) {}
+    public record Choice(String kind, String name, String podCidr, java.util.Set<String> insecureRegistries) {
+        public Choice {
+            insecureRegistries = java.util.Set.copyOf(insecureRegistries);
+        }
+
+        /** A choice with no insecure registries (loopback registries are always reached over HTTP). */
+        public Choice(String kind, String name, String podCidr) {
+            this(kind, name, podCidr, java.util.Set.of());
+        }
+    }
 
     private Runtimes() {}
 
@@ -81,7 +91,7 @@ public final class Runtimes {
                     throw new RuntimeFailure("the runc runtime cannot run here: " + why.get());
                 }
                 var store = new OciImageStore(imagesDir(dataDir));
-                var images = new LocalImages(store, new ImagePuller(store, ImagePuller.Options.defaults()));
+                var images = new LocalImages(store, new ImagePuller(store, new ImagePuller.Options(choice.insecureRegistries())));
                 yield new RuncRuntime(new RuncRuntime.Options(choice.name(), dataDir.resolve("runtime"), images,
                         choice.podCidr(), clock, runcBinary().get())).start();
             }
