@@ -60,10 +60,10 @@ class ImagesEndToEndTest {
         }
     }
 
-    private static Path manifest(String name, String yaml) throws IOException {
+    private static String manifest(String name, String yaml) throws IOException {
         Path p = tmp.resolve(name);
         Files.writeString(p, yaml);
-        return p;
+        return p.toString();
     }
 
     private static String get(String... args) {
