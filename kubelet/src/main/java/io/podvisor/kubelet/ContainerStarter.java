@@ -129,23 +129,16 @@ final class ContainerStarter {
         ContainerInfo last = observed.newest(c.name());
         String key = uid + "/" + c.name() + "/" + c.hash();
         ContainerInfo since = worker.backOffReference(c.name(), observed);
-        if (since != null && since.state() == ContainerState.EXITED && since.finishedAt() != null) {
-            if (ctx.backoff().isInBackOffSince(key, since.finishedAt())) {
-                Duration delay = ctx.backoff().delay(key);
-                ctx.reasons().put(uid, c.name(), "CrashLoopBackOff", Messages.crashLoopBackOff(delay, c.name(), pod));
-                worker.event(c, EventTypes.WARNING, Reasons.BACK_OFF, Messages.backOffEvent(c.name(), pod));
-                Instant release = ctx.backoff().releaseTime(key, since.finishedAt());
-                Instant retry = ctx.clock().now().plus(BACKOFF_RETRY);
-                worker.resyncAt(release.isBefore(retry) ? release : retry);
-                return failed(uid, c);
-            }
+        Instant exitedAt = since != null && since.state() == ContainerState.EXITED ? since.finishedAt() : null;
+        if (exitedAt != null && inCrashBackOff(pod, c, key, exitedAt)) {
+            return failed(uid, c);
         }
         ImageManager.Decision image = images.ensure(pod, c);
         if (!(image instanceof ImageManager.Ready ready)) {
             return image instanceof ImageManager.Pulling ? StepResult.ok("PullImage", c.name()) : failed(uid, c);
         }
-        if (since != null && since.state() == ContainerState.EXITED && since.finishedAt() != null) {
-            ctx.backoff().next(key, since.finishedAt());
+        if (exitedAt != null) {
+            ctx.backoff().next(key, exitedAt); // counted once the image is there (a pull may take several syncs)
         }
         int attempt = last == null ? 0 : ObservedPod.restartCount(last) + 1;
         removeOlderInstances(observed, c.name());
@@ -174,6 +167,20 @@ final class ContainerStarter {
             runPostStart(pod, c, id);
         }
         return StepResult.ok("Start", c.name());
+    }
+
+    /** Whether {@code c}, which exited at {@code exitedAt}, waits out its restart back-off (CrashLoopBackOff). */
+    private boolean inCrashBackOff(Pod pod, PodContainer c, String key, Instant exitedAt) {
+        if (!ctx.backoff().isInBackOffSince(key, exitedAt)) {
+            return false;
+        }
+        Duration delay = ctx.backoff().delay(key);
+        ctx.reasons().put(pod.getMetadata().getUid(), c.name(), "CrashLoopBackOff", Messages.crashLoopBackOff(delay, c.name(), pod));
+        worker.event(c, EventTypes.WARNING, Reasons.BACK_OFF, Messages.backOffEvent(c.name(), pod));
+        Instant release = ctx.backoff().releaseTime(key, exitedAt);
+        Instant retry = ctx.clock().now().plus(BACKOFF_RETRY);
+        worker.resyncAt(release.isBefore(retry) ? release : retry);
+        return true;
     }
 
     /** The failed {@code Start} step of {@code c}, with the waiting reason just recorded. */
