@@ -49,9 +49,11 @@ final class ContainerConfigs {
     /**
      * Builds the config of instance {@code attempt} of {@code c}.
      *
+     * @param imageRef the image's reference as the image manager found it (may be empty)
      * @throws ConfigException when it cannot be built (CreateContainerConfigError)
      */
-    Built build(Pod pod, PodContainer c, int attempt, String podIp, PodVolumes volumes) throws ConfigException {
+    Built build(Pod pod, PodContainer c, int attempt, String podIp, PodVolumes volumes, String imageRef)
+            throws ConfigException {
         Container spec = c.spec();
         var meta = pod.getMetadata();
         EnvResolver.Result env = new EnvResolver(ctx.cluster(), fieldRefs(pod, podIp)).resolve(spec);
@@ -59,6 +61,9 @@ final class ContainerConfigs {
         List<Mount> mounts = new ArrayList<>(ContainerMounts.of(spec, volumes, env.env()));
         Map<String, String> annotations = new HashMap<>(Map.of(Labels.CONTAINER_HASH, c.hash(),
                 Labels.RESTART_COUNT, Integer.toString(attempt), Labels.CONTAINER_KIND, c.kind().name()));
+        if (imageRef != null && !imageRef.isEmpty()) {
+            annotations.put(Labels.IMAGE_REF, imageRef);
+        }
         terminationMessage(meta.getUid(), spec, attempt, mounts, annotations);
         Map<String, String> labels = Map.of(Labels.POD_UID, meta.getUid(), Labels.POD_NAME, meta.getName(),
                 Labels.POD_NAMESPACE, meta.getNamespace(), Labels.CONTAINER_NAME, c.name());

@@ -5,6 +5,7 @@ import io.podvisor.api.events.EventTypes;
 import io.podvisor.api.events.Reasons;
 import io.podvisor.kubelet.env.ConfigException;
 import io.podvisor.kubelet.env.EnvResolver;
+import io.podvisor.kubelet.images.ImageManager;
 import io.podvisor.kubelet.volume.PodVolumes;
 import io.podvisor.kubelet.volume.VolumeException;
 import io.podvisor.runtime.ContainerInfo;
@@ -20,8 +21,9 @@ import java.util.Map;
 /**
  * Executes the volume, sandbox and start steps of a {@link PodPlan} (spec §16.4): the pod's volumes
  * first (a volume that cannot be set up keeps everything waiting), then per start the back-off
- * check, the config ({@link ContainerConfigs}; a failure is {@code CreateContainerConfigError}),
- * create, start and the blocking postStart hook. A failed start of a regular init
+ * check, the image ({@link ContainerImages}: present, pulled, or why not), the config
+ * ({@link ContainerConfigs}; a failure is {@code CreateContainerConfigError}), create, start and
+ * the blocking postStart hook. A failed start of a regular init
  * container ends the sync; other failures are recorded in the reason cache and retried later.
  */
 final class ContainerStarter {
@@ -36,12 +38,14 @@ final class ContainerStarter {
     private final PodWorker worker;
     private final HookRunner hooks;
     private final ContainerConfigs configs;
+    private final ContainerImages images;
 
     ContainerStarter(KubeletContext ctx, PodWorker worker, HookRunner hooks) {
         this.ctx = ctx;
         this.worker = worker;
         this.hooks = hooks;
         this.configs = new ContainerConfigs(ctx);
+        this.images = new ContainerImages(ctx, worker);
     }
 
     /** Executes the plan's volume, sandbox and start steps, appending one result per step to {@code steps}. */
@@ -62,15 +66,17 @@ final class ContainerStarter {
                 return;
             }
         }
+        if (!plan.starts().isEmpty()) {
+            images.readPullSecrets(pod);
+        }
         for (PodContainer c : plan.starts()) {
-            boolean ok = start(pod, c, sandbox, observed, volumes);
-            ReasonCache.Entry why = ctx.reasons().get(pod.getMetadata().getUid(), c.name());
-            steps.add(ok || why == null ? StepResult.ok("Start", c.name())
-                    : new StepResult("Start", c.name(), why.reason(), why.message()));
-            if (!ok && c.kind() == ContainerKind.INIT) {
+            StepResult step = start(pod, c, sandbox, observed, volumes);
+            steps.add(step);
+            boolean started = step.action().equals("Start") && step.succeeded();
+            if (!started && c.kind() == ContainerKind.INIT) {
                 return;
             }
-            if (ok && c.spec().getLifecycle() != null && c.spec().getLifecycle().getPostStart() != null) {
+            if (started && c.spec().getLifecycle() != null && c.spec().getLifecycle().getPostStart() != null) {
                 return; // the postStart hook blocks the next start; its completion syncs again
             }
         }
@@ -113,30 +119,32 @@ final class ContainerStarter {
         }
     }
 
-    /** Starts one container; false if it did not start (back-off, failure). */
-    private boolean start(Pod pod, PodContainer c, SandboxInfo sandbox, ObservedPod observed, PodVolumes volumes) {
+    /**
+     * Starts one container: {@code Start} without error if it started, with the waiting reason if
+     * not (back-off, image, config, create or start failure), or {@code PullImage} while its image
+     * is being pulled.
+     */
+    private StepResult start(Pod pod, PodContainer c, SandboxInfo sandbox, ObservedPod observed, PodVolumes volumes) {
         String uid = pod.getMetadata().getUid();
         ContainerInfo last = observed.newest(c.name());
         String key = uid + "/" + c.name() + "/" + c.hash();
         ContainerInfo since = worker.backOffReference(c.name(), observed);
-        if (since != null && since.state() == ContainerState.EXITED && since.finishedAt() != null) {
-            if (ctx.backoff().isInBackOffSince(key, since.finishedAt())) {
-                Duration delay = ctx.backoff().delay(key);
-                ctx.reasons().put(uid, c.name(), "CrashLoopBackOff", Messages.crashLoopBackOff(delay, c.name(), pod));
-                worker.event(c, EventTypes.WARNING, Reasons.BACK_OFF, Messages.backOffEvent(c.name(), pod));
-                Instant release = ctx.backoff().releaseTime(key, since.finishedAt());
-                Instant retry = ctx.clock().now().plus(BACKOFF_RETRY);
-                worker.resyncAt(release.isBefore(retry) ? release : retry);
-                return false;
-            }
-            ctx.backoff().next(key, since.finishedAt());
+        Instant exitedAt = since != null && since.state() == ContainerState.EXITED ? since.finishedAt() : null;
+        if (exitedAt != null && inCrashBackOff(pod, c, key, exitedAt)) {
+            return failed(uid, c);
+        }
+        ImageManager.Decision image = images.ensure(pod, c);
+        if (!(image instanceof ImageManager.Ready ready)) {
+            return image instanceof ImageManager.Pulling ? StepResult.ok("PullImage", c.name()) : failed(uid, c);
+        }
+        if (exitedAt != null) {
+            ctx.backoff().next(key, exitedAt); // counted once the image is there (a pull may take several syncs)
         }
         int attempt = last == null ? 0 : ObservedPod.restartCount(last) + 1;
         removeOlderInstances(observed, c.name());
-        worker.event(c, EventTypes.NORMAL, Reasons.PULLED, Messages.imagePresent(c.spec().getImage()));
         String id;
         try {
-            ContainerConfigs.Built built = configs.build(pod, c, attempt, sandbox.ip(), volumes);
+            ContainerConfigs.Built built = configs.build(pod, c, attempt, sandbox.ip(), volumes, ready.imageRef());
             built.warnings().forEach(w -> worker.event(null, EventTypes.WARNING, EnvResolver.INVALID_NAMES_REASON, w));
             id = ctx.runtime().createContainer(sandbox.id(), built.config());
         } catch (ConfigException e) {
@@ -151,14 +159,35 @@ final class ContainerStarter {
             ctx.reasons().put(uid, c.name(), "RunContainerError", e.getMessage());
             worker.event(c, EventTypes.WARNING, Reasons.FAILED, "Error: " + e.getMessage());
             worker.resyncAt(ctx.clock().now().plus(BACKOFF_RETRY));
-            return false;
+            return failed(uid, c);
         }
         ctx.reasons().clear(uid, c.name());
         worker.event(c, EventTypes.NORMAL, Reasons.STARTED, Messages.started(c.name()));
         if (c.spec().getLifecycle() != null && c.spec().getLifecycle().getPostStart() != null) {
             runPostStart(pod, c, id);
         }
+        return StepResult.ok("Start", c.name());
+    }
+
+    /** Whether {@code c}, which exited at {@code exitedAt}, waits out its restart back-off (CrashLoopBackOff). */
+    private boolean inCrashBackOff(Pod pod, PodContainer c, String key, Instant exitedAt) {
+        if (!ctx.backoff().isInBackOffSince(key, exitedAt)) {
+            return false;
+        }
+        Duration delay = ctx.backoff().delay(key);
+        ctx.reasons().put(pod.getMetadata().getUid(), c.name(), "CrashLoopBackOff", Messages.crashLoopBackOff(delay, c.name(), pod));
+        worker.event(c, EventTypes.WARNING, Reasons.BACK_OFF, Messages.backOffEvent(c.name(), pod));
+        Instant release = ctx.backoff().releaseTime(key, exitedAt);
+        Instant retry = ctx.clock().now().plus(BACKOFF_RETRY);
+        worker.resyncAt(release.isBefore(retry) ? release : retry);
         return true;
+    }
+
+    /** The failed {@code Start} step of {@code c}, with the waiting reason just recorded. */
+    private StepResult failed(String uid, PodContainer c) {
+        ReasonCache.Entry why = ctx.reasons().get(uid, c.name());
+        return why == null ? new StepResult("Start", c.name(), "Unknown", null)
+                : new StepResult("Start", c.name(), why.reason(), why.message());
     }
 
     private void runPostStart(Pod pod, PodContainer c, String id) {
@@ -191,10 +220,10 @@ final class ContainerStarter {
         }
     }
 
-    private boolean createFailed(PodContainer c, String uid, String reason, String message) {
+    private StepResult createFailed(PodContainer c, String uid, String reason, String message) {
         ctx.reasons().put(uid, c.name(), reason, message);
         worker.event(c, EventTypes.WARNING, Reasons.FAILED, "Error: " + message);
         worker.resyncAt(ctx.clock().now().plus(BACKOFF_RETRY));
-        return false;
+        return failed(uid, c);
     }
 }

@@ -20,6 +20,7 @@ import io.podvisor.kubelet.probe.ProbeManager;
 import io.podvisor.kubelet.staticpod.StaticPodManifest;
 import io.podvisor.kubelet.staticpod.StaticPodSource;
 import io.podvisor.kubelet.env.NodeAllocatable;
+import io.podvisor.kubelet.images.ImageManager;
 import io.podvisor.kubelet.volume.HostMounter;
 import io.podvisor.kubelet.volume.Mounter;
 import io.podvisor.kubelet.volume.VolumeManager;
@@ -39,6 +40,9 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
 
     /** How often log followers look for new lines (besides container exits, which wake them at once). */
     static final Duration LOG_FOLLOW_PERIOD = Duration.ofMillis(250);
+
+    /** Image pulls go to the runtime one at a time (upstream's {@code serializeImagePulls} default). */
+    static final boolean SERIALIZE_IMAGE_PULLS = true;
 
     private final KubeletContext ctx;
     private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
@@ -80,7 +84,8 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
                 new ProbeManager(clock, runtime, config.kubernetesVersion()),
                 new StatusManager(cluster, this::statusTarget), this::deleteFinal,
                 new VolumeManager(config.rootDir(), cluster, mounter), new TerminationMessages(config),
-                new NodeAllocatable(machine.cpus() * 1000L, machine.memoryBytes()));
+                new NodeAllocatable(machine.cpus() * 1000L, machine.memoryBytes()),
+                new ImageManager(runtime.images(), clock, SERIALIZE_IMAGE_PULLS));
         this.relister = new Relister(runtime, clock, config.relistPeriod(), workers::get);
         this.staticSource = config.staticPodPath() == null ? null : new StaticPodSource(config.staticPodPath(),
                 config.nodeName(), clock, config.fileCheckPeriod(), staticPods);

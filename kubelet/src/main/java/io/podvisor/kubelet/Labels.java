@@ -18,4 +18,9 @@ public final class Labels {
     public static final String TERMINATION_MESSAGE_POLICY = "io.kubernetes.container.terminationMessagePolicy";
     /** Annotation: the host file mounted at the termination message path. */
     public static final String TERMINATION_MESSAGE_FILE = "io.podvisor.container.terminationMessageFile";
+    /**
+     * Annotation: the image reference the kubelet found or pulled for the container, shown as
+     * {@code imageID} when the runtime does not report one.
+     */
+    public static final String IMAGE_REF = "io.podvisor.container.imageRef";
 }

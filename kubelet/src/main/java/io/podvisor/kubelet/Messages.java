@@ -3,6 +3,7 @@ package io.podvisor.kubelet;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.podvisor.core.GoDuration;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 /** The kubelet's user-visible message formats, in one place (spec §2.6, §4.3, §7.4, §11). */
 public final class Messages {
@@ -23,7 +24,59 @@ public final class Messages {
     }
 
     public static String imagePresent(String image) {
-        return "Container image \"" + image + "\" already present on machine";
+        return "Container image " + quote(image) + " already present on machine";
+    }
+
+    public static String pullingImage(String image) {
+        return "Pulling image " + quote(image);
+    }
+
+    /**
+     * The {@code Pulled} event of a finished pull.
+     *
+     * @param pulling   how long the pull itself took
+     * @param withQueue how long since the pull was asked for, including the wait for earlier pulls
+     */
+    public static String pulledImage(String image, Duration pulling, Duration withQueue, long size) {
+        return "Successfully pulled image " + quote(image) + " in " + GoDuration.format(pulling.truncatedTo(ChronoUnit.MILLIS))
+                + " (" + GoDuration.format(withQueue.truncatedTo(ChronoUnit.MILLIS)) + " including waiting). Image size: "
+                + size + " bytes.";
+    }
+
+    public static String pullFailed(String image, String error) {
+        return "Failed to pull image " + quote(image) + ": " + error;
+    }
+
+    public static String pullBackOff(String image) {
+        return "Back-off pulling image " + quote(image);
+    }
+
+    public static String imageNeverPull(String image) {
+        return "Container image " + quote(image) + " is not present with pull policy of Never";
+    }
+
+    public static String invalidImageName(String image, String error) {
+        return "Failed to apply default image tag " + quote(image) + ": " + error;
+    }
+
+    public static String pullSecretsMissing(java.util.List<String> names) {
+        return "Unable to retrieve some image pull secrets (" + String.join(", ", names)
+                + "); attempting to pull the image may not succeed.";
+    }
+
+    /** A string as Go's {@code %q} prints it (the characters image names can hold). */
+    public static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                default -> b.append(ch);
+            }
+        }
+        return b.append('"').toString();
     }
 
     public static String created(String container) {
@@ -49,4 +102,6 @@ public final class Messages {
     public static final String DEADLINE_EXCEEDED = "Pod was active on the node longer than the specified deadline";
     public static final String PRE_STOP_FAILED = "PreStopHook failed";
     public static final String POST_START_FAILED = "PostStartHook failed";
+    /** Warning, pod: some of {@code imagePullSecrets} do not exist. */
+    public static final String FAILED_TO_RETRIEVE_PULL_SECRET = "FailedToRetrieveImagePullSecret";
 }

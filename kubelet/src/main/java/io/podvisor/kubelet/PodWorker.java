@@ -307,6 +307,7 @@ public final class PodWorker {
         ctx.messages().forget(uid);
         ctx.reasons().forget(uid);
         ctx.backoff().resetPrefix(uid + "/");
+        ctx.images().forget(uid);
         ctx.status().forget(uid);
         if (resyncTimer != null) {
             resyncTimer.cancel();

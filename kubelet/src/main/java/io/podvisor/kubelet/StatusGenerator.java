@@ -112,7 +112,7 @@ final class StatusGenerator {
                     : new ContainerStateBuilder().withNewWaiting().withReason(waiting).endWaiting().build();
             return b.withState(state).withLastState(new ContainerState()).withReady(false).withStarted(false).build();
         }
-        b.withContainerID(in.runtimeType() + "://" + newest.id()).withImageID(newest.imageRef());
+        b.withContainerID(in.runtimeType() + "://" + newest.id()).withImageID(imageId(newest));
         ContainerState state = state(newest, in);
         ContainerState last = previous == null ? new ContainerState() : state(previous, in);
         ReasonCache.Entry cached = in.reasons().get(uid, c.name());
@@ -126,6 +126,12 @@ final class StatusGenerator {
         boolean ready = c.kind() == ContainerKind.INIT ? initSucceeded : in.probes().ready(c, newest);
         boolean started = c.kind() != ContainerKind.INIT && in.probes().started(c, newest);
         return b.withState(state).withLastState(last).withReady(ready).withStarted(started).build();
+    }
+
+    /** The runtime's image reference of the instance, else the one the kubelet created it from. */
+    static String imageId(ContainerInfo inst) {
+        String ref = inst.imageRef();
+        return ref != null && !ref.isEmpty() ? ref : inst.annotations().getOrDefault(Labels.IMAGE_REF, "");
     }
 
     private static ContainerState state(ContainerInfo inst, Input in) {

@@ -21,6 +21,8 @@ final class FakeContainer {
     final String sandboxId;
     final String name;
     final ContainerConfig config;
+    /** The image's reference as {@code imageID} shows it; empty when the image was not present. */
+    final String imageRef;
     final ContainerScript script;
     final Instant createdAt;
     ContainerState state = ContainerState.CREATED;
@@ -34,13 +36,14 @@ final class FakeContainer {
     private Clock.Timer killTimer;
     private Instant killAt;
 
-    FakeContainer(FakeRuntime runtime, String id, String sandboxId, ContainerConfig config,
+    FakeContainer(FakeRuntime runtime, String id, String sandboxId, ContainerConfig config, String imageRef,
                   ContainerScript script, Instant createdAt) {
         this.runtime = runtime;
         this.id = id;
         this.sandboxId = sandboxId;
         this.name = config.name();
         this.config = config;
+        this.imageRef = imageRef;
         this.script = script;
         this.createdAt = createdAt;
     }
@@ -175,7 +178,7 @@ final class FakeContainer {
 
     ContainerInfo info() {
         return new ContainerInfo(id, sandboxId, name, config.attempt(), config.image(),
-                "sha256:" + Integer.toHexString(config.image().hashCode()), state, createdAt, startedAt,
+                imageRef, state, createdAt, startedAt,
                 finishedAt, exitCode, reason, message, config.labels(), config.annotations());
     }
 }

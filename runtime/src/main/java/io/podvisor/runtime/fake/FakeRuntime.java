@@ -39,12 +39,14 @@ public final class FakeRuntime implements ContainerRuntime {
     private final Map<String, FakeContainer> containers = new LinkedHashMap<>();
     private final List<String> log = new ArrayList<>();
     private final FakeNetwork network = new FakeNetwork(this);
+    private final FakeImages images;
     private final List<java.util.function.Consumer<ContainerInfo>> exitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int nextId = 1;
     private int nextIp = 2;
 
     public FakeRuntime(Clock clock) {
         this.clock = clock;
+        this.images = new FakeImages(clock);
     }
 
     /** Scripts every attempt of containers named {@code name} (or {@code "pod/name"}) the same way. */
@@ -121,7 +123,8 @@ public final class FakeRuntime implements ContainerRuntime {
             throw new RuntimeFailure("sandbox " + sandboxId + " is not ready");
         }
         String id = String.format("%064x", nextId++);
-        FakeContainer c = new FakeContainer(this, id, sandboxId, config, scriptFor(sb, config), clock.now());
+        String imageRef = images.status(config.image()).map(io.podvisor.runtime.image.ImageInfo::imageRef).orElse("");
+        FakeContainer c = new FakeContainer(this, id, sandboxId, config, imageRef, scriptFor(sb, config), clock.now());
         containers.put(id, c);
         record("create " + config.name() + " attempt " + config.attempt());
         return id;
@@ -186,9 +189,10 @@ public final class FakeRuntime implements ContainerRuntime {
         exitListeners.forEach(l -> l.accept(info));
     }
 
+    /** The runtime's scripted images and pretend registry (every image present and pullable by default). */
     @Override
-    public io.podvisor.runtime.image.ImageService images() {
-        return new io.podvisor.runtime.image.PresentImages();
+    public FakeImages images() {
+        return images;
     }
 
     @Override
