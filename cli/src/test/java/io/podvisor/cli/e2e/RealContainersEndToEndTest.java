@@ -204,6 +204,7 @@ class RealContainersEndToEndTest {
                   containers:
                   - name: liveness
                     image: docker.io/library/busybox:latest
+                    imagePullPolicy: IfNotPresent
                     args:
                     - /bin/sh
                     - -c
