@@ -43,6 +43,7 @@ public final class PodWorker {
     private final ContainerStarter starter;
     private final HookRunner hooks;
     private volatile Pod pod;
+    private volatile boolean updated;
     private volatile ObservedPod lastObserved = ObservedPod.EMPTY;
     private State state = State.SYNCING;
     private boolean queued;
@@ -72,8 +73,28 @@ public final class PodWorker {
 
     /** A newer version of the pod arrived from the API. */
     void update(Pod newer) {
+        Pod older = this.pod;
         this.pod = newer;
-        requestSync();
+        boolean first = !updated;
+        updated = true;
+        if (first || differsBeyondStatus(older, newer)) {
+            requestSync();
+        }
+    }
+
+    /**
+     * Whether an update changes more than the status the kubelet itself writes: its own status
+     * writes come back from the API and must not cause a sync (a sync is due on spec, label,
+     * annotation or deletion changes, on runtime events and on the worker's own timers).
+     */
+    static boolean differsBeyondStatus(Pod older, Pod newer) {
+        var a = older.getMetadata();
+        var b = newer.getMetadata();
+        return !java.util.Objects.equals(older.getSpec(), newer.getSpec())
+                || !java.util.Objects.equals(a.getLabels(), b.getLabels())
+                || !java.util.Objects.equals(a.getAnnotations(), b.getAnnotations())
+                || !java.util.Objects.equals(a.getDeletionTimestamp(), b.getDeletionTimestamp())
+                || !java.util.Objects.equals(a.getDeletionGracePeriodSeconds(), b.getDeletionGracePeriodSeconds());
     }
 
     /** The pod is gone from the API. */

@@ -4,7 +4,8 @@ import io.podvisor.runtime.linux.Mounts;
 import io.podvisor.runtime.ContainerConfig;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.image.ImageConfig;
-import io.podvisor.runtime.image.ImageStore;
+import io.podvisor.runtime.image.ImageInfo;
+import io.podvisor.runtime.image.ImageService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +22,9 @@ import java.time.Instant;
 final class Bundles {
 
     private final Path containersDir;
-    private final ImageStore images;
+    private final ImageService images;
 
-    Bundles(Path containersDir, ImageStore images) {
+    Bundles(Path containersDir, ImageService images) {
         this.containersDir = containersDir;
         this.images = images;
     }
@@ -36,7 +37,8 @@ final class Bundles {
         OciSpec.Sandbox joined = new OciSpec.Sandbox(sb.netnsPath, sb.ipcNs().toString(),
                 sb.utsNs() == null ? null : sb.utsNs().toString(), sb.etcFiles(), sb.cgroupPath + "/" + id);
         String spec = OciSpec.build(process, config, joined);
-        RuncContainer c = new RuncContainer(id, sb.id, config, image.id(), now, containersDir.resolve(id),
+        String imageRef = images.status(config.image()).map(ImageInfo::imageRef).orElse(image.id());
+        RuncContainer c = new RuncContainer(id, sb.id, config, imageRef, now, containersDir.resolve(id),
                 joined.cgroupPath());
         try {
             Files.createDirectories(c.dir.resolve("upper"));
