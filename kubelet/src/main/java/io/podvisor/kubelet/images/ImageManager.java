@@ -175,7 +175,7 @@ public final class ImageManager {
             return new Failed(IMAGE_PULL_BACK_OFF, msg + ": " + last.message(),
                     earliest(backoff.releaseTime(backOffKey, last.at()), clock.now().plus(RETRY)));
         }
-        return startPull(r, key, ref, events, wake);
+        return startPull(r, key, ref, !policy.equals("Always"), events, wake);
     }
 
     /** Forgets everything about the pod's containers (it is gone); a pull still running is ignored when it ends. */
@@ -185,12 +185,12 @@ public final class ImageManager {
         backoff.resetPrefix(podUid + "_");
     }
 
-    private Decision startPull(Request r, String key, ImageReference ref, Events events, Runnable wake) {
+    private Decision startPull(Request r, String key, ImageReference ref, boolean ifAbsent, Events events, Runnable wake) {
         failures.remove(backOffKey(r));
         events.event(EventTypes.NORMAL, Reasons.PULLING, Messages.pullingImage(r.image()));
         Pull pull = new Pull(clock.now());
         pulls.put(key, pull);
-        queue.submit(ref.toString(), r.credentials().apply(ref)).thenAccept(outcome -> {
+        queue.submit(ref.toString(), r.credentials().apply(ref), ifAbsent).thenAccept(outcome -> {
             if (pull.end(outcome) && pulls.get(key) == pull) {
                 wake.run();
             }

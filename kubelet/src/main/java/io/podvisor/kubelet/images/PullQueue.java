@@ -31,7 +31,7 @@ final class PullQueue {
      */
     record Outcome(ImageInfo info, String error, Duration pulling, Instant finished) {}
 
-    private record Task(String reference, List<RegistryAuth> auths, CompletableFuture<Outcome> done) {}
+    private record Task(String reference, List<RegistryAuth> auths, boolean ifAbsent, CompletableFuture<Outcome> done) {}
 
     private final ImageService images;
     private final Clock clock;
@@ -45,9 +45,14 @@ final class PullQueue {
         this.serial = serial;
     }
 
-    /** Pulls {@code reference} when its turn comes; the stage completes (normally) with the outcome. */
-    CompletionStage<Outcome> submit(String reference, List<RegistryAuth> auths) {
-        Task task = new Task(reference, List.copyOf(auths), new CompletableFuture<>());
+    /**
+     * Pulls {@code reference} when its turn comes; the stage completes (normally) with the outcome.
+     *
+     * @param ifAbsent skip the pull when the image is present by then (a pod's {@code IfNotPresent}
+     *                 pull queued behind another pod's pull of the same image)
+     */
+    CompletionStage<Outcome> submit(String reference, List<RegistryAuth> auths, boolean ifAbsent) {
+        Task task = new Task(reference, List.copyOf(auths), ifAbsent, new CompletableFuture<>());
         boolean now;
         synchronized (this) {
             now = !serial || !busy;
@@ -67,7 +72,9 @@ final class PullQueue {
         Instant began = clock.now();
         CompletionStage<ImageInfo> pull;
         try {
-            pull = images.pull(task.reference(), task.auths(), PullProgress.NONE);
+            java.util.Optional<ImageInfo> present = task.ifAbsent() ? images.status(task.reference()) : java.util.Optional.empty();
+            pull = present.isPresent() ? CompletableFuture.completedFuture(present.get())
+                    : images.pull(task.reference(), task.auths(), PullProgress.NONE);
         } catch (RuntimeException e) {
             pull = CompletableFuture.failedFuture(e);
         }

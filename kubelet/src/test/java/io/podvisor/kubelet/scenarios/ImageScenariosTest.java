@@ -194,7 +194,7 @@ class ImageScenariosTest {
     }
 
     @Test
-    void twoPodsPullOneAfterTheOtherAndCountTheWait() {
+    void twoPodsNeedingOneImageCauseOnePullAndTheSecondCountsItsWait() {
         NodeHarness h = new NodeHarness();
         images(h).absent("big:1").pullTakes("big:1", ofSeconds(5));
         h.apply(pod("first", "big:1", null));
@@ -205,13 +205,26 @@ class ImageScenariosTest {
         assertThat(images(h).pulls()).hasSize(1);
 
         h.advanceSeconds(7);
-        assertThat(pullStarts(h)).containsExactly(0L, 5L);
-        assertThat(images(h).maxConcurrentPulls()).isEqualTo(1);
-        assertThat(starts(h, "app")).containsExactly(5L, 10L);
+        assertThat(pullStarts(h)).as("the queued IfNotPresent pull finds the image present").containsExactly(0L);
+        assertThat(starts(h, "app")).containsExactly(5L, 5L);
         assertThat(h.events("first", "Pulled")).containsExactly(
                 "1x Successfully pulled image \"big:1\" in 5s (5s including waiting). Image size: 4194304 bytes.");
         assertThat(h.events("second", "Pulled")).containsExactly(
-                "1x Successfully pulled image \"big:1\" in 5s (10s including waiting). Image size: 4194304 bytes.");
+                "1x Successfully pulled image \"big:1\" in 0s (5s including waiting). Image size: 4194304 bytes.");
+    }
+
+    @Test
+    void alwaysPullsOfTwoPodsRunOneAfterTheOther() {
+        NodeHarness h = new NodeHarness();
+        images(h).absent("big:latest").pullTakes("big:latest", ofSeconds(5));
+        h.apply(pod("first", "big:latest", null));
+        h.apply(pod("second", "big:latest", null));
+        h.advanceSeconds(10);
+        assertThat(pullStarts(h)).containsExactly(0L, 5L);
+        assertThat(images(h).maxConcurrentPulls()).isEqualTo(1);
+        assertThat(starts(h, "app")).containsExactly(5L, 10L);
+        assertThat(h.events("second", "Pulled")).containsExactly(
+                "1x Successfully pulled image \"big:latest\" in 5s (10s including waiting). Image size: 4194304 bytes.");
     }
 
     @Test
