@@ -9,14 +9,14 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /** SHA-256 digests as OCI writes them ({@code sha256:<64 hex>}), and a stream that computes one. */
-final class Digests {
+public final class Digests {
 
     private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-f]{64}");
 
     private Digests() {}
 
     /** True for a well-formed {@code sha256:<hex>}. */
-    static boolean valid(String digest) {
+    public static boolean valid(String digest) {
         return digest != null && SHA256.matcher(digest).matches();
     }
 
@@ -37,16 +37,16 @@ final class Digests {
     }
 
     /** {@code sha256:<hex>} of {@code data}. */
-    static String of(byte[] data) {
+    public static String of(byte[] data) {
         return "sha256:" + HexFormat.of().formatHex(sha256().digest(data));
     }
 
     /** Passes bytes through while hashing and counting them. */
-    static final class Counting extends FilterInputStream {
+    public static final class Counting extends FilterInputStream {
         private final MessageDigest md = sha256();
         private long count;
 
-        Counting(InputStream in) {
+        public Counting(InputStream in) {
             super(in);
         }
 
@@ -81,20 +81,25 @@ final class Digests {
         }
 
         /** Reads what is left, so the digest covers the whole stream. */
-        void drain() throws IOException {
+        public void drain() throws IOException {
             byte[] buf = new byte[65536];
             while (read(buf, 0, buf.length) >= 0) {
                 // hashing as it goes
             }
         }
 
-        long count() {
+        /** Bytes read so far. */
+        public long count() {
             return count;
         }
 
-        /** The digest of everything read so far. */
-        String digest() {
-            return "sha256:" + HexFormat.of().formatHex(md.digest());
+        /** The digest of everything read so far (reading may go on). */
+        public String digest() {
+            try {
+                return "sha256:" + HexFormat.of().formatHex(((MessageDigest) md.clone()).digest());
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.podvisor.runtime.image.registry;
 
+import io.podvisor.runtime.image.Digests;
 import io.podvisor.runtime.image.ImageContentException;
 import io.podvisor.runtime.image.ImageReference;
 import io.podvisor.runtime.image.OciImageStore;
@@ -60,7 +61,7 @@ final class PullJob {
         }
         byte[] body = readManifest(response, uri);
         return new Resolved(body, response.headers().firstValue("Content-Type").orElse(""),
-                DigestingStream.sha256(body));
+                Digests.of(body));
     }
 
     /** Verifies the resolved document and walks an index down to this platform's image manifest. */
@@ -104,7 +105,7 @@ final class PullJob {
     private byte[] fetchManifest(Manifest.Descriptor child) throws RegistryException, InterruptedException {
         HttpResponse<InputStream> response = open(client.url("manifests", child.digest()), Manifest.ACCEPT);
         byte[] body = readManifest(response, response.uri());
-        String actual = DigestingStream.sha256(body);
+        String actual = Digests.of(body);
         if (!actual.equals(child.digest()) || body.length != child.size()) {
             throw RegistryException.commitMismatch(refKey(child.mediaType(), child.digest()), actual, body.length,
                     child.digest(), child.size());
@@ -119,14 +120,14 @@ final class PullJob {
             return;
         }
         HttpResponse<InputStream> response = open(client.url("blobs", blob.digest()), null);
-        try (DigestingStream in = new DigestingStream(response.body())) {
+        try (Digests.Counting in = new Digests.Counting(new NetworkStream(response.body()))) {
             try {
                 store.writeBlob(blob.digest(), blob.size(), in,
                         done -> progress.blob(blob.digest(), done, blob.size()));
             } catch (ImageContentException e) {
                 throw RegistryException.commitMismatch(refPrefix + blob.digest(), in.digest(), in.count(),
                         blob.digest(), blob.size());
-            } catch (DigestingStream.ReadFailure e) {
+            } catch (NetworkStream.ReadFailure e) {
                 throw new RegistryException("failed to copy: " + e.getMessage(), e);
             }
         }
