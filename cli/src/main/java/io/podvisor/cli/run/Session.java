@@ -9,12 +9,16 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One run on a started node: watch, create the objects, wait for the condition with the
  * timeline streaming, print the summary. Returns the exit code; the caller cleans up.
  */
 final class Session {
+
+    /** How long the timeline keeps printing after the condition held. */
+    static final Duration SETTLE = Duration.ofMillis(500);
 
     private final Registries registries;
     private final Clock clock;
@@ -50,6 +54,7 @@ final class Session {
             Clock.Timer timer = clock.schedule(wait, () -> progress.end(timedOut));
             Outcome outcome = progress.done().join();
             timer.cancel();
+            settle();
             timeline.close();
             Instant now = clock.now();
             out.println(Timeline.prefix(Duration.between(start, now)) + " " + verdict(until, outcome, wait));
@@ -57,6 +62,13 @@ final class Session {
             new Summary(registries, out).print(now);
             return outcome == Outcome.HELD ? 0 : 1;
         }
+    }
+
+    /** Lets the events written just before the condition held reach the timeline. */
+    private void settle() {
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        clock.schedule(SETTLE, () -> settled.complete(null));
+        settled.join();
     }
 
     private static String verdict(Until until, Outcome outcome, Duration wait) {

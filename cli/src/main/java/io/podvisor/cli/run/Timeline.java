@@ -39,6 +39,7 @@ final class Timeline implements AutoCloseable {
     private final Map<String, String> jobLines = new HashMap<>();
     private final Map<String, Integer> eventCounts = new HashMap<>();
     private final List<ObjectClient.Subscription> subscriptions = new ArrayList<>();
+    private boolean replaying;
 
     Timeline(ObjectClient client, Clock clock, Instant start, PrintWriter out, Progress progress) {
         this.client = client;
@@ -48,9 +49,16 @@ final class Timeline implements AutoCloseable {
         this.progress = progress;
     }
 
-    /** Starts the watches (existing objects are reported first). */
+    /**
+     * Starts the watches. Existing pods and Jobs are reported first; events that exist already
+     * (a kept data directory holds them for an hour) are only remembered, not printed.
+     */
     void start() {
-        subscriptions.add(client.watch(Event.class, null, this::onEvent));
+        synchronized (this) {
+            replaying = true;
+            subscriptions.add(client.watch(Event.class, null, this::onEvent));
+            replaying = false;
+        }
         subscriptions.add(client.watch(Pod.class, null, this::onPod));
         subscriptions.add(client.watch(Job.class, null, this::onJob));
     }
@@ -93,7 +101,7 @@ final class Timeline implements AutoCloseable {
         }
         int count = e.getCount() == null ? 1 : e.getCount();
         Integer seen = eventCounts.put(e.getMetadata().getUid(), count);
-        if (seen != null && seen >= count) {
+        if (replaying || (seen != null && seen >= count)) {
             return;
         }
         String kind = o.getKind() == null ? "" : o.getKind().toLowerCase(Locale.ROOT);

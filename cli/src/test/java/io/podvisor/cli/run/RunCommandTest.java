@@ -71,7 +71,6 @@ class RunCommandTest {
         assertThat(r.out()).contains("configmap/settings created", "pod/web created")
                 .containsPattern("\\[\\s*\\d+\\.\\ds\\] pod/web 0/1 (Pending|ContainerCreating) 0")
                 .containsPattern("\\[\\s*\\d+\\.\\ds\\] pod/web 1/1 Running 0")
-                .containsPattern("Normal Scheduled pod/web: Successfully assigned default/web to ")
                 .contains("condition met: every pod ready")
                 .contains("Pod default/web: Running", "    app: Running, Ready: true, Restarts: 0")
                 .containsPattern("Normal\\s+Started\\s+\\S+\\s+kubelet\\s+Started container app");
@@ -173,6 +172,8 @@ class RunCommandTest {
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.took()).isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofSeconds(12));
         assertThat(r.out()).containsPattern("pod/shy 0/1 Running 0").contains("ran for 2s")
+                .containsPattern("\\[\\s*\\d+\\.\\ds\\] Normal Scheduled pod/shy: Successfully assigned default/shy to ")
+                .containsPattern("\\[\\s*\\d+\\.\\ds\\] Normal Started pod/shy: Started container app")
                 .doesNotContain("pod/shy 1/1");
     }
 
@@ -185,6 +186,27 @@ class RunCommandTest {
         assertThat(r.out()).contains("timed out after 3s waiting for every pod ready")
                 .containsPattern("Warning\\s+Unhealthy\\s+.*Readiness probe failed")
                 .contains("    app: Running, Ready: false, Restarts: 0");
+    }
+
+    @Test
+    void whatARunCreatedIsGoneAfterwards() throws IOException {
+        String data = dir.resolve("data").toString();
+        assertThat(run("run", file("web.yaml", WEB), "--runtime", "fake", "--data-dir", data).code()).isZero();
+
+        String other = file("other.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: other}
+                spec:
+                  containers:
+                  - name: app
+                    image: busybox
+                """);
+        Result second = run("run", other, "--runtime", "fake", "--data-dir", data);
+
+        assertThat(second.code()).as(second.out() + second.err()).isZero();
+        assertThat(second.out()).contains("Pod default/other: Running").doesNotContain("pod/web", "Pod default/web");
+        assertThat(Files.exists(Path.of(data, "state.db"))).isTrue();
     }
 
     @Test
