@@ -108,8 +108,16 @@ public final class RunCommand implements Callable<Integer> {
             Cleanup.removeTemporary(dataDir == null ? dir : null);
             return 1;
         }
-        NodeServer server = NodeServer.start(new NodeServer.Options(dir, 0, "127.0.0.1", NodeNames.hostName(), null),
-                clock, new VirtualThreadKeyedExecutor(), rt);
+        NodeServer server;
+        try {
+            server = NodeServer.start(new NodeServer.Options(dir, 0, "127.0.0.1", NodeNames.hostName(), null),
+                    clock, new VirtualThreadKeyedExecutor(), rt);
+        } catch (IOException | RuntimeException e) {
+            rt.shutdown();
+            clock.close();
+            Cleanup.removeTemporary(dataDir == null ? dir : null);
+            throw e;
+        }
         Cleanup cleanup = new Cleanup(server, clock, dataDir == null ? dir : null);
         Thread hook = new Thread(cleanup::run, "podvisor-run-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
