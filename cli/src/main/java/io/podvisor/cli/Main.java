@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Versions.class,
         description = "A Kubernetes node in one Java process.",
-        subcommands = {VersionCommand.class, ServerCommand.class, io.podvisor.cli.image.ImageCommand.class})
+        subcommands = {VersionCommand.class, ServerCommand.class, io.podvisor.cli.image.ImageCommand.class,
+                io.podvisor.cli.run.RunCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
