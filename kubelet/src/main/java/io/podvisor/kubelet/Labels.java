@@ -17,7 +17,7 @@ public final class Labels {
     /** Annotation: the container's {@code terminationMessagePolicy}. */
     public static final String TERMINATION_MESSAGE_POLICY = "io.kubernetes.container.terminationMessagePolicy";
     /** Annotation: the host file mounted at the termination message path. */
-    public static final String TERMINATION_MESSAGE_FILE = "io.podvisor.container.terminationMessageFile";
+    public static final String TERMINATION_MESSAGE_FILE = io.podvisor.runtime.ContainerConfig.TERMINATION_MESSAGE_FILE;
     /**
      * Annotation: the image reference the kubelet found or pulled for the container, shown as
      * {@code imageID} when the runtime does not report one.

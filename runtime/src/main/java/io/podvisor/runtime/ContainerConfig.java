@@ -23,6 +23,12 @@ public record ContainerConfig(String name, int attempt, String image,
                               Map<String, String> labels, Map<String, String> annotations,
                               List<Mount> mounts, SecurityConfig security) {
 
+    /**
+     * The annotation naming the host file of the container's termination message, which is one of
+     * its {@link #mounts}; a runtime that cannot bind files may leave that mount out.
+     */
+    public static final String TERMINATION_MESSAGE_FILE = "io.podvisor.container.terminationMessageFile";
+
     public ContainerConfig {
         mounts = List.copyOf(mounts);
         security = security == null ? SecurityConfig.NONE : security;

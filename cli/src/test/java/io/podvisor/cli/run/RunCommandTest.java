@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,8 +77,6 @@ class RunCommandTest {
     }
 
     @Test
-    @Disabled("the process runtime refuses the termination-message mount the kubelet adds to every container "
-            + "(ConfigCheck: volume mounts are not supported by the process runtime (mount at /dev/termination-log))")
     void aJobRunsToCompletionOnTheProcessRuntime() throws IOException {
         String job = file("job.yaml", """
                 apiVersion: batch/v1

@@ -50,7 +50,11 @@ final class ConfigCheck {
 
     /** Refuses mounts and security settings a host process cannot have. */
     static void check(ContainerConfig c, Identity me) throws RuntimeFailure {
+        String messageFile = c.annotations().get(ContainerConfig.TERMINATION_MESSAGE_FILE);
         for (Mount m : c.mounts()) {
+            if (m.hostPath().equals(messageFile)) {
+                continue; // not bound: a host process cannot see it at its path; the message stays empty
+            }
             if (!m.hostPath().equals(m.containerPath()) || m.readOnly()) {
                 throw RuntimeFailure.configError("volume mounts are not supported by the process runtime (mount at "
                         + m.containerPath() + ")");
