@@ -8,11 +8,8 @@ import io.podvisor.cli.server.Runtimes;
 import io.podvisor.runtime.RuntimeFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -67,7 +64,7 @@ public final class ServerCommand implements Callable<Integer> {
             err.println("podvisor: unknown runtime \"" + runtime + "\"; available: " + Runtimes.KINDS);
             return 2;
         }
-        String node = nodeName != null ? nodeName : hostName();
+        String node = nodeName != null ? nodeName : io.podvisor.cli.server.NodeNames.hostName();
         SystemClock clock = new SystemClock();
         ContainerRuntime rt;
         try {
@@ -95,19 +92,5 @@ public final class ServerCommand implements Callable<Integer> {
 
     private static String autoReason() {
         return Runtimes.runcUnavailableReason().map(why -> ", auto: " + why).orElse(", auto");
-    }
-
-    /** The host name as a node name: lower case, as upstream's kubelet does. */
-    static String hostName() {
-        try {
-            String h = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
-            if (!h.isEmpty()) {
-                return h.toLowerCase(Locale.ROOT);
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through to the environment
-        }
-        String env = System.getenv("HOSTNAME");
-        return env != null && !env.isBlank() ? env.toLowerCase(Locale.ROOT) : "podvisor";
     }
 }

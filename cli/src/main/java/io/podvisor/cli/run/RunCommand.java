@@ -1,6 +1,7 @@
 package io.podvisor.cli.run;
 
 import io.podvisor.cli.run.Manifests.Manifest;
+import io.podvisor.cli.server.NodeNames;
 import io.podvisor.cli.server.NodeServer;
 import io.podvisor.cli.server.Runtimes;
 import io.podvisor.core.SystemClock;

@@ -1,4 +1,4 @@
-package io.podvisor.cli.run;
+package io.podvisor.cli.server;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,12 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** The embedded node's name: the host name in lower case, else {@code podvisor}. */
-final class NodeNames {
+/** A node's default name: the host name in lower case (as upstream's kubelet), else {@code podvisor}. */
+public final class NodeNames {
 
     private NodeNames() {}
 
-    static String hostName() {
+    /** The host name in lower case, else {@code podvisor}. */
+    public static String hostName() {
         try {
             String h = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
             if (!h.isEmpty()) {
