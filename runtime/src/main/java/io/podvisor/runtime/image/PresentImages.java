@@ -2,9 +2,6 @@ package io.podvisor.runtime.image;
 
 import io.podvisor.runtime.RuntimeFailure;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -51,11 +48,6 @@ public final class PresentImages implements ImageService {
     }
 
     private static String id(String ref) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(ref.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.of(ref.getBytes(StandardCharsets.UTF_8));
     }
 }
