@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Probes against servers on loopback. */
 class HostPodNetworkTest {
 
-    private static final Duration T = Duration.ofSeconds(5);
+    /** A time-out for exchanges that should answer: generous, so a cold JVM on a busy machine (first TLS handshake) does not fail them. */
+    private static final Duration T = Duration.ofSeconds(30);
     private static final InetAddress LO = InetAddress.getLoopbackAddress();
 
     private final HostPodNetwork net = new HostPodNetwork();
