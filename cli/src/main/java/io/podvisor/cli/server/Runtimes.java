@@ -4,6 +4,7 @@ import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerRuntime;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.fake.FakeRuntime;
+import io.podvisor.runtime.image.HostBusybox;
 import io.podvisor.runtime.image.LocalImages;
 import io.podvisor.runtime.image.OciImageStore;
 import io.podvisor.runtime.image.registry.ImagePuller;
@@ -11,6 +12,7 @@ import io.podvisor.runtime.linux.Cgroups;
 import io.podvisor.runtime.linux.HostCommand;
 import io.podvisor.runtime.process.ProcessRuntime;
 import io.podvisor.runtime.runc.RuncRuntime;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -25,6 +27,8 @@ import java.util.Optional;
  * {@code runtime/} (bundles, overlay layers, sandbox files, address allocations).
  */
 public final class Runtimes {
+
+    private static final System.Logger LOG = System.getLogger(Runtimes.class.getName());
 
     /** The runtime kinds {@code --runtime} accepts. */
     public static final String KINDS = "auto, runc, process, fake";
@@ -91,12 +95,26 @@ public final class Runtimes {
                     throw new RuntimeFailure("the runc runtime cannot run here: " + why.get());
                 }
                 var store = new OciImageStore(imagesDir(dataDir));
+                provideBuiltInImage(store);
                 var images = new LocalImages(store, new ImagePuller(store, new ImagePuller.Options(choice.insecureRegistries())));
                 yield new RuncRuntime(new RuncRuntime.Options(choice.name(), dataDir.resolve("runtime"), images,
                         choice.podCidr(), clock, runcBinary().get())).start();
             }
             default -> throw new IllegalArgumentException("unknown runtime \"" + choice.kind() + "\"; available: " + KINDS);
         };
+    }
+
+    /**
+     * Puts {@value HostBusybox#REFERENCE} into the store when the host has a static busybox, so the
+     * examples run on a machine that reaches no registry; a failure only costs that image.
+     */
+    private static void provideBuiltInImage(OciImageStore store) {
+        try {
+            HostBusybox.ensure(store);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not build the image " + HostBusybox.REFERENCE
+                    + " from " + HostBusybox.BINARY + ": " + e.getMessage());
+        }
     }
 
     /** Where a data directory keeps its image store ({@code <data-dir>/images}). */

@@ -1,14 +1,11 @@
 package io.podvisor.runtime.testing;
 
+import io.podvisor.runtime.image.HostBusybox;
 import io.podvisor.runtime.image.ImageInfo;
 import io.podvisor.runtime.image.OciImageStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,17 +20,17 @@ import java.util.List;
 public final class BusyboxImage {
 
     /** The host binary the image is made from. */
-    public static final Path HOST_BUSYBOX = Path.of("/bin/busybox");
+    public static final Path HOST_BUSYBOX = HostBusybox.BINARY;
 
     /** The image's {@code PATH}. */
-    public static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public static final String PATH = HostBusybox.PATH;
 
 
     private BusyboxImage() {}
 
     /** True when {@code /bin/busybox} exists and is statically linked (an ELF without an interpreter). */
     public static boolean available() {
-        return Files.isExecutable(HOST_BUSYBOX) && isStatic(HOST_BUSYBOX);
+        return HostBusybox.available();
     }
 
     /**
@@ -49,7 +46,7 @@ public final class BusyboxImage {
             entries.add(TarEntrySpec.dir("root").mode(0700));
             entries.add(TarEntrySpec.dir("tmp").mode(01777));
             entries.add(TarEntrySpec.file("bin/busybox", Files.readAllBytes(HOST_BUSYBOX)).mode(0755));
-            for (String applet : applets()) {
+            for (String applet : HostBusybox.applets()) {
                 if (!applet.equals("busybox")) {
                     entries.add(TarEntrySpec.symlink("bin/" + applet, "busybox"));
                 }
@@ -82,43 +79,6 @@ public final class BusyboxImage {
             return store.install(reference, image.image().manifestDigest(), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<String> applets() throws IOException {
-        Process p = new ProcessBuilder(HOST_BUSYBOX.toString(), "--list").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            p.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return out.lines().map(String::strip).filter(s -> !s.isEmpty() && !s.contains("/")).toList();
-    }
-
-    /** Reads the ELF program headers: static when none is {@code PT_INTERP}. */
-    static boolean isStatic(Path file) {
-        try (FileChannel ch = FileChannel.open(file)) {
-            ByteBuffer head = ByteBuffer.allocate(64);
-            ch.read(head, 0);
-            head.flip();
-            if (head.limit() < 64 || head.getInt(0) != 0x7f454c46 || head.get(4) != 2) {
-                return false; // not a 64-bit ELF
-            }
-            head.order(head.get(5) == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-            long phoff = head.getLong(0x20);
-            int phentsize = head.getShort(0x36) & 0xffff;
-            int phnum = head.getShort(0x38) & 0xffff;
-            ByteBuffer ph = ByteBuffer.allocate(phentsize * phnum).order(head.order());
-            ch.read(ph, phoff);
-            for (int i = 0; i < phnum; i++) {
-                if (ph.getInt(i * phentsize) == 3) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
         }
     }
 }

@@ -17,14 +17,6 @@ class BusyboxImageTest {
     Path dir;
 
     @Test
-    void tellsStaticFromDynamicExecutables() throws Exception {
-        assumeTrue(Files.exists(Path.of("/bin/ls")));
-        assertThat(BusyboxImage.isStatic(Path.of("/bin/ls"))).as("/bin/ls is dynamically linked").isFalse();
-        Path text = Files.writeString(dir.resolve("script"), "#!/bin/sh\n");
-        assertThat(BusyboxImage.isStatic(text)).isFalse();
-    }
-
-    @Test
     void installsARunnableImage() throws Exception {
         assumeTrue(BusyboxImage.available(), "needs a static /bin/busybox");
         OciImageStore store = new OciImageStore(dir);
