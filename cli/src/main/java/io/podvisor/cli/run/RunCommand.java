@@ -119,6 +119,7 @@ public final class RunCommand implements Callable<Integer> {
             Cleanup.removeTemporary(dataDir == null ? dir : null);
             throw e;
         }
+        out.println(announce(kind));
         Cleanup cleanup = new Cleanup(server, clock, dataDir == null ? dir : null);
         Thread hook = new Thread(cleanup::run, "podvisor-run-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -132,6 +133,18 @@ public final class RunCommand implements Callable<Integer> {
                 // the JVM is already shutting down: the hook does the same work
             }
         }
+    }
+
+    /** The first line: which runtime runs the pods, and why not runc when {@code auto} fell back. */
+    private String announce(String kind) {
+        String line = "podvisor run: node " + NodeNames.hostName() + ", " + kind + " runtime";
+        return switch (kind) {
+            case "runc" -> line + " (OCI containers)";
+            case "process" -> line + " (host processes, images not used"
+                    + Runtimes.runcUnavailableReason().filter(r -> runtime.equals("auto")).map(r -> "; runc: " + r).orElse("")
+                    + ")";
+            default -> line + " (scripted, nothing runs)";
+        };
     }
 
     /** A runtime instance name of its own (cgroups, runc root, network prefix), unique on this host. */
