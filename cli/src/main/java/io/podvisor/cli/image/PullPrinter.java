@@ -7,18 +7,20 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Shows a pull's progress. On a terminal one line is rewritten in place; otherwise plain lines, at most
  * one progress line every half second besides each blob's last ({@code sha256:0123456789ab 1.2MB/2.1MB}).
  * Thread-safe.
  */
-final class PullPrinter implements PullProgress {
+public final class PullPrinter implements PullProgress {
 
     private static final Duration PLAIN_INTERVAL = Duration.ofMillis(500);
     private static final Duration TERMINAL_INTERVAL = Duration.ofMillis(100);
 
     private final PrintWriter out;
+    private final Consumer<String> lines;
     private final Clock clock;
     private final boolean terminal;
     private Instant lastPrinted = Instant.MIN;
@@ -27,8 +29,17 @@ final class PullPrinter implements PullProgress {
 
     PullPrinter(PrintWriter out, Clock clock, boolean terminal) {
         this.out = out;
+        this.lines = null;
         this.clock = clock;
         this.terminal = terminal;
+    }
+
+    /** Plain lines handed to {@code lines} (no terminal rewriting), e.g. into a timeline. */
+    public PullPrinter(Consumer<String> lines, Clock clock) {
+        this.out = null;
+        this.lines = lines;
+        this.clock = clock;
+        this.terminal = false;
     }
 
     /** The normalized name of what was pulled, as the registry resolved it ({@code requested} if never resolved). */
@@ -79,6 +90,9 @@ final class PullPrinter implements PullProgress {
 
     /** Ends an in-place line, if any. */
     synchronized void finish() {
+        if (out == null) {
+            return;
+        }
         if (shown > 0) {
             out.print("\r" + " ".repeat(shown) + "\r");
             shown = 0;
@@ -87,6 +101,10 @@ final class PullPrinter implements PullProgress {
     }
 
     private void line(String text) {
+        if (lines != null) {
+            lines.accept(text);
+            return;
+        }
         finish();
         out.println(text);
         out.flush();

@@ -124,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
         Thread hook = new Thread(cleanup::run, "podvisor-run-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return new Session(server.registries(), clock, out, err, cleanup).run(manifests, condition, limit);
+            return new Session(server.registries(), rt.images(), clock, out, err, cleanup).run(manifests, condition, limit);
         } finally {
             cleanup.run();
             try {

@@ -5,6 +5,7 @@ import io.podvisor.apiserver.registry.Registries;
 import io.podvisor.cli.run.Manifests.Manifest;
 import io.podvisor.cli.run.Progress.Outcome;
 import io.podvisor.core.Clock;
+import io.podvisor.runtime.image.ImageService;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,9 +26,11 @@ final class Session {
     private final PrintWriter out;
     private final PrintWriter err;
     private final Cleanup cleanup;
+    private final ImageService images;
 
-    Session(Registries registries, Clock clock, PrintWriter out, PrintWriter err, Cleanup cleanup) {
+    Session(Registries registries, ImageService images, Clock clock, PrintWriter out, PrintWriter err, Cleanup cleanup) {
         this.registries = registries;
+        this.images = images;
         this.clock = clock;
         this.out = out;
         this.err = err;
@@ -40,6 +43,7 @@ final class Session {
         Applier applier = new Applier(registries, out, err);
         cleanup.objects(applier);
         try (Timeline timeline = new Timeline(registries, clock, start, out, progress)) {
+            timeline.showPulls(images);
             timeline.start();
             if (!applier.apply(manifests)) {
                 out.flush();

@@ -8,7 +8,9 @@ import io.podvisor.api.client.ObjectClient;
 import io.podvisor.api.printers.PodColumns;
 import io.podvisor.api.printers.Tables;
 import io.podvisor.api.resources.ResourceTypes;
+import io.podvisor.cli.image.PullPrinter;
 import io.podvisor.core.Clock;
+import io.podvisor.runtime.image.ImageService;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +25,8 @@ import java.util.Map;
  * line per change, prefixed by the time since start ({@code [  2.1s]}). A pod's line is its
  * {@code kubectl get pods} READY, STATUS and RESTARTS, printed when one of them changes; a Job's
  * line is its STATUS and COMPLETIONS; an event's line is type, reason, object and message, and a
- * repeat is printed again with its count. Every change is handed to a {@link Progress}, which
+ * repeat is printed again with its count; image downloads show as {@code pull …} lines (resolved,
+ * per-layer bytes at most every half second, done, unpacking). Every change is handed to a {@link Progress}, which
  * decides whether the wait is over.
  *
  * <p>Thread-safety: handlers run on the store's delivery thread; all state is guarded by this.
@@ -107,6 +110,15 @@ final class Timeline implements AutoCloseable {
         String kind = o.getKind() == null ? "" : o.getKind().toLowerCase(Locale.ROOT);
         print(e.getType() + " " + e.getReason() + " " + kind + "/" + o.getName() + ": " + e.getMessage()
                 + (count > 1 ? " (x" + count + ")" : ""));
+    }
+
+    /** Prints the progress of every download {@code images} makes from now on as {@code pull …} lines. */
+    void showPulls(ImageService images) {
+        images.observe(new PullPrinter(text -> printLocked("pull " + text), clock));
+    }
+
+    private synchronized void printLocked(String line) {
+        print(line);
     }
 
     private void print(String line) {

@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.podvisor.cli.Main;
+import io.podvisor.cli.testing.CliRun;
 import io.podvisor.runtime.testing.BusyboxImage;
 import io.podvisor.runtime.testing.LocalRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,6 +105,22 @@ class ImagesEndToEndTest {
                 .isEqualTo("example.com/demo/app:1.0");
         assertThat(get("describe", "pod", "imported"))
                 .contains("Container image \"example.com/demo/app:1.0\" already present on machine");
+    }
+
+    @Test
+    void podvisorRunShowsThePullInItsTimeline() throws IOException {
+        String image = registry.host() + "/tools/busybox:1.36";
+        CliRun.Output r = CliRun.run("run", manifest("run-pull.yaml", pod("run-pull", image, "echo pulled for run")),
+                "--runtime", "runc", "--until", "complete", "--timeout", "2m");
+
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out())
+                .containsPattern("\\] Normal Pulling pod/run-pull: Pulling image \"" + Pattern.quote(image) + "\"")
+                .containsPattern("\\] pull " + Pattern.quote(image) + ": resolved sha256:[0-9a-f]{12}, 1 layer, \\d+\\.\\dMB")
+                .containsPattern("\\] pull sha256:[0-9a-f]{12} \\d+\\.\\dMB/\\d+\\.\\dMB done")
+                .containsPattern("\\] pull " + Pattern.quote(image) + ": unpacking")
+                .contains("Pod default/run-pull: Succeeded");
+        assertThat(r.out().indexOf(": unpacking")).isLessThan(r.out().indexOf("Normal Pulled pod/run-pull"));
     }
 
     @Test

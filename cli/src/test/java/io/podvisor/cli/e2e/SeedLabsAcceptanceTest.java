@@ -5,16 +5,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.podvisor.cli.Main;
+import io.podvisor.cli.testing.CliRun;
 import io.podvisor.runtime.image.HostBusybox;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,7 +152,7 @@ class SeedLabsAcceptanceTest {
 
     @Test
     void theReadmeJobCompletesOnItsOwnNodeThroughPodvisorRun() {
-        Run r = podvisorRun(examples.resolve("native-sidecar-job.yaml").toString(), "--runtime", "runc", "--timeout", "3m");
+        CliRun.Output r = CliRun.run("run", examples.resolve("native-sidecar-job.yaml").toString(), "--runtime", "runc", "--timeout", "3m");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("runc runtime", "job/native-sidecar-job created")
                 .containsPattern("pod/native-sidecar-job-\\S+ 0/2 Init:0/1 0")
@@ -446,27 +443,5 @@ class SeedLabsAcceptanceTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private record Run(int code, String out, String err) {}
-
-    /** {@code podvisor run ARGS} in this JVM, its output captured. */
-    private static Run podvisorRun(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            List<String> all = new ArrayList<>(List.of("run"));
-            all.addAll(List.of(args));
-            code = Main.run(all.toArray(String[]::new));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -3,14 +3,11 @@ package io.podvisor.cli.image;
 import static io.podvisor.runtime.testing.TarEntrySpec.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podvisor.cli.Main;
+import io.podvisor.cli.testing.CliRun;
 import io.podvisor.runtime.image.OciImageStore;
 import io.podvisor.runtime.testing.BuiltLayout;
-import io.podvisor.runtime.testing.OciLayoutBuilder;
 import io.podvisor.runtime.testing.OciLayoutBuilder.Compression;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.podvisor.runtime.testing.OciLayoutBuilder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,22 +18,8 @@ class ImageCommandsTest {
     Path dir;
 
     /** The exit code and what a command printed. */
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CliRun.Output run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
@@ -46,13 +29,13 @@ class ImageCommandsTest {
         String data = dir.resolve("data").toString();
         String id = image.image().configDigest();
 
-        Result imported = run("image", "import", archive.toString(), "--data-dir", data);
+        CliRun.Output imported = run("image", "import", archive.toString(), "--data-dir", data);
         assertThat(imported.code()).as(imported.err()).isZero();
         assertThat(imported.out()).isEqualTo("Imported docker.io/library/busybox:1.36 " + id + "\n"
                 + "Imported example.com/tools/app:v1 " + id + "\n");
         assertThat(new OciImageStore(dir.resolve("data/images")).status("busybox:1.36")).isPresent();
 
-        Result ls = run("image", "ls", "--data-dir", data);
+        CliRun.Output ls = run("image", "ls", "--data-dir", data);
         assertThat(ls.code()).isZero();
         // docker save keeps layers uncompressed: the store holds (and counts) them so
         String size = ImageListCommand.humanSize(image.diffs().get(image.image().diffIds().getFirst()).length);
@@ -62,12 +45,12 @@ class ImageCommandsTest {
                 + "docker.io/library/busybox   1.36                " + shortId + "       " + size + "\n"
                 + "example.com/tools/app       v1                  " + shortId + "       " + size + "\n");
 
-        Result rm = run("image", "rm", "busybox:1.36", "nosuch:1", "--data-dir", data);
+        CliRun.Output rm = run("image", "rm", "busybox:1.36", "nosuch:1", "--data-dir", data);
         assertThat(rm.code()).isEqualTo(1);
         assertThat(rm.out()).isEqualTo("Deleted: docker.io/library/busybox:1.36\n");
         assertThat(rm.err()).contains("image \"docker.io/library/nosuch:1\" not found");
 
-        Result byId = run("image", "rm", id, "--data-dir", data);
+        CliRun.Output byId = run("image", "rm", id, "--data-dir", data);
         assertThat(byId.code()).isZero();
         assertThat(byId.out()).isEqualTo("Deleted: example.com/tools/app:v1\n");
         assertThat(run("image", "ls", "--data-dir", data).out()).isEqualTo("IMAGE               TAG                 IMAGE ID            SIZE\n");
@@ -77,13 +60,13 @@ class ImageCommandsTest {
     void importFailuresAreExitOneWithTheReason() {
         String data = dir.resolve("data").toString();
         Path unnamed = new OciLayoutBuilder().layer(Compression.NONE, file("a", "1")).build().writeOciArchive(dir.resolve("oci.tar"));
-        Result noName = run("image", "import", unnamed.toString(), "--data-dir", data);
+        CliRun.Output noName = run("image", "import", unnamed.toString(), "--data-dir", data);
         assertThat(noName.code()).isEqualTo(1);
         assertThat(noName.err()).contains("does not name its image");
         assertThat(run("image", "import", unnamed.toString(), "--name", "mine:2", "--data-dir", data).out())
                 .startsWith("Imported docker.io/library/mine:2 sha256:");
 
-        Result missing = run("image", "import", dir.resolve("nope.tar").toString(), "--data-dir", data);
+        CliRun.Output missing = run("image", "import", dir.resolve("nope.tar").toString(), "--data-dir", data);
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).contains("no such file");
         assertThat(run("image", "ls").code()).as("--data-dir is required").isEqualTo(2);

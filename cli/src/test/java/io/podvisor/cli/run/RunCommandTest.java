@@ -2,11 +2,8 @@ package io.podvisor.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podvisor.cli.Main;
-import java.io.ByteArrayOutputStream;
+import io.podvisor.cli.testing.CliRun;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,25 +17,8 @@ class RunCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err, Duration took) {}
-
-    private Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        long started = System.nanoTime();
-        int code;
-        try {
-            code = Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), took);
+    private static CliRun.Output run(String... args) {
+        return CliRun.run(args);
     }
 
     private String file(String name, String yaml) throws IOException {
@@ -64,7 +44,7 @@ class RunCommandTest {
 
     @Test
     void aPodBecomesReadyAndTheSummaryShowsItRunning() throws IOException {
-        Result r = run("run", file("web.yaml", WEB), "--runtime", "fake");
+        CliRun.Output r = run("run", file("web.yaml", WEB), "--runtime", "fake");
 
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("configmap/settings created", "pod/web created")
@@ -93,7 +73,7 @@ class RunCommandTest {
                         command: ["sh", "-c", "echo done"]
                 """);
 
-        Result r = run("run", job, "--runtime", "process", "--timeout", "20s");
+        CliRun.Output r = run("run", job, "--runtime", "process", "--timeout", "20s");
 
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("job/once created")
@@ -120,7 +100,7 @@ class RunCommandTest {
                         image: busybox
                 """);
 
-        Result r = run("run", job, "--runtime", "fake", "--timeout", "20s");
+        CliRun.Output r = run("run", job, "--runtime", "fake", "--timeout", "20s");
 
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
         assertThat(r.out()).contains("job/slow created")
@@ -142,7 +122,7 @@ class RunCommandTest {
                   - name: app
                 """);
 
-        Result r = run("run", bad, "--runtime", "fake");
+        CliRun.Output r = run("run", bad, "--runtime", "fake");
 
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("The Pod \"bad\" is invalid: spec.containers[0].image: Required value");
@@ -164,7 +144,7 @@ class RunCommandTest {
 
     @Test
     void untilADurationRunsThatLongAndSucceeds() throws IOException {
-        Result r = run("run", file("shy.yaml", NEVER_READY), "--runtime", "fake", "--until", "2s");
+        CliRun.Output r = run("run", file("shy.yaml", NEVER_READY), "--runtime", "fake", "--until", "2s");
 
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.took()).isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofSeconds(12));
@@ -176,7 +156,7 @@ class RunCommandTest {
 
     @Test
     void aReadinessProbeThatFailsTimesOut() throws IOException {
-        Result r = run("run", file("shy.yaml", NEVER_READY), "--runtime", "fake", "--until", "ready", "--timeout", "3s");
+        CliRun.Output r = run("run", file("shy.yaml", NEVER_READY), "--runtime", "fake", "--until", "ready", "--timeout", "3s");
 
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.took()).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
@@ -199,7 +179,7 @@ class RunCommandTest {
                   - name: app
                     image: busybox
                 """);
-        Result second = run("run", other, "--runtime", "fake", "--data-dir", data);
+        CliRun.Output second = run("run", other, "--runtime", "fake", "--data-dir", data);
 
         assertThat(second.code()).as(second.out() + second.err()).isZero();
         assertThat(second.out()).contains("Pod default/other: Running").doesNotContain("pod/web", "Pod default/web");

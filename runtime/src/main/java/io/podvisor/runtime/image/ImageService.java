@@ -25,6 +25,12 @@ public interface ImageService extends ImageStore {
      */
     CompletionStage<ImageInfo> pull(String reference, List<RegistryAuth> auths, PullProgress progress);
 
+    /**
+     * Lets {@code observer} hear every download this service makes from now on, whoever asked for
+     * it (a display of pulls started by the kubelet). A service that never downloads ignores it.
+     */
+    default void observe(PullProgress observer) {}
+
     /** Every image present, by reference. */
     List<ImageInfo> list();
 

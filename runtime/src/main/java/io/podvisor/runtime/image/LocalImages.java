@@ -21,6 +21,7 @@ public final class LocalImages implements ImageService {
     private final OciImageStore store;
     private final ImagePuller puller;
     private final Map<String, Pull> pulls = new ConcurrentHashMap<>();
+    private final List<PullProgress> observers = new CopyOnWriteArrayList<>();
 
     public LocalImages(OciImageStore store, ImagePuller puller) {
         this.store = store;
@@ -53,6 +54,11 @@ public final class LocalImages implements ImageService {
     }
 
     @Override
+    public void observe(PullProgress observer) {
+        observers.add(observer);
+    }
+
+    @Override
     public CompletionStage<ImageInfo> pull(String reference, List<RegistryAuth> auths, PullProgress progress) {
         String key;
         try {
@@ -77,7 +83,7 @@ public final class LocalImages implements ImageService {
     /** One running pull and everyone waiting for it. */
     private final class Pull implements PullProgress {
         final CompletableFuture<ImageInfo> result = new CompletableFuture<>();
-        final List<PullProgress> listeners = new CopyOnWriteArrayList<>();
+        final List<PullProgress> listeners = new CopyOnWriteArrayList<>(observers);
 
         /** Adds a listener; false if the pull has finished meanwhile (a new one must start). */
         synchronized boolean listen(PullProgress progress) {

@@ -160,7 +160,9 @@ class RuncRuntimeTest {
         List<Mount> vol = List.of(new Mount(shared.toString(), "/shared", false));
         SandboxInfo sbi = sandbox("web-0", "");
         String listener = run(sbi.id(), config("listener",
-                List.of("sh", "-c", "nc -l -p 9000 > /shared/got; hostname > /shared/hostname"),
+                // the line is read by a program on the connection: a plain "nc -l" with stdin at EOF
+                // half-closes at once, and a talker that hears that EOF first leaves without sending
+                List.of("sh", "-c", "nc -l -p 9000 -e sh -c 'head -n 1 > /shared/got'; hostname > /shared/hostname"),
                 ContainerConfig.Resources.NONE, vol));
         String talker = run(sbi.id(), config("talker",
                 List.of("sh", "-c", "until echo hello | nc 127.0.0.1 9000; do sleep 0.2; done"),

@@ -257,6 +257,22 @@ class ImagePullTest {
                 .contains("done " + image.image().layerDigests().getFirst());
     }
 
+    @Test
+    void anObserverHearsEveryPullWhoeverAskedForIt() throws Exception {
+        BuiltLayout image = new OciLayoutBuilder().layer(Compression.GZIP, file("seen", "by the observer")).build();
+        registry.push(image, "test/observed:1");
+        String ref = registry.host() + "/test/observed:1";
+        LocalImages images = new LocalImages(store, new ImagePuller(store, ImagePuller.Options.defaults()));
+        Recording observer = new Recording();
+        images.observe(observer);
+
+        images.pull(ref, List.of(), PullProgress.NONE).toCompletableFuture().get(60, TimeUnit.SECONDS);
+
+        String layer = image.image().layerDigests().getFirst();
+        assertThat(observer.events).containsSubsequence(
+                "resolved " + ref + " " + image.image().manifestDigest() + " 1", "done " + layer, "unpacking " + ref);
+    }
+
     /** Progress events as strings. */
     static final class Recording implements PullProgress {
         final List<String> events = new CopyOnWriteArrayList<>();
