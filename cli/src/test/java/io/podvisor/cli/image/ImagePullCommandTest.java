@@ -4,19 +4,16 @@ import static io.podvisor.runtime.testing.TarEntrySpec.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.podvisor.cli.Main;
+import io.podvisor.cli.testing.CliRun;
 import io.podvisor.core.FileTrees;
 import io.podvisor.runtime.image.ImageInfo;
 import io.podvisor.runtime.image.OciImageStore;
 import io.podvisor.runtime.testing.BuiltLayout;
 import io.podvisor.runtime.testing.LocalRegistry;
-import io.podvisor.runtime.testing.OciLayoutBuilder;
 import io.podvisor.runtime.testing.OciLayoutBuilder.Compression;
+import io.podvisor.runtime.testing.OciLayoutBuilder;
 import io.podvisor.runtime.testing.TokenAuthProxy;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -63,20 +60,10 @@ class ImagePullCommandTest {
     }
 
     private int run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            return Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            out = o.toString(StandardCharsets.UTF_8);
-            err = e.toString(StandardCharsets.UTF_8);
-        }
+        CliRun.Output o = CliRun.run(args);
+        out = o.out();
+        err = o.err();
+        return o.code();
     }
 
     @Test
