@@ -1,15 +1,21 @@
 package io.podvisor.apiserver.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -43,30 +49,61 @@ public final class Pem {
         return out.toString();
     }
 
-    /** The first certificate in {@code pem}. */
+    /** The first certificate in {@code pem}. Read by the JDK: loading a kept data dir needs no BouncyCastle. */
     public static X509Certificate certificate(String pem) throws IOException {
-        Object o = read(pem);
-        if (!(o instanceof X509CertificateHolder holder)) {
-            throw new IOException("not a PEM certificate");
-        }
         try {
-            return new JcaX509CertificateConverter().getCertificate(holder);
+            Certificate c = CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            if (c instanceof X509Certificate x509) {
+                return x509;
+            }
         } catch (CertificateException e) {
-            throw new IOException("bad certificate: " + e.getMessage(), e);
+            throw new IOException("not a PEM certificate: " + e.getMessage(), e);
         }
+        throw new IOException("not a PEM certificate");
     }
 
-    /** The private key in {@code pem} (PKCS#8, or a traditional EC/RSA key). */
+    /**
+     * The private key in {@code pem}: PKCS#8 ({@code PRIVATE KEY}, what {@link #encode(PrivateKey)}
+     * writes) is read by the JDK; a traditional EC or RSA key through BouncyCastle.
+     */
     public static PrivateKey privateKey(String pem) throws IOException {
+        byte[] pkcs8 = pkcs8(pem);
+        if (pkcs8 != null) {
+            PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(pkcs8);
+            for (String algorithm : new String[] {"EC", "RSA", "Ed25519"}) {
+                try {
+                    return KeyFactory.getInstance(algorithm).generatePrivate(spec);
+                } catch (GeneralSecurityException e) {
+                    // not this algorithm: try the next
+                }
+            }
+        }
         Object o = read(pem);
         JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
         if (o instanceof PrivateKeyInfo info) {
             return conv.getPrivateKey(info);
         }
         if (o instanceof PEMKeyPair pair) {
-            return conv.getKeyPair(pair).getPrivate();
+            return conv.getPrivateKey(pair.getPrivateKeyInfo()); // the public half may be absent
         }
         throw new IOException("not a PEM private key");
+    }
+
+    /** The DER bytes of an unencrypted PKCS#8 block, or null when {@code pem} holds something else. */
+    private static byte[] pkcs8(String pem) {
+        String begin = "-----BEGIN PRIVATE KEY-----";
+        String end = "-----END PRIVATE KEY-----";
+        int from = pem.indexOf(begin);
+        int to = pem.indexOf(end);
+        if (from < 0 || to < from) {
+            return null;
+        }
+        try {
+            return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static Object read(String pem) throws IOException {
