@@ -17,6 +17,7 @@ public final class Bench {
 
     static {
         PROGRAMS.put("cold-start", ColdStart::run);
+        PROGRAMS.put("pod-start", PodStartLatency::run);
     }
 
     private Bench() {}
