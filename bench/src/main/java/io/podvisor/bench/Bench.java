@@ -17,6 +17,7 @@ public final class Bench {
 
     static {
         PROGRAMS.put("cold-start", ColdStart::run);
+        PROGRAMS.put("engine", EngineSpeed::run);
     }
 
     private Bench() {}
