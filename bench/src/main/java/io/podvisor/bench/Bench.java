@@ -18,6 +18,7 @@ public final class Bench {
     static {
         PROGRAMS.put("cold-start", ColdStart::run);
         PROGRAMS.put("pod-start", PodStartLatency::run);
+        PROGRAMS.put("engine", EngineSpeed::run);
     }
 
     private Bench() {}

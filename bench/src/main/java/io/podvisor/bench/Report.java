@@ -26,10 +26,15 @@ public final class Report {
      * lower is better) against {@code target}, a description of the goal, and whether it is met.
      */
     public Report row(String metric, double value, double baseline, String unit, String target, Boolean met) {
-        String ratio = Double.isNaN(baseline) || baseline == 0 ? "" : String.format(Locale.ROOT, "%.2fx", value / baseline);
+        String ratio = Double.isNaN(baseline) || baseline == 0 ? "" : ratio(value / baseline);
         rows.add(new Row(metric, Stats.fmt(value) + " " + unit, Double.isNaN(baseline) ? "" : Stats.fmt(baseline) + " " + unit,
                 ratio, target, met == null ? "" : met ? "yes" : "NO"));
         return this;
+    }
+
+    /** {@code 1.23x}, or {@code 1/4567x} when podvisor's figure is a small fraction of the baseline's. */
+    private static String ratio(double r) {
+        return r > 0 && r < 0.01 ? String.format(Locale.ROOT, "1/%.0fx", 1 / r) : String.format(Locale.ROOT, "%.2fx", r);
     }
 
     /** A row of text cells (when a figure is not a single number). */

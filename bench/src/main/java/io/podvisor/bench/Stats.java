@@ -47,8 +47,11 @@ public final class Stats {
                 fmt(median()), unit, fmt(min()), fmt(max()), count());
     }
 
-    /** One decimal below 100, none above. */
+    /** Three significant digits below 1, one decimal below 100, none above. */
     public static String fmt(double v) {
+        if (v != 0 && Math.abs(v) < 1) {
+            return String.format(Locale.ROOT, "%.3g", v);
+        }
         return Math.abs(v) < 100 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.0f", v);
     }
 }
