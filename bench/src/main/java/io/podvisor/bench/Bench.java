@@ -17,6 +17,8 @@ public final class Bench {
 
     static {
         PROGRAMS.put("cold-start", ColdStart::run);
+        PROGRAMS.put("api", ApiThroughput::run);
+        PROGRAMS.put("jmh", Jmh::run);
     }
 
     private Bench() {}

@@ -32,6 +32,19 @@ public final class Report {
         return this;
     }
 
+    /**
+     * A row for a rate, where higher is better (creates per second): the ratio is podvisor's figure
+     * over the baseline's, so below 1 means podvisor reaches that fraction of the baseline.
+     */
+    public Report rate(String metric, double value, double baseline, String unit, String target, Boolean met) {
+        String ratio = Double.isNaN(baseline) || baseline == 0 ? ""
+                : String.format(Locale.ROOT, "%.2fx of baseline", value / baseline);
+        rows.add(new Row(metric + " (higher is better)", Stats.fmt(value) + " " + unit,
+                Double.isNaN(baseline) ? "" : Stats.fmt(baseline) + " " + unit, ratio, target,
+                met == null ? "" : met ? "yes" : "NO"));
+        return this;
+    }
+
     /** A row of text cells (when a figure is not a single number). */
     public Report text(String metric, String podvisor, String baseline, String target, Boolean met) {
         rows.add(new Row(metric, podvisor, baseline, "", target, met == null ? "" : met ? "yes" : "NO"));
