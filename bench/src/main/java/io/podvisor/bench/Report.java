@@ -37,8 +37,9 @@ public final class Report {
      * over the baseline's, so below 1 means podvisor reaches that fraction of the baseline.
      */
     public Report rate(String metric, double value, double baseline, String unit, String target, Boolean met) {
+        double r = value / baseline;
         String ratio = Double.isNaN(baseline) || baseline == 0 ? ""
-                : String.format(Locale.ROOT, "%.2fx of baseline", value / baseline);
+                : String.format(Locale.ROOT, r < 0.1 ? "%.4fx of baseline" : "%.2fx of baseline", r);
         rows.add(new Row(metric + " (higher is better)", Stats.fmt(value) + " " + unit,
                 Double.isNaN(baseline) ? "" : Stats.fmt(baseline) + " " + unit, ratio, target,
                 met == null ? "" : met ? "yes" : "NO"));
