@@ -19,6 +19,8 @@ public final class Bench {
         PROGRAMS.put("cold-start", ColdStart::run);
         PROGRAMS.put("pod-start", PodStartLatency::run);
         PROGRAMS.put("engine", EngineSpeed::run);
+        PROGRAMS.put("api", ApiThroughput::run);
+        PROGRAMS.put("jmh", Jmh::run);
     }
 
     private Bench() {}

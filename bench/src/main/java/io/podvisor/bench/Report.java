@@ -37,6 +37,20 @@ public final class Report {
         return r > 0 && r < 0.01 ? String.format(Locale.ROOT, "1/%.0fx", 1 / r) : String.format(Locale.ROOT, "%.2fx", r);
     }
 
+    /**
+     * A row for a rate, where higher is better (creates per second): the ratio is podvisor's figure
+     * over the baseline's, so below 1 means podvisor reaches that fraction of the baseline.
+     */
+    public Report rate(String metric, double value, double baseline, String unit, String target, Boolean met) {
+        double r = value / baseline;
+        String ratio = Double.isNaN(baseline) || baseline == 0 ? ""
+                : String.format(Locale.ROOT, r < 0.1 ? "%.4fx of baseline" : "%.2fx of baseline", r);
+        rows.add(new Row(metric + " (higher is better)", Stats.fmt(value) + " " + unit,
+                Double.isNaN(baseline) ? "" : Stats.fmt(baseline) + " " + unit, ratio, target,
+                met == null ? "" : met ? "yes" : "NO"));
+        return this;
+    }
+
     /** A row of text cells (when a figure is not a single number). */
     public Report text(String metric, String podvisor, String baseline, String target, Boolean met) {
         rows.add(new Row(metric, podvisor, baseline, "", target, met == null ? "" : met ? "yes" : "NO"));

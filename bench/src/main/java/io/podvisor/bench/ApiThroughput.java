@@ -1,0 +1,169 @@
+package io.podvisor.bench;
+
+import io.podvisor.cli.server.NodeServer;
+import io.podvisor.core.FileTrees;
+import io.podvisor.core.SystemClock;
+import io.podvisor.core.VirtualThreadKeyedExecutor;
+import io.podvisor.runtime.fake.FakeRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * API throughput and watch latency of a node in this JVM (fake runtime, SQLite store in a temp
+ * directory, the HTTPS API on a free loopback port):
+ *
+ * <ul>
+ *   <li>pod creates per second through {@code POST /api/v1/namespaces/default/pods} from
+ *       {@value #SENDERS} concurrent senders, after an unmeasured warm-up, of pods no scheduler
+ *       takes (the API and the store alone), then of {@value #RUNNING} pods the node schedules and
+ *       runs while the rest are created; baseline: raw SQLite inserts of the created pod's bytes
+ *       with the store's settings ({@link SqliteBaseline});</li>
+ *   <li>watch event latency ({@link WatchLatency}) p50 and p99 over all (watcher, pod) pairs;
+ *       baseline: the same creates seen by an in-process watch on the node's registries.</li>
+ * </ul>
+ *
+ * <p>{@code bench/run api [--pods N] [--watchers W] [--events M]} (defaults 2000, 100, 200).
+ */
+final class ApiThroughput {
+
+    static final int SENDERS = 8;
+    /** Scheduled pods: fewer than a node's 110, so every one is bound and started. */
+    static final int RUNNING = 100;
+
+    private ApiThroughput() {}
+
+    /** Creates per second through the API, the latency of each POST, and one created pod's bytes. */
+    private record Creates(double perSecond, Stats latency, byte[] sample) {}
+
+    static int run(String[] args) throws Exception {
+        int pods = intArg(args, "--pods", 2000);
+        int watchers = intArg(args, "--watchers", 100);
+        int events = intArg(args, "--events", 200);
+        int warmup = Math.max(50, pods / 10);
+        Path tmp = Files.createTempDirectory("bench-api-");
+        SystemClock clock = new SystemClock();
+        NodeServer server = null;
+        try {
+            Path data = tmp.resolve("node");
+            server = NodeServer.start(new NodeServer.Options(data, 0, "127.0.0.1", "bench", null), clock,
+                    new VirtualThreadKeyedExecutor(), new FakeRuntime(clock));
+            Creates creates;
+            Creates running;
+            WatchLatency.Result latency;
+            double settle;
+            try (NodeApi api = new NodeApi(server.port(), data)) {
+                creates(api, "warm-", warmup, false);
+                creates = creates(api, "tp-", pods, false);
+                running = creates(api, "run-", RUNNING, true);
+                settle = settle(api);
+                latency = WatchLatency.measure(api, server.registries(), watchers, events);
+            }
+            server.close();
+            server = null;
+            double raw = SqliteBaseline.insertsPerSecond(tmp.resolve("raw.db"), creates.sample(), warmup, pods, SENDERS);
+            report(pods, watchers, events, warmup, creates, running, raw, latency, settle).print(System.out);
+            return 0;
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            clock.close();
+            FileTrees.delete(tmp);
+        }
+    }
+
+    private static Report report(int pods, int watchers, int events, int warmup, Creates creates, Creates running,
+                                 double raw, WatchLatency.Result lat, double settle) {
+        int pairs = watchers * events;
+        return new Report(String.format(Locale.ROOT, "api: %d pod creates from %d senders; %d watchers x %d creates",
+                pods, SENDERS, watchers, events))
+                .rate("pod creates through HTTPS (baseline: raw SQLite inserts)", creates.perSecond(), raw, "/s", "report", null)
+                .rate("  the same, " + RUNNING + " pods the node schedules and runs", running.perSecond(), raw, "/s", "report", null)
+                .row("watch ADDED latency p50 (baseline: in-process watch)", lat.http().median(), lat.inProcess().median(),
+                        "ms", "report", null)
+                .row("watch ADDED latency p99 (baseline: in-process watch)", lat.http().percentile(99),
+                        lat.inProcess().percentile(99), "ms", "report", null)
+                .note(String.format(Locale.ROOT, "creates: after %d unmeasured; POST latency p50 %s ms, p99 %s ms; stored bytes %d",
+                        warmup, Stats.fmt(creates.latency().median()), Stats.fmt(creates.latency().percentile(99)),
+                        creates.sample().length))
+                .note(String.format(Locale.ROOT, "creates: pods of scheduler \"%s\" stay unbound (API and store only); "
+                        + "the %d scheduled ones are bound and run (fake runtime) while later ones are created; "
+                        + "their POST latency p50 %s ms, p99 %s ms", NodeApi.UNSCHEDULED, RUNNING,
+                        Stats.fmt(running.latency().median()), Stats.fmt(running.latency().percentile(99))))
+                .note("baseline creates: one INSERT of those bytes per transaction, WAL, synchronous=NORMAL, one writer "
+                        + "connection under a lock, " + SENDERS + " senders")
+                .note(String.format(Locale.ROOT, "watch: %d (watcher, pod) pairs after %d unmeasured creates; missed %d "
+                        + "(in-process missed %d); HTTPS max %s ms, in-process max %s ms; node settled %s s before",
+                        pairs, lat.warmup(), lat.missedHttp(), lat.missedInProcess(), Stats.fmt(lat.http().max()),
+                        Stats.fmt(lat.inProcess().max()), Stats.fmt(settle)))
+                .note("node: in this JVM, fake runtime, kubelet and controllers running; HTTP/1.1 over TLS on 127.0.0.1");
+    }
+
+    /** Creates {@code count} pods named {@code prefix + i} from {@link #SENDERS} virtual threads (see {@link NodeApi#podJson}). */
+    private static Creates creates(NodeApi api, String prefix, int count, boolean scheduled) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        Stats latency = new Stats();
+        AtomicReference<byte[]> sample = new AtomicReference<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int t = 0; t < SENDERS; t++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = next.getAndIncrement(); i < count && failures.isEmpty(); i = next.getAndIncrement()) {
+                    try {
+                        long s = System.nanoTime();
+                        byte[] created = api.createPod(prefix + String.format(Locale.ROOT, "%05d", i), scheduled);
+                        latency.add((System.nanoTime() - s) / 1e6);
+                        sample.compareAndSet(null, created);
+                    } catch (Exception e) {
+                        failures.add(e);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("creating pods failed", failures.getFirst());
+        }
+        return new Creates(count / seconds, latency, sample.get());
+    }
+
+    /**
+     * Waits (at most a minute) until the node is done with the created pods (scheduling, starting,
+     * status updates): the pods' resourceVersion stays the same for a second. Returns the seconds waited.
+     */
+    private static double settle(NodeApi api) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.MINUTES.toNanos(1);
+        String last = api.podsResourceVersion();
+        while (System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            String now = api.podsResourceVersion();
+            if (now.equals(last)) {
+                break;
+            }
+            last = now;
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static int intArg(String[] args, String name, int otherwise) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return otherwise;
+    }
+}
