@@ -54,9 +54,16 @@ final class BareRunc {
      * open, so a pipe would never end); fails with that output when it exits non-zero.
      */
     static void run(List<String> cmd) throws IOException, InterruptedException {
+        run(cmd, java.util.Map.of());
+    }
+
+    /** {@link #run(List)} with {@code env} added to the environment. */
+    static void run(List<String> cmd, java.util.Map<String, String> env) throws IOException, InterruptedException {
         Path log = Files.createTempFile("bench-cmd-", ".log");
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             if (p.waitFor() != 0) {
                 throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + Files.readString(log));
             }

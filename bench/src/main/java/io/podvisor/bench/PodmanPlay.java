@@ -23,8 +23,19 @@ final class PodmanPlay {
         }
         Stats out = new Stats();
         Path dir = Files.createTempDirectory("bench-podman-");
+        // podman's default ulimits (nofile 1048576) exceed this machine's hard limits: use the
+        // limits this process has, as podvisor's containers inherit them
+        Path conf = dir.resolve("containers.conf");
+        Files.writeString(conf, """
+                [containers]
+                default_ulimits = ["nofile=%1$s:%1$s", "nproc=%2$s:%2$s"]
+                [engine]
+                runtime = "runc"
+                cgroup_manager = "cgroupfs"
+                """.formatted(limit("-Hn"), limit("-Hu")));
+        java.util.Map<String, String> env = java.util.Map.of("CONTAINERS_CONF", conf.toString());
         try {
-            BareRunc.run(List.of("sh", "-c", "tar -C '" + rootfs + "' -cf - . | podman --runtime runc import - " + HostBusybox.REFERENCE));
+            BareRunc.run(List.of("sh", "-c", "tar -C '" + rootfs + "' -cf - . | podman import --change 'ENV " + HostBusybox.PATH + "' - " + HostBusybox.REFERENCE), env);
             for (int i = -2; i < runs; i++) {
                 Path yaml = dir.resolve("pod-" + (i + 2) + ".yaml");
                 Files.writeString(yaml, """
@@ -38,16 +49,27 @@ final class PodmanPlay {
                             command: ["sleep", "3600"]
                         """.formatted(i + 2));
                 long t0 = System.nanoTime();
-                BareRunc.run(List.of("podman", "--runtime", "runc", "kube", "play", yaml.toString()));
-                if (i >= 0) {
-                    out.add((System.nanoTime() - t0) / 1e6);
+                try {
+                    BareRunc.run(List.of("podman", "kube", "play", yaml.toString()), env);
+                    if (i >= 0) {
+                        out.add((System.nanoTime() - t0) / 1e6);
+                    }
+                } finally {
+                    BareRunc.run(List.of("podman", "kube", "down", yaml.toString()), env);
                 }
-                BareRunc.run(List.of("podman", "--runtime", "runc", "kube", "down", yaml.toString()));
             }
         } finally {
             io.podvisor.core.FileTrees.delete(dir);
         }
         return Optional.of(out);
+    }
+
+    /** This shell's hard limit for {@code ulimit FLAG}. */
+    private static String limit(String flag) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", "ulimit " + flag).start();
+        String v = new String(p.getInputStream().readAllBytes()).strip();
+        p.waitFor();
+        return v.matches("\\d+") ? v : "1024";
     }
 
     private static boolean onPath(String tool) {
