@@ -6,6 +6,9 @@
 podvisor_host_packages() {
   [ "${PODVISOR_NO_INSTALL-}" = 1 ] && return 0
   [ "$(id -u)" = 0 ] || return 0
+  if command -v runc >/dev/null 2>&1 && [ -x /bin/busybox ] && command -v ip >/dev/null 2>&1; then
+    return 0
+  fi
   command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1 || return 0
   missing=
   for pkg in runc busybox-static iproute2; do

@@ -70,14 +70,46 @@ public final class ApiServer {
         this.clock = clock;
     }
 
+    /**
+     * What start-up needs before the API can listen: the PKI and token loaded or minted, and the TLS
+     * context built from them. Independent of the registry, so a node prepares it on a thread of
+     * its own while the store, kubelet and controllers start ({@link #prepare}).
+     */
+    public record Prepared(Pki pki, Credentials credentials, SslContextFactory.Server ssl) {}
+
+    /** Loads or mints the credentials of {@code config} and builds the started TLS context. */
+    public static Prepared prepare(Config config, Clock clock) throws IOException {
+        Pki pki = Pki.loadOrCreate(config.dataDir(), config.bindAddress(), clock.now());
+        Credentials credentials = Credentials.loadOrCreate(config.dataDir());
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
+        ssl.setKeyStore(pki.keyStore(password));
+        ssl.setKeyStorePassword(new String(password));
+        try {
+            ssl.start();
+        } catch (Exception e) {
+            throw new IOException("cannot build the TLS context: " + e.getMessage(), e);
+        }
+        return new Prepared(pki, credentials, ssl);
+    }
+
     /** Loads or mints credentials, starts listening, writes the kubeconfig; returns the bound port. */
     public synchronized int start() throws IOException {
+        return start(null);
+    }
+
+    /**
+     * As {@link #start()}, with credentials and TLS context already {@link #prepare prepared} for
+     * this server's config (null: prepare them now).
+     */
+    public synchronized int start(Prepared prepared) throws IOException {
         if (server != null) {
             return port;
         }
-        pki = Pki.loadOrCreate(config.dataDir(), config.bindAddress(), clock.now());
-        credentials = Credentials.loadOrCreate(config.dataDir());
-        Server s = newServer();
+        Prepared p = prepared != null ? prepared : prepare(config, clock);
+        pki = p.pki();
+        credentials = p.credentials();
+        Server s = newServer(p.ssl());
         try {
             s.start();
         } catch (Exception e) {
@@ -95,7 +127,7 @@ public final class ApiServer {
         return port;
     }
 
-    private Server newServer() {
+    private Server newServer(SslContextFactory.Server ssl) {
         QueuedThreadPool pool = new QueuedThreadPool();
         pool.setName("apiserver");
         pool.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("apiserver-"));
@@ -105,10 +137,6 @@ public final class ApiServer {
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
         http.addCustomizer(new SecureRequestCustomizer(false));
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
-        char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
-        ssl.setKeyStore(pki.keyStore(password));
-        ssl.setKeyStorePassword(new String(password));
         ServerConnector connector = new ServerConnector(s, ssl, new HttpConnectionFactory(http));
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());

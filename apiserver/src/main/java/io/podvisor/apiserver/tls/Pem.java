@@ -3,13 +3,12 @@ package io.podvisor.apiserver.tls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -19,34 +18,35 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
-/** PEM encoding and decoding of certificates and private keys (PKCS#8). */
+/**
+ * PEM encoding and decoding of certificates and private keys (PKCS#8), by the JDK; BouncyCastle
+ * only reads traditional (SEC 1 / PKCS#1) keys. A restart therefore loads no BouncyCastle class.
+ */
 public final class Pem {
 
     private Pem() {}
 
+    /** The certificate as a {@code CERTIFICATE} block (RFC 7468: base64 in lines of 64). */
     public static String encode(X509Certificate cert) {
-        return write(cert);
-    }
-
-    public static String encode(PrivateKey key) {
         try {
-            return write(new JcaPKCS8Generator(key, null).generate());
-        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
-            throw new IllegalStateException("cannot encode private key", e);
+            return block("CERTIFICATE", cert.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("cannot encode certificate", e);
         }
     }
 
-    private static String write(Object o) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter w = new JcaPEMWriter(out)) {
-            w.writeObject(o);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The key as an unencrypted PKCS#8 {@code PRIVATE KEY} block. */
+    public static String encode(PrivateKey key) {
+        if (!"PKCS#8".equals(key.getFormat())) {
+            throw new IllegalStateException("cannot encode a " + key.getFormat() + " private key as PKCS#8");
         }
-        return out.toString();
+        return block("PRIVATE KEY", key.getEncoded());
+    }
+
+    private static String block(String label, byte[] der) {
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
     }
 
     /** The first certificate in {@code pem}. Read by the JDK: loading a kept data dir needs no BouncyCastle. */

@@ -59,10 +59,14 @@ public record Pki(X509Certificate ca, X509Certificate serving, PrivateKey servin
         return new Pki(ca.certificate(), cert, keys.getPrivate());
     }
 
-    /** An in-memory PKCS#12 key store holding the serving key and chain under alias {@code apiserver}. */
+    /**
+     * An in-memory key store holding the serving key and chain under alias {@code apiserver}. JKS:
+     * it never leaves memory, and PKCS#12's password-based key encryption (thousands of hash
+     * rounds each way) would cost start-up time for nothing.
+     */
     public KeyStore keyStore(char[] password) {
         try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
+            KeyStore ks = KeyStore.getInstance("JKS");
             ks.load(null, null);
             ks.setKeyEntry("apiserver", servingKey, password, new Certificate[] {serving, ca});
             return ks;

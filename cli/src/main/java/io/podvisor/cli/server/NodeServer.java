@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One podvisor node, wired: the SQLite store under the data dir, the registries (the API's object
@@ -64,6 +65,16 @@ public final class NodeServer implements AutoCloseable {
             throws IOException {
         Path data = o.dataDir().toAbsolutePath();
         Files.createDirectories(data);
+        ApiServer.Config apiConfig = new ApiServer.Config(data, o.port(), o.bindAddress(), o.nodeName());
+        // credentials and TLS do not depend on the store: prepared on the other core meanwhile
+        CompletableFuture<ApiServer.Prepared> tls = new CompletableFuture<>();
+        Thread.ofPlatform().name("podvisor-tls").daemon().start(() -> {
+            try {
+                tls.complete(ApiServer.prepare(apiConfig, clock));
+            } catch (IOException | RuntimeException e) {
+                tls.completeExceptionally(e);
+            }
+        });
         Path manifests = o.manifests() != null ? o.manifests().toAbsolutePath() : data.resolve("manifests");
         Files.createDirectories(manifests);
         Store store = SqliteStore.open(data.resolve("state.db"), executor);
@@ -77,13 +88,23 @@ public final class NodeServer implements AutoCloseable {
         kubelet.start();
         Controllers controllers = new Controllers(registries, clock, executor, registries.events(), o.nodeName());
         controllers.start();
-        ApiServer api = new ApiServer(new ApiServer.Config(data, o.port(), o.bindAddress(), o.nodeName()),
-                registries, kubelet.streams(), clock);
+        ApiServer api = new ApiServer(apiConfig, registries, kubelet.streams(), clock);
         api.setReady(false);
-        int port = api.start();
+        int port = api.start(prepared(tls));
         publishApiEndpoints(registries, o.bindAddress(), port);
         api.setReady(true);
         return new NodeServer(store, registries, kubelet, controllers, api, runtime, port);
+    }
+
+    private static ApiServer.Prepared prepared(CompletableFuture<ApiServer.Prepared> tls) throws IOException {
+        try {
+            return tls.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
     }
 
     /** Points the {@code kubernetes} Service's Endpoints at this API server, as upstream's API server does. */
