@@ -51,6 +51,10 @@ public final class ServerCommand implements Callable<Integer> {
             description = "The pod addresses of the runc runtime's bridge (default ${DEFAULT-VALUE}).")
     String podCidr;
 
+    @Option(names = "--max-pods", defaultValue = "110",
+            description = "How many pods this node takes, its pods capacity (default ${DEFAULT-VALUE}, as upstream's kubelet).")
+    int maxPods;
+
     @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
             description = "A registry to pull from over plain HTTP (repeatable); registries on loopback always are.")
     List<String> insecureRegistries = new java.util.ArrayList<>();
@@ -64,6 +68,10 @@ public final class ServerCommand implements Callable<Integer> {
             err.println("podvisor: unknown runtime \"" + runtime + "\"; available: " + Runtimes.KINDS);
             return 2;
         }
+        if (maxPods < 1) {
+            err.println("podvisor: --max-pods must be at least 1, not " + maxPods);
+            return 2;
+        }
         String node = nodeName != null ? nodeName : io.podvisor.cli.server.NodeNames.hostName();
         SystemClock clock = new SystemClock();
         ContainerRuntime rt;
@@ -74,7 +82,7 @@ public final class ServerCommand implements Callable<Integer> {
             clock.close();
             return 1;
         }
-        NodeServer server = NodeServer.start(new NodeServer.Options(dataDir, port, bindAddress, node, manifests),
+        NodeServer server = NodeServer.start(new NodeServer.Options(dataDir, port, bindAddress, node, manifests, maxPods),
                 clock, new VirtualThreadKeyedExecutor(), rt);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -15,13 +15,18 @@ import java.time.Duration;
  * @param podLogsDir        where container logs go (upstream {@code /var/log/pods}); null: no logs
  * @param staticPodPath     the static pod manifest directory; null: no static pods
  * @param fileCheckPeriod   how often {@code staticPodPath} is re-read (20 s upstream)
+ * @param maxPods           the pods this node takes, its {@code pods} capacity (upstream's
+ *                          {@code --max-pods}, default {@value #DEFAULT_MAX_PODS})
  */
 public record KubeletConfig(String nodeName, String nodeIp, Duration relistPeriod, String kubernetesVersion,
-                            Path rootDir, Path podLogsDir, Path staticPodPath, Duration fileCheckPeriod) {
+                            Path rootDir, Path podLogsDir, Path staticPodPath, Duration fileCheckPeriod, int maxPods) {
+
+    /** Upstream kubelet's default {@code --max-pods}. */
+    public static final int DEFAULT_MAX_PODS = 110;
 
     /** The settings without directories: no logs, no static pods. */
     public KubeletConfig(String nodeName, String nodeIp, Duration relistPeriod, String kubernetesVersion) {
-        this(nodeName, nodeIp, relistPeriod, kubernetesVersion, null, null, null, Duration.ofSeconds(20));
+        this(nodeName, nodeIp, relistPeriod, kubernetesVersion, null, null, null, Duration.ofSeconds(20), DEFAULT_MAX_PODS);
     }
 
     public static KubeletConfig defaults(String nodeName) {
@@ -30,16 +35,24 @@ public record KubeletConfig(String nodeName, String nodeIp, Duration relistPerio
 
     public KubeletConfig withRootDir(Path dir) {
         return new KubeletConfig(nodeName, nodeIp, relistPeriod, kubernetesVersion, dir, podLogsDir, staticPodPath,
-                fileCheckPeriod);
+                fileCheckPeriod, maxPods);
     }
 
     public KubeletConfig withPodLogsDir(Path dir) {
         return new KubeletConfig(nodeName, nodeIp, relistPeriod, kubernetesVersion, rootDir, dir, staticPodPath,
-                fileCheckPeriod);
+                fileCheckPeriod, maxPods);
     }
 
     public KubeletConfig withStaticPodPath(Path dir, Duration checkPeriod) {
         return new KubeletConfig(nodeName, nodeIp, relistPeriod, kubernetesVersion, rootDir, podLogsDir, dir,
-                checkPeriod);
+                checkPeriod, maxPods);
+    }
+
+    public KubeletConfig withMaxPods(int pods) {
+        if (pods < 1) {
+            throw new IllegalArgumentException("max pods must be at least 1, not " + pods);
+        }
+        return new KubeletConfig(nodeName, nodeIp, relistPeriod, kubernetesVersion, rootDir, podLogsDir, staticPodPath,
+                fileCheckPeriod, pods);
     }
 }

@@ -39,7 +39,13 @@ public final class NodeServer implements AutoCloseable {
      * @param nodeName this node's name
      * @param manifests the static pod directory, null for {@code dataDir/manifests}
      */
-    public record Options(Path dataDir, int port, String bindAddress, String nodeName, Path manifests) {}
+    public record Options(Path dataDir, int port, String bindAddress, String nodeName, Path manifests, int maxPods) {
+
+        /** Options with upstream's default pod capacity ({@value KubeletConfig#DEFAULT_MAX_PODS}). */
+        public Options(Path dataDir, int port, String bindAddress, String nodeName, Path manifests) {
+            this(dataDir, port, bindAddress, nodeName, manifests, KubeletConfig.DEFAULT_MAX_PODS);
+        }
+    }
 
     private final Store store;
     private final Registries registries;
@@ -83,7 +89,8 @@ public final class NodeServer implements AutoCloseable {
         KubeletConfig config = KubeletConfig.defaults(o.nodeName())
                 .withRootDir(Files.createDirectories(data.resolve("kubelet")))
                 .withPodLogsDir(Files.createDirectories(data.resolve("pods")))
-                .withStaticPodPath(manifests, Duration.ofSeconds(5));
+                .withStaticPodPath(manifests, Duration.ofSeconds(5))
+                .withMaxPods(o.maxPods());
         Kubelet kubelet = new Kubelet(config, clock, executor, runtime, registries, registries);
         kubelet.start();
         Controllers controllers = new Controllers(registries, clock, executor, registries.events(), o.nodeName());

@@ -31,7 +31,13 @@ public final class NodeObjects {
     static final int KUBELET_PORT = 10250;
 
     /** What a Node is built from. */
-    public record Facts(String nodeName, String nodeIp, String runtimeVersion, MachineInfo machine) {}
+    public record Facts(String nodeName, String nodeIp, String runtimeVersion, MachineInfo machine, int maxPods) {
+
+        /** Facts of a node with upstream's default pod capacity. */
+        public Facts(String nodeName, String nodeIp, String runtimeVersion, MachineInfo machine) {
+            this(nodeName, nodeIp, runtimeVersion, machine, MAX_PODS);
+        }
+    }
 
     private NodeObjects() {}
 
@@ -69,7 +75,7 @@ public final class NodeObjects {
         capacity.put("hugepages-1Gi", new Quantity("0"));
         capacity.put("hugepages-2Mi", new Quantity("0"));
         capacity.put("memory", new Quantity(binarySI(m.memoryBytes())));
-        capacity.put("pods", new Quantity(Integer.toString(MAX_PODS)));
+        capacity.put("pods", new Quantity(Integer.toString(f.maxPods())));
         NodeStatus s = new NodeStatus();
         s.setCapacity(capacity);
         s.setAllocatable(new LinkedHashMap<>(capacity));

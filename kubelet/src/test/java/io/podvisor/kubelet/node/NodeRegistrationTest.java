@@ -17,6 +17,17 @@ import org.junit.jupiter.api.Test;
 class NodeRegistrationTest {
 
     @Test
+    void maxPodsSetsThePodsCapacity() {
+        NodeHarness h = new NodeHarness(c -> c.withMaxPods(1000));
+        Node node = h.objects().get(Node.class, null, "podvisor");
+
+        assertThat(node.getStatus().getCapacity().get("pods").toString()).isEqualTo("1000");
+        assertThat(node.getStatus().getAllocatable().get("pods").toString()).isEqualTo("1000");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.podvisor.kubelet.KubeletConfig.defaults("n").withMaxPods(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("max pods must be at least 1, not 0");
+    }
+
+    @Test
     void theNodeIsRegisteredWithTheMachinesCapacityLabelsAddressesAndReadyConditions() throws Exception {
         NodeHarness h = new NodeHarness();
         Node node = h.objects().get(Node.class, null, "podvisor");
