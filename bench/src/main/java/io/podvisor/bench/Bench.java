@@ -18,6 +18,7 @@ public final class Bench {
     static {
         PROGRAMS.put("cold-start", ColdStart::run);
         PROGRAMS.put("pod-start", PodStartLatency::run);
+        PROGRAMS.put("scale", Scale::run);
         PROGRAMS.put("engine", EngineSpeed::run);
         PROGRAMS.put("api", ApiThroughput::run);
         PROGRAMS.put("jmh", Jmh::run);

@@ -53,14 +53,37 @@ final class NodeApi implements AutoCloseable {
 
     /** Creates pod {@code name} (see {@link #podJson}); returns the created object as the server answered it. */
     byte[] createPod(String name, boolean scheduled) throws IOException, InterruptedException {
+        return createPod(name, podJson(name, scheduled));
+    }
+
+    /** Creates the pod {@code json} (named {@code name}); returns the created object as the server answered it. */
+    byte[] createPod(String name, byte[] json) throws IOException, InterruptedException {
         HttpRequest req = request(PODS).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(podJson(name, scheduled))).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
         HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         if (resp.statusCode() != 201) {
             throw new IOException("POST pod " + name + ": HTTP " + resp.statusCode() + " "
                     + new String(resp.body(), StandardCharsets.UTF_8));
         }
         return resp.body();
+    }
+
+    /** Every pod of {@code default}, as the API lists them. */
+    JsonNode listPods() throws IOException, InterruptedException {
+        HttpResponse<byte[]> resp = http.send(request(PODS).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (resp.statusCode() != 200) {
+            throw new IOException("GET pods: HTTP " + resp.statusCode());
+        }
+        return JSON.readTree(resp.body());
+    }
+
+    /** Deletes every pod of {@code default} at once (grace period 0). */
+    void deleteAllPods() throws IOException, InterruptedException {
+        HttpRequest req = request(PODS + "?gracePeriodSeconds=0").DELETE().build();
+        HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        if (resp.statusCode() != 200) {
+            throw new IOException("DELETE pods: HTTP " + resp.statusCode() + " " + new String(resp.body(), StandardCharsets.UTF_8));
+        }
     }
 
     /** The pod list's resourceVersion now (a watch from it sees only later changes). */
