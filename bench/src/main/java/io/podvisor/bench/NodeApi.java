@@ -34,7 +34,7 @@ final class NodeApi implements AutoCloseable {
         this.base = "https://127.0.0.1:" + port;
         this.bearer = "Bearer " + Files.readString(dataDir.resolve("token"), StandardCharsets.UTF_8).strip();
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ColdStart.trustAll())
-                .connectTimeout(Duration.ofSeconds(10)).executor(executor).build();
+                .connectTimeout(Duration.ofSeconds(60)).executor(executor).build();
     }
 
     /** The scheduler name of pods that only the API and the store handle: the node's scheduler leaves them alone. */
