@@ -69,13 +69,13 @@ public final class CriLogWriter implements AutoCloseable {
     }
 
     /**
-     * Starts a virtual thread copying {@code in} into records of {@code stream} until end of file.
+     * Starts a thread ({@link PipeReaders}) copying {@code in} into records of {@code stream} until end of file.
      *
      * @return completes when {@code in} has ended and everything read was written
      */
     public CompletableFuture<Void> pump(InputStream in, CriLog.Stream stream) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread.ofVirtual().name("log-" + stream.tag()).start(() -> {
+        PipeReaders.start("log-" + stream.tag(), () -> {
             try (in) {
                 copy(in, stream);
             } catch (IOException e) {

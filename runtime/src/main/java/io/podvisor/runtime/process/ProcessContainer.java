@@ -1,6 +1,5 @@
 package io.podvisor.runtime.process;
 
-import io.podvisor.runtime.linux.HostCommand;
 import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerConfig;
 import io.podvisor.runtime.ContainerInfo;
@@ -8,6 +7,8 @@ import io.podvisor.runtime.ContainerState;
 import io.podvisor.runtime.CriLog;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.io.CriLogWriter;
+import io.podvisor.runtime.io.PipeReaders;
+import io.podvisor.runtime.linux.HostCommand;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,7 +121,7 @@ final class ProcessContainer {
 
     private static CompletableFuture<Void> discard(Process p) {
         for (var in : List.of(p.getInputStream(), p.getErrorStream())) {
-            Thread.ofVirtual().start(() -> {
+            PipeReaders.start("discard", () -> {
                 try (in) {
                     in.transferTo(java.io.OutputStream.nullOutputStream());
                 } catch (IOException e) {

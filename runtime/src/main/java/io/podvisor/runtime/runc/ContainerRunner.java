@@ -1,13 +1,14 @@
 package io.podvisor.runtime.runc;
 
-import io.podvisor.runtime.linux.HostCommand;
 import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerState;
 import io.podvisor.runtime.CriLog;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.io.CriLogWriter;
+import io.podvisor.runtime.io.PipeReaders;
 import io.podvisor.runtime.linux.Cgroups;
+import io.podvisor.runtime.linux.HostCommand;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -202,7 +203,7 @@ final class ContainerRunner {
             } catch (IOException e) {
                 // closed
             }
-        }, r -> Thread.ofVirtual().start(r));
+        }, r -> PipeReaders.start("discard", r));
     }
 
     private static void closeQuietly(WatchService w) {

@@ -1,9 +1,10 @@
 package io.podvisor.runtime.runc;
 
-import io.podvisor.runtime.linux.HostCommand;
 import io.podvisor.core.Clock;
 import io.podvisor.runtime.ExecResult;
 import io.podvisor.runtime.ExecStreams;
+import io.podvisor.runtime.io.PipeReaders;
+import io.podvisor.runtime.linux.HostCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -55,7 +56,7 @@ final class ExecRunner {
                 kill(p, pidFile);
             }
         });
-        Thread.ofVirtual().name("runc-exec").start(() -> {
+        PipeReaders.start("runc-exec", () -> {
             String out = readCapped(p.getInputStream());
             try {
                 int code = p.waitFor();
@@ -84,7 +85,7 @@ final class ExecRunner {
             return CompletableFuture.failedFuture(e);
         }
         if (io.stdin() != null) {
-            Thread.ofVirtual().name("runc-exec-stdin").start(() -> copyStdin(io.stdin(), p));
+            PipeReaders.start("runc-exec-stdin", () -> copyStdin(io.stdin(), p));
         }
         CompletableFuture<Void> out = copy(p.getInputStream(), io.stdout());
         CompletableFuture<Void> err = copy(p.getErrorStream(), io.stderr() != null ? io.stderr() : io.stdout());
@@ -107,7 +108,7 @@ final class ExecRunner {
 
     private static CompletableFuture<Void> copy(InputStream from, OutputStream to) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread.ofVirtual().name("runc-exec-out").start(() -> {
+        PipeReaders.start("runc-exec-out", () -> {
             try (from) {
                 byte[] buf = new byte[8192];
                 int n;
