@@ -3,6 +3,7 @@ package io.podvisor.runtime.io;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podvisor.core.FakeClock;
+import io.podvisor.runtime.CriLog;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
