@@ -43,10 +43,12 @@ final class Scale {
         }
         int window = Integer.parseInt(arg(args, "--window", "60"));
         Path root = Path.of(System.getProperty("podvisor.root", ".")).toAbsolutePath().normalize();
+        int most = sizes.stream().mapToInt(Integer::intValue).max().orElse(110);
+        List<String> restore = NeighbourTable.fit(most);
         Path data = Files.createTempDirectory("bench-scale-");
         ProcessBuilder pb = new ProcessBuilder(root.resolve("podvisor").toString(), "server", "--data-dir", data.toString(),
                 "--port", "0", "--runtime", "runc", "--pod-cidr", "10.233.0.0/16",
-                "--max-pods", Integer.toString(sizes.stream().mapToInt(Integer::intValue).max().orElse(110) + 10))
+                "--max-pods", Integer.toString(most + 10))
                 .redirectErrorStream(true);
         pb.environment().put("PODVISOR_NO_INSTALL", "1");
         Process server = pb.start();
@@ -83,11 +85,15 @@ final class Scale {
                 awaitGone(api);
             }
         } finally {
-            server.destroy();
-            if (!server.waitFor(120, TimeUnit.SECONDS)) {
+            server.destroy(); // the server removes its containers, mounts and links: give it time
+            if (!server.waitFor(15, TimeUnit.MINUTES)) {
                 server.destroyForcibly();
             }
             FileTrees.delete(data);
+            NeighbourTable.restore(restore);
+        }
+        if (!restore.isEmpty()) {
+            report.note("the host's ARP table limits were raised for the run (one entry per pod address): " + restore);
         }
         report.print(System.out);
         return 0;
