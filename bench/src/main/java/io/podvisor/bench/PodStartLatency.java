@@ -80,7 +80,7 @@ final class PodStartLatency {
         SystemClock clock = new SystemClock();
         String name = "pvb" + ProcessHandle.current().pid() % 1000;
         ContainerRuntime runtime = Runtimes.create(new Runtimes.Choice("runc", name, "10.231.0.0/16"), data, clock);
-        NodeServer server = NodeServer.start(new NodeServer.Options(data, 0, "127.0.0.1", "bench", null), clock,
+        NodeServer server = NodeServer.start(new NodeServer.Options(data, 0, "127.0.0.1", "bench", null, pods + 10), clock,
                 new VirtualThreadKeyedExecutor(), runtime);
         Map<String, CompletableFuture<Long>> running = new ConcurrentHashMap<>();
         ObjectClient client = server.registries();
