@@ -44,9 +44,9 @@ final class ApiThroughput {
     private record Creates(double perSecond, Stats latency, byte[] sample) {}
 
     static int run(String[] args) throws Exception {
-        int pods = intArg(args, "--pods", 2000);
-        int watchers = intArg(args, "--watchers", 100);
-        int events = intArg(args, "--events", 200);
+        int pods = Args.integer(args, "--pods", 2000);
+        int watchers = Args.integer(args, "--watchers", 100);
+        int events = Args.integer(args, "--events", 200);
         int warmup = Math.max(50, pods / 10);
         Path tmp = Files.createTempDirectory("bench-api-");
         SystemClock clock = new SystemClock();
@@ -156,14 +156,5 @@ final class ApiThroughput {
             last = now;
         }
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static int intArg(String[] args, String name, int otherwise) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return otherwise;
     }
 }

@@ -1,21 +1,15 @@
 package io.podvisor.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -30,13 +24,11 @@ import javax.net.ssl.X509TrustManager;
  */
 final class ColdStart {
 
-    private static final Pattern SERVING = Pattern.compile("serving https://127\\.0\\.0\\.1:(\\d+)");
-
     private ColdStart() {}
 
     static int run(String[] args) throws Exception {
-        int runs = args.length >= 2 && args[0].equals("--runs") ? Integer.parseInt(args[1]) : 10;
-        Path root = Path.of(System.getProperty("podvisor.root", ".")).toAbsolutePath().normalize();
+        int runs = Args.integer(args, "--runs", 10);
+        Path root = Args.root();
         Path launcher = root.resolve("podvisor");
         if (!Files.isExecutable(launcher)) {
             System.err.println("cold-start: no launcher at " + launcher + " (run through bench/run)");
@@ -54,8 +46,8 @@ final class ColdStart {
         for (int i = -1; i < runs; i++) { // i = -1: warm-up, not counted
             Path freshDir = Files.createTempDirectory("bench-cold-");
             Files.delete(freshDir);
-            double f = serverReady(launcher, freshDir);
-            double k = serverReady(launcher, keptDir);
+            double f = serverReady(freshDir);
+            double k = serverReady(keptDir);
             double b = run(hello, null);
             if (i >= 0) {
                 fresh.add(f);
@@ -78,24 +70,11 @@ final class ColdStart {
     }
 
     /** Milliseconds from starting the launcher to {@code /readyz} ok; then stops the server. */
-    private static double serverReady(Path launcher, Path dataDir) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "server", "--data-dir", dataDir.toString(),
-                "--port", "0", "--runtime", "fake").redirectErrorStream(true);
-        pb.environment().put("PODVISOR_NO_INSTALL", "1");
+    private static double serverReady(Path dataDir) throws Exception {
         long t0 = System.nanoTime();
-        Process p = pb.start();
+        Process p = ServerProcess.start(dataDir, "--runtime", "fake");
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            int port = -1;
-            for (String line = out.readLine(); line != null && port < 0; line = out.readLine()) {
-                Matcher m = SERVING.matcher(line);
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                }
-            }
-            if (port < 0) {
-                throw new IOException("the server ended before it served");
-            }
+            int port = ServerProcess.port(p);
             HttpClient http = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(5)).build();
             HttpRequest ready = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz")).build();
             while (!http.send(ready, HttpResponse.BodyHandlers.ofString()).body().equals("ok")) {
@@ -103,10 +82,7 @@ final class ColdStart {
             }
             return (System.nanoTime() - t0) / 1e6;
         } finally {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            ServerProcess.stop(p, Duration.ofSeconds(30));
         }
     }
 

@@ -32,10 +32,10 @@ final class EngineSpeed {
     private EngineSpeed() {}
 
     static int run(String[] args) {
-        int pods = intArg(args, "--pods", 100);
-        double hours = Double.parseDouble(arg(args, "--hours", "1"));
-        int runs = intArg(args, "--runs", 5);
-        int warmups = intArg(args, "--warmup", 3);
+        int pods = Args.integer(args, "--pods", 100);
+        double hours = Double.parseDouble(Args.get(args, "--hours", "1"));
+        int runs = Args.integer(args, "--runs", 5);
+        int warmups = Args.integer(args, "--warmup", 3);
         Duration span = Duration.ofSeconds(Math.round(hours * 3600));
         if (pods < 1 || runs < 1 || warmups < 0 || span.isZero() || span.isNegative()) {
             System.err.println("usage: bench/run engine [--pods N>0] [--hours H>0] [--runs R>0] [--warmup W>=0]");
@@ -119,18 +119,5 @@ final class EngineSpeed {
 
     private static String factor(double f) {
         return String.format(Locale.ROOT, "%.0fx", f);
-    }
-
-    private static String arg(String[] args, String name, String dflt) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return dflt;
-    }
-
-    private static int intArg(String[] args, String name, int dflt) {
-        return Integer.parseInt(arg(args, name, Integer.toString(dflt)));
     }
 }

@@ -25,13 +25,21 @@ final class NeighbourTable {
         String[] names = {"gc_thresh1", "gc_thresh2", "gc_thresh3"};
         for (int i = 0; i < names.length; i++) {
             Path f = DIR.resolve(names[i]);
-            long now = Long.parseLong(Files.readString(f).strip());
+            long now = read(f);
             if (now < wanted[i]) {
                 old.add(names[i] + "=" + now);
                 Files.writeString(f, Long.toString(wanted[i]));
             }
         }
         return old;
+    }
+
+    /**
+     * The value in sysctl file {@code f}, read by lines: {@code Files.readString} got only the first
+     * byte of these files here ("1" of "128"), so a restore would have written that back.
+     */
+    private static long read(Path f) throws IOException {
+        return Long.parseLong(Files.readAllLines(f).getFirst().strip());
     }
 
     static void restore(List<String> old) throws IOException {

@@ -36,7 +36,7 @@ final class PodStartLatency {
     private PodStartLatency() {}
 
     static int run(String[] args) throws Exception {
-        int pods = args.length >= 2 && args[0].equals("--pods") ? Integer.parseInt(args[1]) : 200;
+        int pods = Args.integer(args, "--pods", 200);
         if (Runtimes.runcUnavailableReason().isPresent() || !HostBusybox.available()) {
             System.err.println("pod-start: needs root, runc and a static /bin/busybox: "
                     + Runtimes.runcUnavailableReason().orElse("no static busybox"));

@@ -1,6 +1,7 @@
 package io.podvisor.bench;
 
 import io.podvisor.runtime.image.HostBusybox;
+import io.podvisor.runtime.linux.HostCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +19,7 @@ final class PodmanPlay {
     private PodmanPlay() {}
 
     static Optional<Stats> measure(int runs, Path rootfs) throws Exception {
-        if (!onPath("podman")) {
+        if (!HostCommand.onPath("podman")) {
             return Optional.empty();
         }
         Stats out = new Stats();
@@ -70,15 +71,5 @@ final class PodmanPlay {
         String v = new String(p.getInputStream().readAllBytes()).strip();
         p.waitFor();
         return v.matches("\\d+") ? v : "1024";
-    }
-
-    private static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        for (String d : (path == null ? "" : path).split(":")) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

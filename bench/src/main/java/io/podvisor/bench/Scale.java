@@ -2,20 +2,17 @@ package io.podvisor.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.podvisor.core.FileTrees;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Scale: {@code ./podvisor server} (runc, {@code --max-pods} raised) as its own process with 500,
@@ -28,7 +25,6 @@ import java.util.regex.Pattern;
  */
 final class Scale {
 
-    private static final Pattern SERVING = Pattern.compile("serving https://127\\.0\\.0\\.1:(\\d+)");
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
     private static final int BATCH = 50;
 
@@ -38,23 +34,18 @@ final class Scale {
 
     static int run(String[] args) throws Exception {
         List<Integer> sizes = new ArrayList<>();
-        for (String n : arg(args, "--sizes", "500,1000").split(",")) {
+        for (String n : Args.get(args, "--sizes", "500,1000").split(",")) {
             sizes.add(Integer.parseInt(n.strip()));
         }
-        int window = Integer.parseInt(arg(args, "--window", "60"));
-        Path root = Path.of(System.getProperty("podvisor.root", ".")).toAbsolutePath().normalize();
+        int window = Integer.parseInt(Args.get(args, "--window", "60"));
         int most = sizes.stream().mapToInt(Integer::intValue).max().orElse(110);
         List<String> restore = NeighbourTable.fit(most);
         Path data = Files.createTempDirectory("bench-scale-");
-        ProcessBuilder pb = new ProcessBuilder(root.resolve("podvisor").toString(), "server", "--data-dir", data.toString(),
-                "--port", "0", "--runtime", "runc", "--pod-cidr", "10.233.0.0/16",
-                "--max-pods", Integer.toString(most + 10))
-                .redirectErrorStream(true);
-        pb.environment().put("PODVISOR_NO_INSTALL", "1");
-        Process server = pb.start();
+        Process server = ServerProcess.start(data, "--runtime", "runc", "--pod-cidr", "10.233.0.0/16",
+                "--max-pods", Integer.toString(most + 10));
         Report report = new Report("scale: podvisor server (runc) with N running pods, HTTP readiness probe every 10 s");
         try {
-            int port = port(server);
+            int port = ServerProcess.port(server);
             long pid = javaPid(server);
             try (NodeApi api = new NodeApi(port, data)) {
                 Sample idle = sample(pid, window, data);
@@ -85,10 +76,7 @@ final class Scale {
                 awaitGone(api);
             }
         } finally {
-            server.destroy(); // the server removes its containers, mounts and links: give it time
-            if (!server.waitFor(15, TimeUnit.MINUTES)) {
-                server.destroyForcibly();
-            }
+            ServerProcess.stop(server, Duration.ofMinutes(15)); // it removes its containers, mounts and links
             FileTrees.delete(data);
             NeighbourTable.restore(restore);
         }
@@ -120,36 +108,41 @@ final class Scale {
         }
     }
 
-    /** Milliseconds until {@code size} pods are Ready (polling the list every 2 s, at most 15 minutes). */
-    private static long awaitReady(NodeApi api, int size) throws Exception {
-        long t0 = System.nanoTime();
-        while (System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(15)) {
-            int ready = 0;
-            JsonNode list;
-            try {
-                list = api.listPods();
-            } catch (IOException e) { // a busy node may take long to answer: ask again
-                Thread.sleep(2000);
-                continue;
-            }
-            for (JsonNode p : list.path("items")) {
-                for (JsonNode c : p.path("status").path("conditions")) {
-                    if (c.path("type").asText().equals("Ready") && c.path("status").asText().equals("True")) {
-                        ready++;
-                    }
-                }
-            }
-            if (ready >= size) {
-                return (System.nanoTime() - t0) / 1_000_000;
-            }
-            Thread.sleep(2000);
-        }
-        throw new IOException("not every pod was ready within 15 minutes");
+    /** Waits until {@code size} pods are Ready (at most 15 minutes). */
+    private static void awaitReady(NodeApi api, int size) throws Exception {
+        poll(Duration.ofMinutes(15), "every pod ready", () -> ready(api) >= size);
     }
 
+    private static int ready(NodeApi api) throws InterruptedException {
+        JsonNode list;
+        try {
+            list = api.listPods();
+        } catch (IOException e) { // a busy node may take long to answer: ask again
+            return -1;
+        }
+        int ready = 0;
+        for (JsonNode p : list.path("items")) {
+            for (JsonNode c : p.path("status").path("conditions")) {
+                if (c.path("type").asText().equals("Ready") && c.path("status").asText().equals("True")) {
+                    ready++;
+                }
+            }
+        }
+        return ready;
+    }
+
+    /** Waits until the pods are gone (at most 10 minutes). */
     private static void awaitGone(NodeApi api) throws Exception {
-        long t0 = System.nanoTime();
-        while (api.listPods().path("items").size() > 0 && System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(10)) {
+        poll(Duration.ofMinutes(10), "every pod gone", () -> api.listPods().path("items").isEmpty());
+    }
+
+    /** Asks {@code done} every 2 s until it holds; fails after {@code limit}. */
+    private static void poll(Duration limit, String what, Callable<Boolean> done) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("not " + what + " within " + limit.toMinutes() + " minutes");
+            }
             Thread.sleep(2000);
         }
     }
@@ -179,7 +172,7 @@ final class Scale {
     }
 
     private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String stat = Files.readAllLines(Path.of("/proc/" + pid + "/stat")).getFirst();
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
     }
@@ -193,28 +186,6 @@ final class Scale {
         throw new IOException("no VmRSS for " + pid);
     }
 
-    private static int port(Process server) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            Matcher m = SERVING.matcher(line);
-            if (m.find()) {
-                Thread.ofVirtual().start(() -> drain(out));
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new IOException("the server ended before it served");
-    }
-
-    private static void drain(BufferedReader out) {
-        try {
-            while (out.readLine() != null) {
-                // the server's later output is not needed
-            }
-        } catch (IOException e) {
-            // the server ended
-        }
-    }
-
     /** The launcher execs java, so the launcher's process is the JVM (checked). */
     private static long javaPid(Process server) throws IOException {
         String comm = Files.readString(Path.of("/proc/" + server.pid() + "/comm")).strip();
@@ -226,14 +197,5 @@ final class Scale {
 
     private static String pct(double share) {
         return Stats.fmt(share * 100) + " %";
-    }
-
-    private static String arg(String[] args, String name, String otherwise) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return otherwise;
     }
 }

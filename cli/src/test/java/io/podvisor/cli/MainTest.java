@@ -2,35 +2,32 @@ package io.podvisor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import io.podvisor.cli.testing.CliRun;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
+    @TempDir
+    Path dir;
+
     @Test
     void versionPrintsPodvisorAndKubernetesVersions() {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        int code;
-        try {
-            code = Main.run("version");
-        } finally {
-            System.setOut(old);
-        }
-        assertThat(code).isZero();
-        assertThat(out.toString()).startsWith("podvisor ").contains("Kubernetes v1.33.0");
+        CliRun.Output r = CliRun.run("version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("podvisor ").contains("Kubernetes v1.33.0");
     }
 
     @Test
     void unknownCommandFails() {
-        PrintStream oldErr = System.err;
-        System.setErr(new PrintStream(new ByteArrayOutputStream(), true));
-        try {
-            assertThat(Main.run("no-such-command")).isNotZero();
-        } finally {
-            System.setErr(oldErr);
-        }
+        assertThat(CliRun.run("no-such-command").code()).isNotZero();
+    }
+
+    @Test
+    void serverRefusesMaxPodsBelowOne() {
+        CliRun.Output r = CliRun.run("server", "--data-dir", dir.toString(), "--runtime", "fake", "--max-pods", "0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("podvisor: --max-pods must be at least 1, not 0\n");
     }
 }
