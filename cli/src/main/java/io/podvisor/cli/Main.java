@@ -1,5 +1,8 @@
 package io.podvisor.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,9 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "podvisor",
         mixinStandardHelpOptions = true,
         versionProvider = Versions.class,
-        description = "A Kubernetes node in one Java process.",
-        subcommands = {VersionCommand.class, ServerCommand.class, io.podvisor.cli.image.ImageCommand.class,
-                io.podvisor.cli.run.RunCommand.class})
+        description = "A Kubernetes node in one Java process.")
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -19,9 +20,32 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit code (tests call this). */
+    /** The sub-commands by name, in the order usage lists them. */
+    private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("version", VersionCommand::new);
+        m.put("server", ServerCommand::new);
+        m.put("image", io.podvisor.cli.image.ImageCommand::new);
+        m.put("run", io.podvisor.cli.run.RunCommand::new);
+        return m;
+    }
+
+    /**
+     * Runs the command line and returns its exit code (tests call this). Only the sub-command named
+     * first is built when there is one (picocli reads every command's annotations when it is added,
+     * a noticeable part of a start); otherwise all of them, for usage and errors.
+     */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        CommandLine cl = new CommandLine(new Main());
+        Supplier<Object> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (named != null) {
+            cl.addSubcommand(args[0], named.get());
+        } else {
+            COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+        }
+        return cl.execute(args);
     }
 
     @Override
