@@ -152,6 +152,14 @@ public final class PodWorker {
         return o;
     }
 
+    /**
+     * The newest instance of container {@code name} as the runtime holds it right now, or null (for
+     * a probe's tick: its sandboxes change only through this worker's syncs, which observe them).
+     */
+    public ContainerInfo newestInstance(String name) {
+        return new ObservedPod(List.of(), ctx.runtime().listContainers(Map.of(Labels.POD_UID, uid))).newest(name);
+    }
+
     /** The pod IP of the newest sandbox, or null. */
     public String podIp() {
         List<SandboxInfo> s = lastObserved.sandboxes();
