@@ -58,6 +58,9 @@ public final class PodWorker {
     private int operationsInFlight;
     private Termination termination;
     private volatile List<StepResult> lastSteps = List.of();
+    /** The pod object {@link #containers} were read from (their spec hashes cost a JSON encoding). */
+    private Pod containersFrom;
+    private List<PodContainer> containers = List.of();
     /** Instances this worker killed so that they restart; see {@link #backOffReference}. */
     private final Set<String> killedForRestart = new HashSet<>();
 
@@ -149,6 +152,14 @@ public final class PodWorker {
         return o;
     }
 
+    /**
+     * The newest instance of container {@code name} as the runtime holds it right now, or null (for
+     * a probe's tick: its sandboxes change only through this worker's syncs, which observe them).
+     */
+    public ContainerInfo newestInstance(String name) {
+        return new ObservedPod(List.of(), ctx.runtime().listContainers(Map.of(Labels.POD_UID, uid))).newest(name);
+    }
+
     /** The pod IP of the newest sandbox, or null. */
     public String podIp() {
         List<SandboxInfo> s = lastObserved.sandboxes();
@@ -172,7 +183,7 @@ public final class PodWorker {
             return;
         }
         Pod p = pod;
-        List<PodContainer> containers = PodContainer.of(p);
+        List<PodContainer> containers = containersOf(p);
         ObservedPod observed = observe();
         Instant now = ctx.clock().now();
         if (startTime == null) {
@@ -198,6 +209,15 @@ public final class PodWorker {
         if (state == State.TERMINATED && removedFromApi) {
             cleanUp();
         }
+    }
+
+    /** The pod's containers, read again only when its spec changed. */
+    private List<PodContainer> containersOf(Pod p) {
+        if (p != containersFrom && (containersFrom == null || !p.getSpec().equals(containersFrom.getSpec()))) {
+            containers = List.copyOf(PodContainer.of(p));
+        }
+        containersFrom = p;
+        return containers;
     }
 
     private void syncLive(Pod p, List<PodContainer> containers, ObservedPod observed, Instant now) {

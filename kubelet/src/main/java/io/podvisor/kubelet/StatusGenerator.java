@@ -1,15 +1,14 @@
 package io.podvisor.kubelet;
 
 import io.fabric8.kubernetes.api.model.ContainerState;
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateRunning;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HostIP;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.podvisor.api.QosClasses;
 import io.podvisor.api.Times;
 import io.podvisor.kubelet.status.PodConditions;
@@ -24,7 +23,8 @@ import java.util.Map;
 
 /**
  * Computes a pod's API status from what the runtime holds, the reason cache and the probe results
- * (spec §2, §16.5). Pure apart from its inputs.
+ * (spec §2, §16.5). Pure apart from its inputs. Every object it returns is new (built with the
+ * model's setters: it runs on every sync, where the builders' copying would be the main cost).
  */
 final class StatusGenerator {
 
@@ -72,60 +72,75 @@ final class StatusGenerator {
         var conditions = PodConditions.compute(new PodConditions.Input(pod.getSpec(), phase, init, main,
                 sandboxReady, in.previous() == null ? List.of() : in.previous().getConditions(), in.now()));
 
-        PodStatusBuilder b = new PodStatusBuilder()
-                .withPhase(phase)
-                .withReason(reason)
-                .withMessage(message)
-                .withConditions(conditions)
-                .withHostIP(in.hostIp())
-                .withHostIPs(new io.fabric8.kubernetes.api.model.HostIP(in.hostIp()))
-                .withStartTime(Times.format(in.startTime()))
-                .withQosClass(QosClasses.compute(pod.getSpec()))
-                .withContainerStatuses(main);
+        PodStatus status = new PodStatus();
+        status.setPhase(phase);
+        status.setReason(reason);
+        status.setMessage(message);
+        status.setConditions(conditions);
+        status.setHostIP(in.hostIp());
+        status.setHostIPs(new ArrayList<>(List.of(new HostIP(in.hostIp()))));
+        status.setStartTime(Times.format(in.startTime()));
+        status.setQosClass(QosClasses.compute(pod.getSpec()));
+        status.setContainerStatuses(main);
         if (!init.isEmpty()) {
-            b.withInitContainerStatuses(init);
+            status.setInitContainerStatuses(init);
         }
         String ip = sandbox == null ? null : sandbox.ip();
         if (ip == null && in.previous() != null) {
             ip = in.previous().getPodIP();
         }
         if (ip != null) {
-            b.withPodIP(ip).withPodIPs(new PodIP(ip));
+            status.setPodIP(ip);
+            status.setPodIPs(new ArrayList<>(List.of(new PodIP(ip))));
         }
-        return b.build();
+        return status;
     }
 
     private static ContainerStatus containerStatus(PodContainer c, Input in, boolean hasInit, String uid) {
         List<ContainerInfo> instances = in.observed().instances(c.name());
         ContainerInfo newest = instances.isEmpty() ? null : instances.getFirst();
         ContainerInfo previous = instances.size() < 2 ? null : instances.get(1);
-        ContainerStatusBuilder b = new ContainerStatusBuilder()
-                .withName(c.name())
-                .withImage(c.spec().getImage())
-                .withImageID("")
-                .withRestartCount(newest == null ? 0 : ObservedPod.restartCount(newest));
+        ContainerStatus s = new ContainerStatus();
+        s.setName(c.name());
+        s.setImage(c.spec().getImage());
+        s.setImageID("");
+        s.setRestartCount(newest == null ? 0 : ObservedPod.restartCount(newest));
+        ReasonCache.Entry cached = in.reasons().get(uid, c.name());
         if (newest == null) {
             String waiting = hasInit ? "PodInitializing" : "ContainerCreating";
-            ReasonCache.Entry cached = in.reasons().get(uid, c.name());
-            ContainerState state = cached != null
-                    ? new ContainerStateBuilder().withNewWaiting().withReason(cached.reason()).withMessage(cached.message()).endWaiting().build()
-                    : new ContainerStateBuilder().withNewWaiting().withReason(waiting).endWaiting().build();
-            return b.withState(state).withLastState(new ContainerState()).withReady(false).withStarted(false).build();
+            s.setState(cached != null ? waiting(cached.reason(), cached.message()) : waiting(waiting, null));
+            return finish(s, new ContainerState(), false, false);
         }
-        b.withContainerID(in.runtimeType() + "://" + newest.id()).withImageID(imageId(newest));
+        s.setContainerID(in.runtimeType() + "://" + newest.id());
+        s.setImageID(imageId(newest));
         ContainerState state = state(newest, in);
         ContainerState last = previous == null ? new ContainerState() : state(previous, in);
-        ReasonCache.Entry cached = in.reasons().get(uid, c.name());
         boolean initSucceeded = c.kind() == ContainerKind.INIT && newest.state() == io.podvisor.runtime.ContainerState.EXITED
                 && newest.exitCode() == 0;
         if (cached != null && newest.state() == io.podvisor.runtime.ContainerState.EXITED && !initSucceeded) {
             last = state;
-            state = new ContainerStateBuilder().withNewWaiting().withReason(cached.reason())
-                    .withMessage(cached.message()).endWaiting().build();
+            state = waiting(cached.reason(), cached.message());
         }
         boolean ready = c.kind() == ContainerKind.INIT ? initSucceeded : in.probes().ready(c, newest);
         boolean started = c.kind() != ContainerKind.INIT && in.probes().started(c, newest);
-        return b.withState(state).withLastState(last).withReady(ready).withStarted(started).build();
+        s.setState(state);
+        return finish(s, last, ready, started);
+    }
+
+    private static ContainerStatus finish(ContainerStatus s, ContainerState last, boolean ready, boolean started) {
+        s.setLastState(last);
+        s.setReady(ready);
+        s.setStarted(started);
+        return s;
+    }
+
+    private static ContainerState waiting(String reason, String message) {
+        ContainerStateWaiting w = new ContainerStateWaiting();
+        w.setReason(reason);
+        w.setMessage(message);
+        ContainerState state = new ContainerState();
+        state.setWaiting(w);
+        return state;
     }
 
     /** The runtime's image reference of the instance, else the one the kubelet created it from. */
@@ -135,26 +150,35 @@ final class StatusGenerator {
     }
 
     private static ContainerState state(ContainerInfo inst, Input in) {
-        String runtimeType = in.runtimeType();
-        return switch (inst.state()) {
-            case CREATED -> new ContainerStateBuilder().withNewWaiting().endWaiting().build();
-            case RUNNING -> new ContainerStateBuilder().withNewRunning().withStartedAt(Times.format(inst.startedAt())).endRunning().build();
-            case EXITED -> new ContainerStateBuilder().withTerminated(terminated(inst, runtimeType,
-                    in.messages().getOrDefault(inst.id(), inst.message()))).build();
-            case UNKNOWN -> new ContainerStateBuilder().withTerminated(new ContainerStateTerminatedBuilder()
-                    .withExitCode(137).withReason("ContainerStatusUnknown")
-                    .withMessage("The container could not be located when the pod was terminated").build()).build();
-        };
+        ContainerState state = new ContainerState();
+        switch (inst.state()) {
+            case CREATED -> state.setWaiting(new ContainerStateWaiting());
+            case RUNNING -> {
+                ContainerStateRunning running = new ContainerStateRunning();
+                running.setStartedAt(Times.format(inst.startedAt()));
+                state.setRunning(running);
+            }
+            case EXITED -> state.setTerminated(terminated(inst, in.runtimeType(),
+                    in.messages().getOrDefault(inst.id(), inst.message())));
+            case UNKNOWN -> {
+                ContainerStateTerminated unknown = new ContainerStateTerminated();
+                unknown.setExitCode(137);
+                unknown.setReason("ContainerStatusUnknown");
+                unknown.setMessage("The container could not be located when the pod was terminated");
+                state.setTerminated(unknown);
+            }
+        }
+        return state;
     }
 
     private static ContainerStateTerminated terminated(ContainerInfo inst, String runtimeType, String message) {
-        return new ContainerStateTerminatedBuilder()
-                .withExitCode(inst.exitCode())
-                .withReason(inst.reason())
-                .withMessage(message)
-                .withStartedAt(Times.format(inst.startedAt() != null ? inst.startedAt() : inst.createdAt()))
-                .withFinishedAt(Times.format(inst.finishedAt()))
-                .withContainerID(runtimeType + "://" + inst.id())
-                .build();
+        ContainerStateTerminated t = new ContainerStateTerminated();
+        t.setExitCode(inst.exitCode());
+        t.setReason(inst.reason());
+        t.setMessage(message);
+        t.setStartedAt(Times.format(inst.startedAt() != null ? inst.startedAt() : inst.createdAt()));
+        t.setFinishedAt(Times.format(inst.finishedAt()));
+        t.setContainerID(runtimeType + "://" + inst.id());
+        return t;
     }
 }

@@ -3,8 +3,8 @@ package io.podvisor.kubelet;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.podvisor.api.ClusterClient;
-import io.podvisor.api.Yaml;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -13,16 +13,24 @@ import java.util.function.Function;
  * sends it to the API object the pod is shown as whenever the status or that object changed. For
  * API pods that object is the pod itself; a static pod is shown as its mirror pod, which has its
  * own UID and may not exist yet (then nothing is sent until it does).
+ *
+ * <p>Statuses are compared by value ({@code equals} of the model objects), so a sync that generates
+ * the same status again neither counts as a change nor writes to the API. A published status is
+ * never modified afterwards: the generator builds a new one each time, and the API client copies
+ * what it stores.
  */
 public final class StatusManager {
 
-    private record Published(long version, String json, PodStatus status) {}
+    private record Published(long version, PodStatus status) {}
+
+    /** The status the API accepted for a pod, and the UID of the object it was written to. */
+    private record Sent(String apiUid, PodStatus status) {}
 
     private final ClusterClient cluster;
     private final Function<Pod, String> apiUid;
     private final Map<String, Published> published = new ConcurrentHashMap<>();
-    /** Per pod UID: "{@code <api uid> <json>}" of the last status the API accepted. */
-    private final Map<String, String> sent = new ConcurrentHashMap<>();
+    /** Per pod UID: the last status the API accepted. */
+    private final Map<String, Sent> sent = new ConcurrentHashMap<>();
 
     public StatusManager(ClusterClient cluster) {
         this(cluster, p -> p.getMetadata().getUid());
@@ -39,18 +47,18 @@ public final class StatusManager {
     /** Records {@code status} for {@code pod} and sends it if needed; returns whether it changed. */
     public boolean publish(Pod pod, PodStatus status) {
         String uid = pod.getMetadata().getUid();
-        String json = Yaml.json(status);
         Published prev = published.get(uid);
-        boolean changed = prev == null || !prev.json.equals(json);
+        boolean changed = prev == null || !prev.status.equals(status);
         if (changed) {
-            published.put(uid, new Published(prev == null ? 1 : prev.version + 1, json, status));
+            published.put(uid, new Published(prev == null ? 1 : prev.version + 1, status));
         }
         String target = apiUid.apply(pod);
-        if (target != null && !(target + " " + json).equals(sent.get(uid))) {
-            Pod stored = cluster.updatePodStatus(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), target,
-                    Yaml.copy(status));
+        Sent last = sent.get(uid);
+        if (target != null && (last == null || !last.apiUid.equals(target) || !Objects.equals(last.status, status))) {
+            // the client copies what it stores (ClusterClient: the caller may keep what it passes)
+            Pod stored = cluster.updatePodStatus(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), target, status);
             if (stored != null) {
-                sent.put(uid, target + " " + json);
+                sent.put(uid, new Sent(target, status));
             }
         }
         return changed;

@@ -15,7 +15,9 @@ import java.util.Map;
  * Registers the node and keeps it alive: creates the Node (or takes over an existing one) at
  * start, reports its status every {@link #STATUS_REPORT_PERIOD}, and renews its Lease every
  * {@link #LEASE_RENEW_PERIOD} (a quarter of the lease duration, as upstream). Failures are retried
- * on the next tick.
+ * on the next tick. As upstream's lease controller, a renewal updates the Lease the last write
+ * returned, without reading it first, and reads it again only when that update fails; the Node is
+ * read only while the Lease has no owner reference yet.
  *
  * <p>Thread-safety: its timers run on the clock; {@link #registerOnce()} and
  * {@link #renewLeaseOnce()} are serialized.
@@ -33,6 +35,8 @@ public final class NodeStatusReporter {
     private Instant since;
     private boolean registered;
     private Instant nextStatus;
+    /** The Lease as the last successful write returned it (ours to edit), or null. */
+    private Lease latestLease;
     private final Periodic renewals;
 
     public NodeStatusReporter(NodeObjects.Facts facts, Clock clock, ObjectClient objects) {
@@ -105,17 +109,36 @@ public final class NodeStatusReporter {
     /** Creates the node's Lease or moves its renew time to now. */
     public synchronized void renewLeaseOnce() {
         Instant now = clock.now();
-        Node node = objects.get(Node.class, null, facts.nodeName());
-        Lease desired = NodeObjects.lease(facts.nodeName(), node == null ? null : node.getMetadata().getUid(), now);
+        if (latestLease != null) {
+            try {
+                latestLease = objects.update(renewed(latestLease, now));
+                return;
+            } catch (ApiException e) {
+                latestLease = null; // changed or removed by someone else: read it again
+                LOG.log(System.Logger.Level.DEBUG, "Lease " + facts.nodeName() + ": " + e.getMessage());
+            }
+        }
         Lease existing = objects.get(Lease.class, NodeObjects.LEASE_NAMESPACE, facts.nodeName());
         if (existing == null) {
-            objects.create(desired);
+            latestLease = objects.create(NodeObjects.lease(facts.nodeName(), nodeUid(), now));
             return;
         }
-        existing.setSpec(desired.getSpec());
-        if (existing.getMetadata().getOwnerReferences() == null || existing.getMetadata().getOwnerReferences().isEmpty()) {
-            existing.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
+        latestLease = objects.update(renewed(existing, now));
+    }
+
+    /** {@code lease} with the spec of a renewal at {@code now}, and the Node as owner if it has none. */
+    private Lease renewed(Lease lease, Instant now) {
+        boolean owned = lease.getMetadata().getOwnerReferences() != null && !lease.getMetadata().getOwnerReferences().isEmpty();
+        Lease desired = NodeObjects.lease(facts.nodeName(), owned ? null : nodeUid(), now);
+        lease.setSpec(desired.getSpec());
+        if (!owned) {
+            lease.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
         }
-        objects.update(existing);
+        return lease;
+    }
+
+    private String nodeUid() {
+        Node node = objects.get(Node.class, null, facts.nodeName());
+        return node == null ? null : node.getMetadata().getUid();
     }
 }

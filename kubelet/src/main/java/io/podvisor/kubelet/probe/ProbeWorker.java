@@ -125,7 +125,7 @@ final class ProbeWorker {
 
     /** One tick; false when the worker should exit. */
     private boolean probeOnce() {
-        ContainerInfo inst = pod.observe().newest(container.name());
+        ContainerInfo inst = pod.newestInstance(container.name());
         if (inst == null) {
             return true;
         }

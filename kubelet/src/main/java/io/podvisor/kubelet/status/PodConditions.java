@@ -107,13 +107,12 @@ public final class PodConditions {
                 && before.getLastTransitionTime() != null
                 ? before.getLastTransitionTime()
                 : Times.format(in.now());
-        return new PodConditionBuilder()
-                .withType(type)
-                .withStatus(value.status())
-                .withLastProbeTime(null)
-                .withLastTransitionTime(transition)
-                .withReason(value.reason())
-                .withMessage(value.message())
-                .build();
+        PodCondition c = new PodCondition();
+        c.setType(type);
+        c.setStatus(value.status());
+        c.setLastTransitionTime(transition);
+        c.setReason(value.reason());
+        c.setMessage(value.message());
+        return c;
     }
 }

@@ -86,6 +86,48 @@ class NodeRegistrationTest {
         assertThat(h.objects().log().stream().filter(l -> l.startsWith("updateStatus Node"))).hasSize(2);
     }
 
+    @Test
+    void aLeaseChangedByAnotherWriterIsReadAgainAndRenewedKeepingTheChange() {
+        NodeHarness h = new NodeHarness();
+        h.advanceSeconds(10);
+        Lease lease = h.objects().get(Lease.class, "kube-node-lease", "podvisor");
+        lease.getMetadata().setLabels(java.util.Map.of("touched-by", "someone-else"));
+        h.objects().update(lease);
+
+        h.advanceSeconds(10);
+
+        Lease renewed = h.objects().get(Lease.class, "kube-node-lease", "podvisor");
+        assertThat(renewed.getSpec().getRenewTime()).isEqualTo(ZonedDateTime.parse("2026-01-01T00:00:20Z"));
+        assertThat(renewed.getMetadata().getLabels()).containsEntry("touched-by", "someone-else");
+        assertThat(renewed.getMetadata().getOwnerReferences()).hasSize(1);
+    }
+
+    @Test
+    void aDeletedLeaseIsCreatedAgainOwnedByTheNode() {
+        NodeHarness h = new NodeHarness();
+        h.advanceSeconds(10);
+        h.objects().delete(Lease.class, "kube-node-lease", "podvisor", null);
+
+        h.advanceSeconds(10);
+
+        Lease lease = h.objects().get(Lease.class, "kube-node-lease", "podvisor");
+        assertThat(lease.getSpec().getRenewTime()).isEqualTo(ZonedDateTime.parse("2026-01-01T00:00:20Z"));
+        String nodeUid = h.objects().get(Node.class, null, "podvisor").getMetadata().getUid();
+        assertThat(lease.getMetadata().getOwnerReferences().getFirst().getUid()).isEqualTo(nodeUid);
+        assertThat(h.objects().log()).containsSubsequence("delete Lease podvisor", "update Lease podvisor",
+                "create Lease podvisor");
+    }
+
+    @Test
+    void aRenewalIsOneUpdateOfTheLease() {
+        NodeHarness h = new NodeHarness();
+        int before = h.objects().log().size();
+
+        h.advanceSeconds(60);
+
+        assertThat(h.objects().log().subList(before, h.objects().log().size())).containsOnly("update Lease podvisor").hasSize(6);
+    }
+
     static ZonedDateTime renewTime(NodeHarness h) {
         return h.objects().get(Lease.class, "kube-node-lease", "podvisor").getSpec().getRenewTime();
     }
