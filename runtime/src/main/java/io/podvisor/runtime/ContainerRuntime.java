@@ -115,7 +115,12 @@ public interface ContainerRuntime {
 
     /** The listing rule: {@code labels} hold every entry of {@code filter} (an empty filter matches all). */
     static boolean labelsMatch(Map<String, String> labels, Map<String, String> filter) {
-        return filter.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        for (Map.Entry<String, String> e : filter.entrySet()) {
+            if (!e.getValue().equals(labels.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The runtime's images: presence, pulls, listing and removal (the CRI image service). */

@@ -1,5 +1,6 @@
 package io.podvisor.runtime.fake;
 
+import io.podvisor.runtime.LabelledMap;
 import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerConfig;
 import io.podvisor.runtime.ContainerInfo;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,8 +35,8 @@ public final class FakeRuntime implements ContainerRuntime {
 
     private final Clock clock;
     private final Map<String, IntFunction<ContainerScript>> scripts = new HashMap<>();
-    private final Map<String, FakeSandbox> sandboxes = new LinkedHashMap<>();
-    private final Map<String, FakeContainer> containers = new LinkedHashMap<>();
+    private final LabelledMap<FakeSandbox> sandboxes = new LabelledMap<>(s -> s.config.labels());
+    private final LabelledMap<FakeContainer> containers = new LabelledMap<>(c -> c.config.labels());
     private final List<String> log = new ArrayList<>();
     private final FakeNetwork network = new FakeNetwork(this);
     private final FakeImages images;
@@ -105,15 +105,13 @@ public final class FakeRuntime implements ContainerRuntime {
     @Override
     public synchronized void removeSandbox(String sandboxId) {
         stopSandbox(sandboxId);
-        containers.values().removeIf(c -> c.sandboxId.equals(sandboxId));
+        containers.removeIf(c -> c.sandboxId.equals(sandboxId));
         sandboxes.remove(sandboxId);
     }
 
     @Override
     public synchronized List<SandboxInfo> listSandboxes(Map<String, String> labelFilter) {
-        return sandboxes.values().stream()
-                .filter(s -> ContainerRuntime.labelsMatch(s.config.labels(), labelFilter))
-                .map(FakeSandbox::info).toList();
+        return sandboxes.select(labelFilter).stream().map(FakeSandbox::info).toList();
     }
 
     @Override
@@ -165,9 +163,7 @@ public final class FakeRuntime implements ContainerRuntime {
 
     @Override
     public synchronized List<ContainerInfo> listContainers(Map<String, String> labelFilter) {
-        return containers.values().stream()
-                .filter(c -> ContainerRuntime.labelsMatch(c.config.labels(), labelFilter))
-                .map(FakeContainer::info).toList();
+        return containers.select(labelFilter).stream().map(FakeContainer::info).toList();
     }
 
     @Override

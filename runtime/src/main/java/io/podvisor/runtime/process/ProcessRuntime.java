@@ -1,5 +1,6 @@
 package io.podvisor.runtime.process;
 
+import io.podvisor.runtime.LabelledMap;
 import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerConfig;
 import io.podvisor.runtime.ContainerInfo;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -72,8 +72,8 @@ public final class ProcessRuntime implements ContainerRuntime {
     private final ConfigCheck.Identity identity = ConfigCheck.Identity.current();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final PodNetwork network = new HostPodNetwork();
-    private final Map<String, Sandbox> sandboxes = new LinkedHashMap<>();
-    private final Map<String, ProcessContainer> containers = new LinkedHashMap<>();
+    private final LabelledMap<Sandbox> sandboxes = new LabelledMap<>(s -> s.config().labels());
+    private final LabelledMap<ProcessContainer> containers = new LabelledMap<>(c -> c.config.labels());
     private final List<Consumer<ContainerInfo>> listeners = new CopyOnWriteArrayList<>();
     private final ProcessExec exec = new ProcessExec(this);
 
@@ -152,7 +152,7 @@ public final class ProcessRuntime implements ContainerRuntime {
             if (sb == null) {
                 return;
             }
-            containers.values().removeIf(c -> c.sandboxId.equals(sandboxId) && gone.add(c));
+            containers.removeIf(c -> c.sandboxId.equals(sandboxId) && gone.add(c));
             boolean shared = sandboxes.values().stream().anyMatch(s -> sb.cgroup() != null && sb.cgroup().equals(s.cgroup()));
             cgroup = shared ? null : sb.cgroup();
         }
@@ -164,7 +164,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public synchronized List<SandboxInfo> listSandboxes(Map<String, String> labelFilter) {
-        return sandboxes.values().stream().filter(s -> ContainerRuntime.labelsMatch(s.config().labels(), labelFilter))
+        return sandboxes.select(labelFilter).stream()
                 .map(Sandbox::info).toList();
     }
 
@@ -217,7 +217,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public synchronized List<ContainerInfo> listContainers(Map<String, String> labelFilter) {
-        return containers.values().stream().filter(c -> ContainerRuntime.labelsMatch(c.config.labels(), labelFilter))
+        return containers.select(labelFilter).stream()
                 .map(ProcessContainer::info).toList();
     }
 

@@ -1,5 +1,6 @@
 package io.podvisor.runtime.runc;
 
+import io.podvisor.runtime.LabelledMap;
 import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerConfig;
 import io.podvisor.runtime.ContainerInfo;
@@ -20,7 +21,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -93,8 +93,8 @@ public final class RuncRuntime implements ContainerRuntime {
     private final ExecRunner execs;
     private final PodNetwork probes = new HostPodNetwork();
     private final List<Consumer<ContainerInfo>> exitListeners = new CopyOnWriteArrayList<>();
-    private final Map<String, RuncSandbox> sandboxes = new LinkedHashMap<>();
-    private final Map<String, RuncContainer> containers = new LinkedHashMap<>();
+    private final LabelledMap<RuncSandbox> sandboxes = new LabelledMap<>(s -> s.config.labels());
+    private final LabelledMap<RuncContainer> containers = new LabelledMap<>(c -> c.config.labels());
     private volatile String version;
 
     /** An instance on the host's cgroups ({@link Cgroups#detect}) and a pod network of its own. */
@@ -182,7 +182,7 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public synchronized List<SandboxInfo> listSandboxes(Map<String, String> labelFilter) {
-        return sandboxes.values().stream().filter(s -> ContainerRuntime.labelsMatch(s.config.labels(), labelFilter))
+        return sandboxes.select(labelFilter).stream()
                 .map(RuncSandbox::info).toList();
     }
 
@@ -228,7 +228,7 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public synchronized List<ContainerInfo> listContainers(Map<String, String> labelFilter) {
-        return containers.values().stream().filter(c -> ContainerRuntime.labelsMatch(c.config.labels(), labelFilter))
+        return containers.select(labelFilter).stream()
                 .map(RuncContainer::info).toList();
     }
 
