@@ -46,6 +46,8 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
 
     private final KubeletContext ctx;
     private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
+    /** Set by {@link #close()}: pod events are ignored from then on. */
+    private volatile boolean closed;
     private final Relister relister;
     private final StaticPods staticPods;
     private final StaticPodSource staticSource;
@@ -168,6 +170,9 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
 
     /** Runs a pod or hands its newer version to its worker. */
     void runPod(Pod pod) {
+        if (closed) {
+            return;
+        }
         String uid = pod.getMetadata().getUid();
         PodWorker w = workers.computeIfAbsent(uid, k -> new PodWorker(ctx, pod));
         w.update(pod);
@@ -215,6 +220,8 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        workers.values().forEach(PodWorker::stop);
         relister.stop();
         logWaiters.stop();
         if (staticSource != null) {

@@ -49,6 +49,7 @@ public final class PodWorker {
     private boolean queued;
     private boolean removedFromApi;
     private volatile boolean cleanedUp;
+    private volatile boolean stopped;
     private Instant startTime;
     private Clock.Timer deadlineTimer;
     private Clock.Timer resyncTimer;
@@ -103,6 +104,15 @@ public final class PodWorker {
     /** The pod is gone from the API. */
     void removed() {
         post(() -> removedFromApi = true);
+    }
+
+    /**
+     * The kubelet stops: no further sync acts on the runtime or the API (what runs stays running
+     * for the runtime's own shutdown), and the pod's probes stop.
+     */
+    void stop() {
+        stopped = true;
+        ctx.probes().removePod(uid);
     }
 
     /** Asks for a sync; coalesces with one already queued. */
@@ -179,7 +189,7 @@ public final class PodWorker {
     // ---- the sync ----
 
     private void sync() {
-        if (cleanedUp) {
+        if (cleanedUp || stopped) {
             return;
         }
         Pod p = pod;

@@ -44,6 +44,25 @@ class RestartPolicyScenariosTest {
         default -> runForever();
     };
 
+    // ---- a stopping kubelet ----
+
+    @Test
+    void aClosedKubeletNeitherRestartsExitedContainersNorStartsNewPods() {
+        NodeHarness h = new NodeHarness();
+        h.runtime().script("app", attempt -> script().exitAfter(ofSeconds(10), 1));
+        h.apply(pod("always", "Always"));
+        h.advanceSeconds(5);
+        assertThat(log(h, "app")).containsExactly("0 start app");
+
+        h.kubelet().close();
+        h.advanceSeconds(60);
+        // the runtime's own shutdown follows a closed kubelet: nothing may start in between
+        assertThat(log(h, "app")).containsExactly("0 start app", "10 exit app code 1");
+        h.apply(pod("later", "Always"));
+        h.advanceSeconds(10);
+        assertThat(log(h, "app")).containsExactly("0 start app", "10 exit app code 1");
+    }
+
     // ---- §4.7 restart matrix ----
 
     @Test
