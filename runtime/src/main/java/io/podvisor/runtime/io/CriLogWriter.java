@@ -89,27 +89,65 @@ public final class CriLogWriter implements AutoCloseable {
 
     private void copy(InputStream in, CriLog.Stream stream) throws IOException {
         byte[] buf = new byte[8192];
-        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        Lines lines = new Lines(stream);
         int n;
-        while ((n = in.read(buf)) > 0) {
-            int start = 0;
-            for (int i = 0; i < n; i++) {
-                if (buf[i] == '\n') {
-                    line.write(buf, start, i - start);
-                    record(stream, false, line.toByteArray());
-                    line.reset();
-                    start = i + 1;
-                } else if (line.size() + (i - start) + 1 >= MAX_LINE) {
-                    line.write(buf, start, i - start + 1);
-                    record(stream, true, line.toByteArray());
-                    line.reset();
-                    start = i + 1;
-                }
+        try {
+            while ((n = in.read(buf)) > 0) {
+                lines.accept(buf, n);
             }
-            line.write(buf, start, n - start);
+            lines.end();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
-        if (line.size() > 0) {
-            record(stream, false, line.toByteArray());
+    }
+
+    /** A sink for a {@link PipePoller} pipe carrying {@code stream}: its bytes become records as a pump's do. */
+    public PipePoller.Sink sink(CriLog.Stream stream) {
+        return new Lines(stream);
+    }
+
+    /** Cuts one stream's bytes into records: a record per line, partial records for long lines. */
+    private final class Lines implements PipePoller.Sink {
+        private final CriLog.Stream stream;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        Lines(CriLog.Stream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public void accept(byte[] buf, int n) {
+            try {
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        line.write(buf, start, i - start);
+                        record(stream, false, line.toByteArray());
+                        line.reset();
+                        start = i + 1;
+                    } else if (line.size() + (i - start) + 1 >= MAX_LINE) {
+                        line.write(buf, start, i - start + 1);
+                        record(stream, true, line.toByteArray());
+                        line.reset();
+                        start = i + 1;
+                    }
+                }
+                line.write(buf, start, n - start);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void end() {
+            if (line.size() > 0) {
+                try {
+                    record(stream, false, line.toByteArray());
+                } catch (IOException e) {
+                    // the file cannot be written: the last partial line is lost
+                }
+                line.reset();
+            }
         }
     }
 

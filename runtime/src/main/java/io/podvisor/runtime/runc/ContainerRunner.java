@@ -3,16 +3,12 @@ package io.podvisor.runtime.runc;
 import io.podvisor.core.Clock;
 import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerState;
-import io.podvisor.runtime.CriLog;
 import io.podvisor.runtime.RuntimeFailure;
-import io.podvisor.runtime.io.CriLogWriter;
-import io.podvisor.runtime.io.PipeReaders;
+import io.podvisor.runtime.io.ChildOutput;
 import io.podvisor.runtime.linux.Cgroups;
 import io.podvisor.runtime.linux.HostCommand;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -32,7 +28,7 @@ import java.util.function.Consumer;
  * file; a virtual thread per container waits for the exit, reads the cgroup's OOM kills before
  * {@code runc delete} removes the cgroup, records the outcome and tells the exit listeners.
  *
- * <p>runc's own error text never reaches the container log: the log pumps start only once the pid
+ * <p>runc's own error text never reaches the container log: the log is read only once the pid
  * file exists (nothing of the container has run before), and runc logs to its own JSON file.
  */
 final class ContainerRunner {
@@ -64,27 +60,48 @@ final class ContainerRunner {
         }
         Process p;
         boolean started;
+        ChildOutput output = null;
         try (WatchService watch = FileSystems.getDefault().newWatchService()) {
             Files.deleteIfExists(c.pidFile());
             c.dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-            p = new ProcessBuilder(runc.run(c.id, c.dir, c.pidFile(), c.runcLog()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            output = ChildOutput.open();
+            Process child = null;
+            try {
+                child = output.redirect(new ProcessBuilder(runc.run(c.id, c.dir, c.pidFile(), c.runcLog())))
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            } finally {
+                output.started(child);
+            }
+            p = child;
             HostCommand.exitOf(p).thenRun(() -> closeQuietly(watch));
             started = awaitPidFile(c, p, watch);
         } catch (IOException e) {
+            if (output != null) {
+                output.close();
+            }
             throw failStart(c, null, "runc could not be started: " + e.getMessage());
         }
         if (!started) {
             String why = p.isAlive() ? "timed out after " + START_TIMEOUT.toSeconds() + "s waiting for the container to start"
-                    : Runc.errorMessage(c.runcLog(), HostCommand.readAll(p.getErrorStream()));
+                    : Runc.errorMessage(c.runcLog(), stderrOf(output));
+            output.close();
             throw failStart(c, p, why);
         }
         synchronized (c) {
             c.state = ContainerState.RUNNING;
             c.startedAt = clock.now();
         }
-        CompletableFuture<Void> drained = pumpLogs(c, p);
-        Thread.ofVirtual().name("runc-wait-" + c.id.substring(0, 12)).start(() -> awaitExit(c, p, drained));
+        ChildOutput out = output;
+        CompletableFuture<Void> drained = out.drainTo(c.config.logPath(), clock);
+        Thread.ofVirtual().name("runc-wait-" + c.id.substring(0, 12)).start(() -> awaitExit(c, p, out, drained));
+    }
+
+    private static String stderrOf(ChildOutput output) {
+        try {
+            return new String(output.stderrNow(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private boolean awaitPidFile(RuncContainer c, Process p, WatchService watch) {
@@ -131,21 +148,7 @@ final class ContainerRunner {
         return new RuntimeFailure(why);
     }
 
-    private CompletableFuture<Void> pumpLogs(RuncContainer c, Process p) {
-        String path = c.config.logPath();
-        if (path == null || path.isEmpty()) {
-            return CompletableFuture.allOf(discard(p.getInputStream()), discard(p.getErrorStream()));
-        }
-        try {
-            CriLogWriter log = new CriLogWriter(java.nio.file.Path.of(path), clock);
-            return CompletableFuture.allOf(log.pump(p.getInputStream(), CriLog.Stream.STDOUT),
-                    log.pump(p.getErrorStream(), CriLog.Stream.STDERR)).whenComplete((v, e) -> log.close());
-        } catch (IOException e) {
-            return CompletableFuture.allOf(discard(p.getInputStream()), discard(p.getErrorStream()));
-        }
-    }
-
-    private void awaitExit(RuncContainer c, Process p, CompletableFuture<Void> drained) {
+    private void awaitExit(RuncContainer c, Process p, ChildOutput output, CompletableFuture<Void> drained) {
         int code;
         try {
             code = p.waitFor();
@@ -156,6 +159,7 @@ final class ContainerRunner {
             drained.get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // a process outside PID 1's namespace kept a pipe open; the log stops here
+            output.close();
         }
         long ooms = cgroups.oomKills(c.cgroupPath);
         runc.delete(c.id, true);
@@ -194,16 +198,6 @@ final class ContainerRunner {
         if (c.running()) {
             runc.kill(c.id, "KILL");
         }
-    }
-
-    private static CompletableFuture<Void> discard(InputStream in) {
-        return CompletableFuture.runAsync(() -> {
-            try (in) {
-                in.transferTo(OutputStream.nullOutputStream());
-            } catch (IOException e) {
-                // closed
-            }
-        }, r -> PipeReaders.start("discard", r));
     }
 
     private static void closeQuietly(WatchService w) {

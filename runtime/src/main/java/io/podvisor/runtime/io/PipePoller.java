@@ -1,0 +1,326 @@
+package io.podvisor.runtime.io;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads the output pipes of child processes (container logs) on one shared thread waiting in Linux's
+ * {@code epoll}, called through the FFM API, instead of on a thread per pipe: with hundreds of
+ * containers the per-pipe threads were most of a node's memory. A {@link Pipe}'s write end is handed
+ * to a child as a redirect target ({@code /proc/self/fd/N}, which opens the same pipe); its read end
+ * is non-blocking and drained here into a {@link Sink} until every writer has closed it.
+ *
+ * <p>{@link #shared()} is empty where this cannot work (not Linux, an architecture whose {@code
+ * epoll_event} layout is not known here, or native access refused); callers then read with {@link
+ * PipeReaders}.
+ */
+public final class PipePoller {
+
+    /** Where a pipe's bytes go, called on the poller's thread, one call at a time per pipe. */
+    public interface Sink {
+        void accept(byte[] bytes, int length);
+
+        /** The pipe ended (every writer closed it) or was closed. */
+        void end();
+    }
+
+    private static final int O_NONBLOCK = 0x800;
+    private static final int O_CLOEXEC = 0x80000;
+    private static final int EPOLL_CTL_ADD = 1;
+    private static final int EPOLL_CTL_DEL = 2;
+    private static final int EPOLLIN = 0x1;
+    private static final int EAGAIN = 11;
+    private static final int EINTR = 4;
+    private static final int MAX_EVENTS = 64;
+    private static final int CHUNK = 64 * 1024;
+
+    private static final java.util.Optional<PipePoller> SHARED = create();
+
+    private final Native nat;
+    private final int epfd;
+    private final Map<Integer, Pipe> reading = new ConcurrentHashMap<>();
+
+    private PipePoller(Native nat, int epfd) {
+        this.nat = nat;
+        this.epfd = epfd;
+        PipeReaders.start("pipe-poller", this::loop);
+    }
+
+    /** The process's poller, or empty where pipes are read by a thread each. */
+    public static java.util.Optional<PipePoller> shared() {
+        return SHARED;
+    }
+
+    private static java.util.Optional<PipePoller> create() {
+        try {
+            if (!System.getProperty("os.name", "").equals("Linux")) {
+                return java.util.Optional.empty();
+            }
+            Native nat = Native.forArch(System.getProperty("os.arch", ""));
+            if (nat == null) {
+                return java.util.Optional.empty();
+            }
+            int epfd = nat.epollCreate(O_CLOEXEC);
+            return epfd < 0 ? java.util.Optional.empty() : java.util.Optional.of(new PipePoller(nat, epfd));
+        } catch (Throwable e) { // native access refused or a symbol missing: threads it is
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** A new pipe: its write end for a child, its read end not yet read. */
+    public Pipe open() throws IOException {
+        int[] fds = nat.pipe(O_NONBLOCK | O_CLOEXEC);
+        return new Pipe(fds[0], fds[1]);
+    }
+
+    private void loop() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment events = arena.allocate(nat.eventSize * MAX_EVENTS, 8);
+            MemorySegment buf = arena.allocate(CHUNK);
+            byte[] bytes = new byte[CHUNK];
+            while (true) {
+                int n = nat.epollWait(epfd, events, MAX_EVENTS);
+                for (int i = 0; i < n; i++) {
+                    int fd = (int) nat.eventData(events, i);
+                    Pipe p = reading.get(fd);
+                    if (p != null) {
+                        p.readOnce(buf, bytes);
+                    }
+                }
+            }
+        } catch (Throwable e) {
+            // the poller cannot go on; what it reads stops (never expected)
+        }
+    }
+
+    /** One pipe: the read end stays with this process, the write end goes to a child. */
+    public final class Pipe implements AutoCloseable {
+        private final int readFd;
+        private int writeFd;
+        private Sink sink;
+        private boolean closed;
+        private final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+        private Pipe(int readFd, int writeFd) {
+            this.readFd = readFd;
+            this.writeFd = writeFd;
+        }
+
+        /** The redirect target giving a child this pipe's write end. */
+        public File childEnd() {
+            return new File("/proc/self/fd/" + writeFd);
+        }
+
+        /** Closes this process's copy of the write end (after the child started). */
+        public synchronized void closeChildEnd() {
+            if (writeFd >= 0) {
+                nat.close(writeFd);
+                writeFd = -1;
+            }
+        }
+
+        /**
+         * Reads the pipe into {@code sink} from now on, on the poller's thread.
+         *
+         * @return completes once the pipe ended and {@code sink} has had everything
+         */
+        public CompletableFuture<Void> drainInto(Sink sink) {
+            synchronized (this) {
+                this.sink = sink;
+                if (closed) {
+                    return ended;
+                }
+                reading.put(readFd, this);
+            }
+            if (nat.epollAdd(epfd, readFd, EPOLLIN) < 0) {
+                close();
+            }
+            return ended;
+        }
+
+        /** What can be read now without waiting (for a child that failed before its output was drained). */
+        public synchronized byte[] readAvailable() {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment buf = arena.allocate(CHUNK);
+                long n;
+                while (!closed && (n = nat.read(readFd, buf, CHUNK)) > 0) {
+                    out.write(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), 0, (int) n);
+                }
+            }
+            return out.toByteArray();
+        }
+
+        private synchronized void readOnce(MemorySegment buf, byte[] bytes) {
+            if (closed) {
+                return;
+            }
+            long n = nat.read(readFd, buf, CHUNK);
+            if (n > 0) {
+                MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, bytes, 0, (int) n);
+                try {
+                    sink.accept(bytes, (int) n);
+                } catch (RuntimeException e) {
+                    close();
+                }
+            } else if (n == 0 || nat.lastErrno() != EAGAIN && nat.lastErrno() != EINTR) {
+                close();
+            }
+        }
+
+        /** Stops reading and closes both ends; the sink hears {@link Sink#end()} once. */
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeChildEnd();
+            if (reading.remove(readFd, this)) {
+                nat.epollDel(epfd, readFd);
+            }
+            nat.close(readFd);
+            try {
+                if (sink != null) {
+                    sink.end();
+                }
+            } finally {
+                ended.complete(null);
+            }
+        }
+    }
+
+    /** The libc calls, bound once. */
+    private static final class Native {
+        private final MethodHandle pipe2;
+        private final MethodHandle close;
+        private final MethodHandle read;
+        private final MethodHandle epollCreate1;
+        private final MethodHandle epollCtl;
+        private final MethodHandle epollWait;
+        private final StructLayout errnoLayout;
+        private final VarHandle errno;
+        private final long eventSize;
+        private final long dataOffset;
+        /** The errno of the last {@link #read} on the calling thread. */
+        private final ThreadLocal<Integer> lastErrno = ThreadLocal.withInitial(() -> 0);
+
+        private Native(long eventSize, long dataOffset) {
+            Linker linker = Linker.nativeLinker();
+            var libc = linker.defaultLookup();
+            Linker.Option errnoOption = Linker.Option.captureCallState("errno");
+            this.errnoLayout = Linker.Option.captureStateLayout();
+            this.errno = errnoLayout.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+            this.pipe2 = linker.downcallHandle(libc.find("pipe2").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+            this.close = linker.downcallHandle(libc.find("close").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            this.read = linker.downcallHandle(libc.find("read").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_LONG), errnoOption);
+            this.epollCreate1 = linker.downcallHandle(libc.find("epoll_create1").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            this.epollCtl = linker.downcallHandle(libc.find("epoll_ctl").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                            ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+            this.epollWait = linker.downcallHandle(libc.find("epoll_wait").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            this.eventSize = eventSize;
+            this.dataOffset = dataOffset;
+        }
+
+        /** {@code struct epoll_event} is packed (12 bytes) on x86-64 and naturally aligned (16) elsewhere. */
+        static Native forArch(String arch) {
+            return switch (arch) {
+                case "amd64", "x86_64" -> new Native(12, 4);
+                case "aarch64", "riscv64", "ppc64le", "s390x" -> new Native(16, 8);
+                default -> null;
+            };
+        }
+
+        int[] pipe(int flags) throws IOException {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+                if ((int) pipe2.invokeExact(fds, flags) != 0) {
+                    throw new IOException("pipe2 failed");
+                }
+                return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
+            } catch (IOException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IOException("pipe2: " + t, t);
+            }
+        }
+
+        void close(int fd) {
+            try {
+                int ignored = (int) close.invokeExact(fd);
+            } catch (Throwable t) {
+                // nothing to do about a failed close
+            }
+        }
+
+        long read(int fd, MemorySegment buf, long n) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment state = arena.allocate(errnoLayout);
+                long r = (long) read.invokeExact(state, fd, buf, n);
+                lastErrno.set(r < 0 ? (int) errno.get(state, 0L) : 0);
+                return r;
+            } catch (Throwable t) {
+                lastErrno.set(-1);
+                return -1;
+            }
+        }
+
+        int lastErrno() {
+            return lastErrno.get();
+        }
+
+        int epollCreate(int flags) throws Throwable {
+            return (int) epollCreate1.invokeExact(flags);
+        }
+
+        int epollAdd(int epfd, int fd, int events) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment ev = arena.allocate(eventSize, 8);
+                ev.set(ValueLayout.JAVA_INT, 0, events);
+                ev.set(ValueLayout.JAVA_LONG_UNALIGNED, dataOffset, fd);
+                return (int) epollCtl.invokeExact(epfd, EPOLL_CTL_ADD, fd, ev);
+            } catch (Throwable t) {
+                return -1;
+            }
+        }
+
+        void epollDel(int epfd, int fd) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment ev = arena.allocate(eventSize, 8);
+                int ignored = (int) epollCtl.invokeExact(epfd, EPOLL_CTL_DEL, fd, ev);
+            } catch (Throwable t) {
+                // the fd is closed next anyway, which removes it from the set
+            }
+        }
+
+        /** Waits for ready pipes; an interrupted wait counts as none. */
+        int epollWait(int epfd, MemorySegment events, int max) throws Throwable {
+            int n = (int) epollWait.invokeExact(epfd, events, max, -1);
+            return Math.max(n, 0);
+        }
+
+        long eventData(MemorySegment events, int i) {
+            return events.get(ValueLayout.JAVA_LONG_UNALIGNED, i * eventSize + dataOffset);
+        }
+    }
+}
