@@ -10,8 +10,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Host mounts (overlay root filesystems, private bind mounts holding namespace files, tmpfs volumes)
- * made through {@code mount}/{@code umount} child processes, and the reading of
+ * Host mounts (overlay root filesystems, private bind mounts holding namespace files) made through
+ * the system calls ({@link MountCalls}) or, where those cannot be bound, {@code mount}/{@code umount}
+ * child processes, and the reading of
  * {@code /proc/self/mountinfo} to find what is still mounted under a directory.
  *
  * <p>Stateless and thread-safe.
@@ -24,14 +25,32 @@ public final class Mounts {
 
     /** Mounts an overlay of {@code lower} (read-only) with {@code upper}/{@code work} at {@code target}. */
     public static void overlay(Path lower, Path upper, Path work, Path target) throws RuntimeFailure {
-        HostCommand.check("mounting the container's root filesystem", List.of("mount", "-t", "overlay", "overlay",
-                "-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work, target.toString()));
+        String options = "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work;
+        String what = "mounting the container's root filesystem";
+        if (MountCalls.get().isPresent()) {
+            check(what, MountCalls.get().get().mount("overlay", target.toString(), "overlay", 0, options));
+            return;
+        }
+        HostCommand.check(what, List.of("mount", "-t", "overlay", "overlay", "-o", options, target.toString()));
     }
 
     /** Bind-mounts {@code dir} onto itself and makes it private, so namespace files can be bound inside it. */
     public static void bindPrivate(Path dir) throws RuntimeFailure {
-        HostCommand.check("bind-mounting " + dir, List.of("mount", "--bind", dir.toString(), dir.toString()));
-        HostCommand.check("making " + dir + " private", List.of("mount", "--make-private", dir.toString()));
+        String d = dir.toString();
+        if (MountCalls.get().isPresent()) {
+            MountCalls calls = MountCalls.get().get();
+            check("bind-mounting " + dir, calls.mount(d, d, null, MountCalls.MS_BIND, null));
+            check("making " + dir + " private", calls.mount(null, d, null, MountCalls.MS_PRIVATE, null));
+            return;
+        }
+        HostCommand.check("bind-mounting " + dir, List.of("mount", "--bind", d, d));
+        HostCommand.check("making " + dir + " private", List.of("mount", "--make-private", d));
+    }
+
+    private static void check(String what, String error) throws RuntimeFailure {
+        if (error != null) {
+            throw new RuntimeFailure(what + ": " + error);
+        }
     }
 
     /**
@@ -40,6 +59,13 @@ public final class Mounts {
      */
     public static void unmountAll(Path path) {
         for (String target : under(path)) {
+            if (MountCalls.get().isPresent()) {
+                MountCalls calls = MountCalls.get().get();
+                if (calls.umount(target, 0) != null) {
+                    calls.umount(target, MountCalls.MNT_DETACH);
+                }
+                continue;
+            }
             try {
                 if (!HostCommand.run(List.of("umount", target)).ok()) {
                     HostCommand.run(List.of("umount", "-l", target));
