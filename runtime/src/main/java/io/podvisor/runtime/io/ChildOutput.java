@@ -110,7 +110,10 @@ public final class ChildOutput implements AutoCloseable {
         }, r -> PipeReaders.start("discard", r));
     }
 
-    /** Stops reading: what is still unread is dropped (a process that kept the pipes open after the exit). */
+    /**
+     * Stops reading (a process kept the pipes open after the exit): what the pipes hold now is still
+     * written, later output is not.
+     */
     @Override
     public void close() {
         if (out != null) { // a reader thread of the process's own pipes cannot be stopped: it stays blocked

@@ -152,11 +152,15 @@ public final class PipePoller {
 
         /** What can be read now without waiting (for a child that failed before its output was drained). */
         public synchronized byte[] readAvailable() {
+            return readAvailable(Long.MAX_VALUE);
+        }
+
+        private byte[] readAvailable(long most) {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment buf = arena.allocate(CHUNK);
                 long n;
-                while (!closed && (n = nat.read(readFd, buf, CHUNK)) > 0) {
+                while (!closed && out.size() < most && (n = nat.read(readFd, buf, CHUNK)) > 0) {
                     out.write(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), 0, (int) n);
                 }
             }
@@ -180,11 +184,24 @@ public final class PipePoller {
             }
         }
 
-        /** Stops reading and closes both ends; the sink hears {@link Sink#end()} once. */
+        /**
+         * Stops reading and closes both ends; the sink hears {@link Sink#end()} once. What the pipe
+         * already holds (up to a megabyte) goes to the sink first.
+         */
         @Override
         public synchronized void close() {
             if (closed) {
                 return;
+            }
+            if (sink != null) {
+                byte[] rest = readAvailable(1 << 20);
+                if (rest.length > 0) {
+                    try {
+                        sink.accept(rest, rest.length);
+                    } catch (RuntimeException e) {
+                        // the sink cannot take it: dropped
+                    }
+                }
             }
             closed = true;
             closeChildEnd();

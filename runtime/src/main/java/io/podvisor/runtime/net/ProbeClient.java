@@ -82,7 +82,8 @@ final class ProbeClient {
         client.setUserAgentField(null);
         client.getProtocolHandlers().clear();
         client.setMaxResponseHeadersSize(MAX_HEADER_BYTES);
-        client.setDestinationIdleTimeout(10_000);
+        // a pod address probed every period (10 s by default) keeps its destination instead of rebuilding it
+        client.setDestinationIdleTimeout(65_000);
         client.setIdleTimeout(30_000);
         try {
             client.start();
