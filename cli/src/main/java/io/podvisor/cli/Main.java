@@ -17,6 +17,10 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("server") || args[0].equals("run"))) {
+            // a node opens its SQLite store soon: its native library loads on the other core meanwhile
+            Thread.ofPlatform().name("podvisor-preload").daemon().start(io.podvisor.store.sqlite.SqliteStore::preload);
+        }
         System.exit(run(args));
     }
 

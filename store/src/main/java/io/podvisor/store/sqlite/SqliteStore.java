@@ -55,6 +55,19 @@ public final class SqliteStore implements Store {
         return open(file, new VirtualThreadKeyedExecutor());
     }
 
+    /**
+     * Loads SQLite's native library now (it is unpacked and loaded on first use, tens of milliseconds),
+     * so that a caller can do it on another thread while it starts up. Never throws: a failure shows
+     * again when the store is opened.
+     */
+    public static void preload() {
+        try {
+            org.sqlite.SQLiteJDBCLoader.initialize();
+        } catch (Exception e) {
+            // reported by open()
+        }
+    }
+
     /** Opens (or creates) the store in {@code file}, delivering watch events through {@code executor}. */
     public static SqliteStore open(Path file, KeyedExecutor executor) {
         return open(file, executor, WatchHub.DEFAULT_HISTORY_SIZE);
