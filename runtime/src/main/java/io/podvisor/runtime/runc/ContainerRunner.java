@@ -61,7 +61,9 @@ final class ContainerRunner {
         Process p;
         boolean started;
         ChildOutput output = null;
-        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+        WatchService watch = null;
+        try {
+            watch = FileSystems.getDefault().newWatchService();
             Files.deleteIfExists(c.pidFile());
             c.dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
             output = ChildOutput.open();
@@ -73,13 +75,16 @@ final class ContainerRunner {
                 output.started(child);
             }
             p = child;
-            HostCommand.exitOf(p).thenRun(() -> closeQuietly(watch));
+            WatchService w = watch;
+            HostCommand.exitOf(p).thenRun(() -> closeQuietly(w));
             started = awaitPidFile(c, p, watch);
         } catch (IOException e) {
             if (output != null) {
                 output.close();
             }
             throw failStart(c, null, "runc could not be started: " + e.getMessage());
+        } finally {
+            closeLater(watch);
         }
         if (!started) {
             String why = p.isAlive() ? "timed out after " + START_TIMEOUT.toSeconds() + "s waiting for the container to start"
@@ -197,6 +202,13 @@ final class ContainerRunner {
     void kill(RuncContainer c) {
         if (c.running()) {
             runc.kill(c.id, "KILL");
+        }
+    }
+
+    /** Closes {@code w} off the start's path: closing an inotify watch service waits for its thread (~10 ms). */
+    private static void closeLater(WatchService w) {
+        if (w != null) {
+            Thread.ofVirtual().name("runc-watch-close").start(() -> closeQuietly(w));
         }
     }
 
