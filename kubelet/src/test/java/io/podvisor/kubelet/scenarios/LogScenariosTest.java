@@ -167,6 +167,13 @@ class LogScenariosTest {
                 throw new RuntimeException(e);
             }
         }, task -> Thread.ofVirtual().start(task)); // not the common pool: one thread on two cores
+        // the follower picks the running instance when it starts: let it, before time moves on (at
+        // 4 s the instance exits and a new one starts, which a late follower would follow instead)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!out.toString(StandardCharsets.UTF_8).equals("starting\n") && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).as("the follower wrote what was there").isEqualTo("starting\n");
 
         h.advanceSeconds(2);
         assertThat(done).isNotDone();
