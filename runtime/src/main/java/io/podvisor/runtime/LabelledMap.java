@@ -3,6 +3,7 @@ package io.podvisor.runtime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.function.Function;
 public final class LabelledMap<V> {
 
     private final Map<String, V> byId = new LinkedHashMap<>();
-    private final Map<String, Set<String>> idsByLabel = new java.util.HashMap<>();
+    private final Map<String, Set<String>> idsByLabel = new HashMap<>();
     private final Function<V, Map<String, String>> labelsOf;
 
     public LabelledMap(Function<V, Map<String, String>> labelsOf) {

@@ -1,17 +1,15 @@
 package io.podvisor.runtime.io;
 
+import io.podvisor.runtime.linux.Libc;
 import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -46,7 +44,7 @@ public final class PipePoller {
     private static final int MAX_EVENTS = 64;
     private static final int CHUNK = 64 * 1024;
 
-    private static final java.util.Optional<PipePoller> SHARED = create();
+    private static final Optional<PipePoller> SHARED = create();
 
     private final Native nat;
     private final int epfd;
@@ -59,23 +57,23 @@ public final class PipePoller {
     }
 
     /** The process's poller, or empty where pipes are read by a thread each. */
-    public static java.util.Optional<PipePoller> shared() {
+    public static Optional<PipePoller> shared() {
         return SHARED;
     }
 
-    private static java.util.Optional<PipePoller> create() {
+    private static Optional<PipePoller> create() {
         try {
             if (!System.getProperty("os.name", "").equals("Linux")) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             Native nat = Native.forArch(System.getProperty("os.arch", ""));
             if (nat == null) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             int epfd = nat.epollCreate(O_CLOEXEC);
-            return epfd < 0 ? java.util.Optional.empty() : java.util.Optional.of(new PipePoller(nat, epfd));
+            return epfd < 0 ? Optional.empty() : Optional.of(new PipePoller(nat, epfd));
         } catch (Throwable e) { // native access refused or a symbol missing: threads it is
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -89,6 +87,7 @@ public final class PipePoller {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment events = arena.allocate(nat.eventSize * MAX_EVENTS, 8);
             MemorySegment buf = arena.allocate(CHUNK);
+            MemorySegment state = Libc.callState(arena);
             byte[] bytes = new byte[CHUNK];
             while (true) {
                 int n = nat.epollWait(epfd, events, MAX_EVENTS);
@@ -96,7 +95,7 @@ public final class PipePoller {
                     int fd = (int) nat.eventData(events, i);
                     Pipe p = reading.get(fd);
                     if (p != null) {
-                        p.readOnce(buf, bytes);
+                        p.readOnce(buf, state, bytes);
                     }
                 }
             }
@@ -159,19 +158,20 @@ public final class PipePoller {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment buf = arena.allocate(CHUNK);
+                MemorySegment state = Libc.callState(arena);
                 long n;
-                while (!closed && out.size() < most && (n = nat.read(readFd, buf, CHUNK)) > 0) {
+                while (!closed && out.size() < most && (n = nat.read(readFd, buf, CHUNK, state)) > 0) {
                     out.write(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), 0, (int) n);
                 }
             }
             return out.toByteArray();
         }
 
-        private synchronized void readOnce(MemorySegment buf, byte[] bytes) {
+        private synchronized void readOnce(MemorySegment buf, MemorySegment state, byte[] bytes) {
             if (closed) {
                 return;
             }
-            long n = nat.read(readFd, buf, CHUNK);
+            long n = nat.read(readFd, buf, CHUNK, state);
             if (n > 0) {
                 MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, bytes, 0, (int) n);
                 try {
@@ -179,7 +179,7 @@ public final class PipePoller {
                 } catch (RuntimeException e) {
                     close();
                 }
-            } else if (n == 0 || nat.lastErrno() != EAGAIN && nat.lastErrno() != EINTR) {
+            } else if (n == 0 || n != -EAGAIN && n != -EINTR) {
                 close();
             }
         }
@@ -221,40 +221,22 @@ public final class PipePoller {
 
     /** The libc calls, bound once. */
     private static final class Native {
-        private final MethodHandle pipe2;
-        private final MethodHandle close;
-        private final MethodHandle read;
-        private final MethodHandle epollCreate1;
-        private final MethodHandle epollCtl;
-        private final MethodHandle epollWait;
-        private final StructLayout errnoLayout;
-        private final VarHandle errno;
+        private final MethodHandle pipe2 = Libc.function("pipe2",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), false);
+        private final MethodHandle close = Libc.function("close",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), false);
+        private final MethodHandle read = Libc.function("read", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), true);
+        private final MethodHandle epollCreate1 = Libc.function("epoll_create1",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), false);
+        private final MethodHandle epollCtl = Libc.function("epoll_ctl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS), false);
+        private final MethodHandle epollWait = Libc.function("epoll_wait", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), false);
         private final long eventSize;
         private final long dataOffset;
-        /** The errno of the last {@link #read} on the calling thread. */
-        private final ThreadLocal<Integer> lastErrno = ThreadLocal.withInitial(() -> 0);
 
         private Native(long eventSize, long dataOffset) {
-            Linker linker = Linker.nativeLinker();
-            var libc = linker.defaultLookup();
-            Linker.Option errnoOption = Linker.Option.captureCallState("errno");
-            this.errnoLayout = Linker.Option.captureStateLayout();
-            this.errno = errnoLayout.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-            this.pipe2 = linker.downcallHandle(libc.find("pipe2").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-            this.close = linker.downcallHandle(libc.find("close").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            this.read = linker.downcallHandle(libc.find("read").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                            ValueLayout.JAVA_LONG), errnoOption);
-            this.epollCreate1 = linker.downcallHandle(libc.find("epoll_create1").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            this.epollCtl = linker.downcallHandle(libc.find("epoll_ctl").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                            ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-            this.epollWait = linker.downcallHandle(libc.find("epoll_wait").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
             this.eventSize = eventSize;
             this.dataOffset = dataOffset;
         }
@@ -290,20 +272,14 @@ public final class PipePoller {
             }
         }
 
-        long read(int fd, MemorySegment buf, long n) {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment state = arena.allocate(errnoLayout);
+        /** {@code read(2)}: the bytes read, 0 at end of file, or minus the errno ({@code state}: a {@link Libc#callState}). */
+        long read(int fd, MemorySegment buf, long n, MemorySegment state) {
+            try {
                 long r = (long) read.invokeExact(state, fd, buf, n);
-                lastErrno.set(r < 0 ? (int) errno.get(state, 0L) : 0);
-                return r;
+                return r < 0 ? -Libc.errno(state) : r;
             } catch (Throwable t) {
-                lastErrno.set(-1);
                 return -1;
             }
-        }
-
-        int lastErrno() {
-            return lastErrno.get();
         }
 
         int epollCreate(int flags) throws Throwable {

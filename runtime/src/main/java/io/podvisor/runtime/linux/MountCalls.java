@@ -2,13 +2,9 @@ package io.podvisor.runtime.linux;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.Optional;
 
 /**
@@ -24,26 +20,12 @@ final class MountCalls {
 
     private static final Optional<MountCalls> INSTANCE = bind();
 
-    private final MethodHandle mount;
-    private final MethodHandle umount2;
-    private final MethodHandle strerror;
-    private final StructLayout stateLayout;
-    private final VarHandle errno;
+    private final MethodHandle mount = Libc.function("mount", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), true);
+    private final MethodHandle umount2 = Libc.function("umount2",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), true);
 
-    private MountCalls() {
-        Linker linker = Linker.nativeLinker();
-        var libc = linker.defaultLookup();
-        Linker.Option capture = Linker.Option.captureCallState("errno");
-        stateLayout = Linker.Option.captureStateLayout();
-        errno = stateLayout.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-        mount = linker.downcallHandle(libc.find("mount").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
-                capture);
-        umount2 = linker.downcallHandle(libc.find("umount2").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), capture);
-        strerror = linker.downcallHandle(libc.find("strerror").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    }
+    private MountCalls() {}
 
     private static Optional<MountCalls> bind() {
         if (!System.getProperty("os.name", "").equals("Linux")) {
@@ -67,10 +49,10 @@ final class MountCalls {
      */
     String mount(String source, String target, String type, long flags, String data) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(stateLayout);
+            MemorySegment state = Libc.callState(arena);
             int r = (int) mount.invokeExact(state, str(arena, source), str(arena, target), str(arena, type), flags,
                     str(arena, data));
-            return r == 0 ? null : message(state);
+            return r == 0 ? null : Libc.strerror(Libc.errno(state));
         } catch (Throwable t) {
             return t.toString();
         }
@@ -79,9 +61,9 @@ final class MountCalls {
     /** {@code umount2(target, flags)}; null on success, else the error's text. */
     String umount(String target, int flags) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(stateLayout);
+            MemorySegment state = Libc.callState(arena);
             int r = (int) umount2.invokeExact(state, str(arena, target), flags);
-            return r == 0 ? null : message(state);
+            return r == 0 ? null : Libc.strerror(Libc.errno(state));
         } catch (Throwable t) {
             return t.toString();
         }
@@ -91,9 +73,4 @@ final class MountCalls {
         return s == null ? MemorySegment.NULL : arena.allocateFrom(s);
     }
 
-    private String message(MemorySegment state) throws Throwable {
-        int code = (int) errno.get(state, 0L);
-        MemorySegment text = (MemorySegment) strerror.invokeExact(code);
-        return text.reinterpret(256).getString(0);
-    }
 }
