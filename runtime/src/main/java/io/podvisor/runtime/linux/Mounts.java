@@ -54,6 +54,28 @@ public final class Mounts {
     }
 
     /**
+     * Unmounts {@code targets}, known mount points, in the order given (a busy one is detached
+     * lazily); a null or unmounted target is skipped. Cheaper than {@link #unmountAll}, which reads
+     * the whole mount table. Never throws.
+     */
+    public static void unmount(Path... targets) {
+        if (MountCalls.get().isEmpty()) {
+            for (Path t : targets) {
+                if (t != null) {
+                    unmountAll(t);
+                }
+            }
+            return;
+        }
+        MountCalls calls = MountCalls.get().get();
+        for (Path t : targets) {
+            if (t != null && calls.umount(t.toString(), 0) != null) {
+                calls.umount(t.toString(), MountCalls.MNT_DETACH);
+            }
+        }
+    }
+
+    /**
      * Unmounts every mount at or under {@code path}, deepest first (a busy mount is detached lazily).
      * Never throws.
      */

@@ -59,7 +59,7 @@ final class Bundles {
 
     /** Unmounts the overlay and deletes the bundle. Idempotent. */
     void remove(RuncContainer c) {
-        Mounts.unmountAll(c.dir);
+        Mounts.unmount(c.rootfs());
         Trees.deleteTree(c.dir);
     }
 

@@ -6,26 +6,21 @@ import io.podvisor.runtime.ContainerState;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.io.ChildOutput;
 import io.podvisor.runtime.linux.Cgroups;
-import io.podvisor.runtime.linux.HostCommand;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * Starts, watches and stops containers through {@code runc run} in the foreground: the JVM's child is
- * the runc process, whose exit status is the container's. Start waits (inotify, bounded) for runc's pid
- * file; a virtual thread per container waits for the exit, reads the cgroup's OOM kills before
+ * the runc process, whose exit status is the container's. Start waits (bounded, through one inotify
+ * instance for all starts: {@link DirectoryWatch}) for runc's pid file; a virtual thread per container waits for the exit, reads the cgroup's OOM kills before
  * {@code runc delete} removes the cgroup, records the outcome and tells the exit listeners.
  *
  * <p>runc's own error text never reaches the container log: the log is read only once the pid
@@ -42,6 +37,7 @@ final class ContainerRunner {
     private final Cgroups cgroups;
     private final Clock clock;
     private final Consumer<ContainerInfo> exitListener;
+    private final DirectoryWatch starts = new DirectoryWatch();
 
     ContainerRunner(Runc runc, Cgroups cgroups, Clock clock, Consumer<ContainerInfo> exitListener) {
         this.runc = runc;
@@ -61,11 +57,9 @@ final class ContainerRunner {
         Process p;
         boolean started;
         ChildOutput output = null;
-        WatchService watch = null;
-        try {
-            watch = FileSystems.getDefault().newWatchService();
+        Semaphore changed = new Semaphore(0);
+        try (DirectoryWatch.Registration watch = starts.register(c.dir, changed::release)) {
             Files.deleteIfExists(c.pidFile());
-            c.dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
             output = ChildOutput.open();
             Process child = null;
             try {
@@ -75,16 +69,13 @@ final class ContainerRunner {
                 output.started(child);
             }
             p = child;
-            WatchService w = watch;
-            HostCommand.exitOf(p).thenRun(() -> closeQuietly(w));
-            started = awaitPidFile(c, p, watch);
+            p.onExit().thenRun(changed::release);
+            started = awaitPidFile(c, p, changed);
         } catch (IOException e) {
             if (output != null) {
                 output.close();
             }
             throw failStart(c, null, "runc could not be started: " + e.getMessage());
-        } finally {
-            closeLater(watch);
         }
         if (!started) {
             String why = p.isAlive() ? "timed out after " + START_TIMEOUT.toSeconds() + "s waiting for the container to start"
@@ -109,7 +100,8 @@ final class ContainerRunner {
         }
     }
 
-    private boolean awaitPidFile(RuncContainer c, Process p, WatchService watch) {
+    /** Waits until runc wrote the pid file, runc exited or the start timed out; {@code changed} is released on each file event and on the exit. */
+    private static boolean awaitPidFile(RuncContainer c, Process p, Semaphore changed) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         try {
             while (true) {
@@ -121,14 +113,9 @@ final class ContainerRunner {
                 if (exited || left <= 0) {
                     return false;
                 }
-                WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
-                if (key != null) {
-                    key.pollEvents();
-                    key.reset();
-                }
+                changed.tryAcquire(left, TimeUnit.NANOSECONDS);
+                changed.drainPermits();
             }
-        } catch (ClosedWatchServiceException e) {
-            return pidWritten(c);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -205,18 +192,8 @@ final class ContainerRunner {
         }
     }
 
-    /** Closes {@code w} off the start's path: closing an inotify watch service waits for its thread (~10 ms). */
-    private static void closeLater(WatchService w) {
-        if (w != null) {
-            Thread.ofVirtual().name("runc-watch-close").start(() -> closeQuietly(w));
-        }
-    }
-
-    private static void closeQuietly(WatchService w) {
-        try {
-            w.close();
-        } catch (IOException e) {
-            // already closed
-        }
+    /** Stops watching for starts (the runtime shuts down). */
+    void close() {
+        starts.close();
     }
 }

@@ -268,6 +268,7 @@ public final class RuncRuntime implements ContainerRuntime {
         }
         orphans.forEach(bundles::remove);
         networks.close();
+        runner.close();
         new Leftovers(runc, cgroups, networks, options.stateDir()).removeHostState();
     }
 

@@ -89,7 +89,7 @@ final class SandboxSetup {
     /** Removes everything of the sandbox: network, namespace mounts, cgroup, directory. Idempotent. */
     void remove(RuncSandbox sb) {
         stop(sb);
-        Mounts.unmountAll(sb.dir);
+        Mounts.unmount(sb.utsNs(), sb.ipcNs(), sb.nsDir());
         if (sb.cgroupPath != null) {
             cgroups.remove(sb.cgroupPath);
         }
