@@ -2,6 +2,8 @@ package io.podvisor.runtime.net;
 
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.linux.HostCommand;
+import io.podvisor.runtime.linux.Namespaces;
+import io.podvisor.runtime.linux.RouteNetlink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,8 +30,10 @@ import java.util.stream.Stream;
  * are recorded under {@code stateDir} (one file per address, named by it, holding the sandbox id)
  * so a restart can find and remove what a previous run left.
  *
- * <p>Everything is done with iproute2's {@code ip}, batching commands so an attach costs two
- * process spawns. Thread-safe: allocation is an atomic file creation, and the rest touches only the
+ * <p>An attach is done by the JVM: a thread of its own unshares the network namespace, and the
+ * links, address and route are netlink requests ({@link Namespaces}, {@link RouteNetlink}); where
+ * those calls cannot be made, by two {@code ip -batch} runs. Teardown and the leftover sweep use
+ * {@code ip}. Thread-safe: allocation is an atomic file creation, and the rest touches only the
  * sandbox's own names.
  */
 public final class PodNetworks implements AutoCloseable {
@@ -103,6 +108,49 @@ public final class PodNetworks implements AutoCloseable {
         int offset = allocate(sandboxId);
         String link = prefix + offset;
         String address = cidr.address(offset);
+        String failure;
+        if (Namespaces.get().isPresent()) {
+            failure = attachInProcess(Namespaces.get().get(), ns, link, address);
+        } else {
+            failure = attachWithIp(ns, link, address);
+        }
+        if (failure != null) {
+            remove(ns, link);
+            free(offset);
+            throw new RuntimeFailure("failed to set up the network of sandbox " + sandboxId + ": " + failure);
+        }
+        return new Attachment(sandboxId, ns, NETNS_DIR.resolve(ns).toString(), address, cidr.gateway(),
+                cidr.prefixLength());
+    }
+
+    /**
+     * The namespace made by a thread of the JVM and set up over netlink, as {@code ip} would: no
+     * child process. Returns null, or what failed.
+     */
+    private String attachInProcess(Namespaces calls, String ns, String link, String address) {
+        try (RouteNetlink host = RouteNetlink.open()) {
+            int bridgeIndex = calls.interfaceIndex(bridge());
+            Files.createDirectories(NETNS_DIR);
+            Path file = Files.createFile(NETNS_DIR.resolve(ns));
+            calls.create(Namespaces.NET, Map.of(Namespaces.NET, file), null, netns -> {
+                host.addVethPair(link, "eth0", netns);
+                host.setUp(link, bridgeIndex);
+                try (RouteNetlink inside = RouteNetlink.open()) {
+                    inside.setUp("lo", 0);
+                    int eth0 = calls.interfaceIndex("eth0");
+                    inside.addAddress(eth0, address, cidr.prefixLength());
+                    inside.setUp("eth0", 0);
+                    inside.addDefaultRoute(cidr.gateway(), eth0);
+                }
+            });
+            return null;
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The namespace and its links made by two {@code ip -batch} runs. Returns null, or what failed. */
+    private String attachWithIp(String ns, String link, String address) {
         String host = "netns add " + ns + "\n"
                 + "link add " + link + " type veth peer name eth0 netns " + ns + "\n"
                 + "link set " + link + " master " + bridge() + "\n"
@@ -115,13 +163,7 @@ public final class PodNetworks implements AutoCloseable {
         if (r.ok()) {
             r = batch(List.of("-n", ns), inside, false);
         }
-        if (!r.ok()) {
-            remove(ns, link);
-            free(offset);
-            throw new RuntimeFailure("failed to set up the network of sandbox " + sandboxId + ": " + r.message());
-        }
-        return new Attachment(sandboxId, ns, NETNS_DIR.resolve(ns).toString(), address, cidr.gateway(),
-                cidr.prefixLength());
+        return r.ok() ? null : r.message();
     }
 
     /** Deletes a sandbox's namespace and link and frees its address. Idempotent; never throws. */

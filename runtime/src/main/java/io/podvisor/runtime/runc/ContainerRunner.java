@@ -38,6 +38,12 @@ final class ContainerRunner {
     private final Clock clock;
     private final Consumer<ContainerInfo> exitListener;
     private final DirectoryWatch starts = new DirectoryWatch();
+    /**
+     * How many {@code runc run}s may be creating their containers at once. Creating one takes kernel
+     * locks (cgroups, the mount table it copies), so hundreds at once on a few cores all slow down
+     * together, past the start timeout; in turns they finish in far less time in all.
+     */
+    private final Semaphore creating = new Semaphore(Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), true);
 
     ContainerRunner(Runc runc, Cgroups cgroups, Clock clock, Consumer<ContainerInfo> exitListener) {
         this.runc = runc;
@@ -54,6 +60,20 @@ final class ContainerRunner {
             }
             c.state = ContainerState.UNKNOWN; // starting: a second start fails
         }
+        try {
+            creating.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failStart(c, null, "interrupted while waiting to start");
+        }
+        try {
+            run(c);
+        } finally {
+            creating.release();
+        }
+    }
+
+    private void run(RuncContainer c) throws RuntimeFailure {
         Process p;
         boolean started;
         ChildOutput output = null;

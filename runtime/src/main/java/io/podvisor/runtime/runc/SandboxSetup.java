@@ -5,6 +5,7 @@ import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.SandboxConfig;
 import io.podvisor.runtime.linux.Cgroups;
 import io.podvisor.runtime.linux.HostCommand;
+import io.podvisor.runtime.linux.Namespaces;
 import io.podvisor.runtime.net.PodNetworks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,11 +13,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Creates and tears down what a sandbox holds on the host: network (unless host network), IPC and UTS
- * namespaces without a process ({@code unshare --ipc=FILE --uts=FILE hostname NAME}, the files bound
- * in a private bind mount), the pod's {@code /etc} files and its cgroup.
+ * namespaces without a process (made by a thread of the JVM, {@link Namespaces}, or else by
+ * {@code unshare --ipc=FILE --uts=FILE hostname NAME}; the files bound in a private bind mount), the pod's {@code /etc} files and its cgroup.
  *
  * <p>Thread-safe (sandboxes do not share state here).
  */
@@ -65,9 +67,22 @@ final class SandboxSetup {
 
     private static void namespaces(RuncSandbox sb) throws IOException, RuntimeFailure {
         Files.createFile(sb.ipcNs());
-        List<String> argv = new ArrayList<>(List.of("unshare", "--ipc=" + sb.ipcNs()));
         if (sb.utsNs() != null) {
             Files.createFile(sb.utsNs());
+        }
+        if (Namespaces.get().isPresent()) {
+            Map<Integer, Path> keep = sb.utsNs() == null ? Map.of(Namespaces.IPC, sb.ipcNs())
+                    : Map.of(Namespaces.IPC, sb.ipcNs(), Namespaces.UTS, sb.utsNs());
+            try {
+                Namespaces.get().get().create(sb.utsNs() == null ? Namespaces.IPC : Namespaces.IPC | Namespaces.UTS, keep,
+                        sb.config.hostname(), netns -> { });
+            } catch (IOException e) {
+                throw new RuntimeFailure("creating the sandbox's namespaces: " + e.getMessage(), e);
+            }
+            return;
+        }
+        List<String> argv = new ArrayList<>(List.of("unshare", "--ipc=" + sb.ipcNs()));
+        if (sb.utsNs() != null) {
             argv.add("--uts=" + sb.utsNs());
             argv.addAll(List.of("hostname", sb.config.hostname()));
         } else {

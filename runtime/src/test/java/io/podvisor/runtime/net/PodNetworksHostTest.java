@@ -68,6 +68,15 @@ class PodNetworksHostTest {
         assertThat(a.prefixLength()).isEqualTo(24);
         assertThat(a.netnsName()).isEqualTo(prefix + "-sba");
         assertThat(Path.of(a.netnsPath())).exists();
+        // what "ip" would have set up: loopback and eth0 up, the address, the default route via the bridge
+        assertThat(HostCommand.run(List.of("ip", "-n", a.netnsName(), "-o", "link", "show", "lo")).stdout())
+                .contains("state UNKNOWN").contains("LOOPBACK,UP");
+        assertThat(HostCommand.run(List.of("ip", "-n", a.netnsName(), "-o", "-4", "addr", "show", "dev", "eth0")).stdout())
+                .contains("inet " + net + "2/24");
+        assertThat(HostCommand.run(List.of("ip", "-n", a.netnsName(), "route", "show", "default")).stdout())
+                .startsWith("default via " + net + "1 dev eth0");
+        assertThat(HostCommand.run(List.of("ip", "-o", "link", "show", "master", prefix + "0")).stdout())
+                .contains(prefix + "2@").contains(prefix + "3@");
 
         serve(a, "hello from a");
         serve(b, "hello from b");
