@@ -34,7 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * is retried when a pod on the node finishes or is deleted, when the Node changes, and every
  * {@code retryPeriod}. Events come from {@code default-scheduler}.
  *
- * <p>Thread-safety: fit and bind run under one lock, so two pods never take the same capacity.
+ * <p>The node's pods come from the scheduler's own pod watch ({@link NodePods}), with each pod it
+ * binds counted from the binding on. Thread-safety: fit and bind run under one lock, so two pods
+ * never take the same capacity.
  */
 public final class Scheduler {
 
@@ -52,6 +54,7 @@ public final class Scheduler {
     private final Set<String> unschedulable = ConcurrentHashMap.newKeySet();
     private final List<ObjectClient.Subscription> watches = new ArrayList<>();
     private final Object fitLock = new Object();
+    private final NodePods nodePods;
 
     public Scheduler(ObjectClient client, Clock clock, KeyedExecutor executor, EventSink sink, String nodeName) {
         this(client, clock, executor, sink, nodeName, DEFAULT_RETRY_PERIOD);
@@ -65,6 +68,7 @@ public final class Scheduler {
         this.retryPeriod = retryPeriod;
         this.events = new EventRecorder(clock, sink, new EventSourceBuilder().withComponent(NAME).build());
         this.queue = new WorkQueue("scheduler", executor, clock, this::sync);
+        this.nodePods = new NodePods(nodeName);
     }
 
     /** Starts the watches and the periodic retry. */
@@ -86,6 +90,7 @@ public final class Scheduler {
     }
 
     private void onPod(String type, Pod pod) {
+        nodePods.observe(type, pod);
         String key = ObjectKeys.of(pod);
         boolean onNode = nodeName.equals(pod.getSpec().getNodeName());
         if ("DELETED".equals(type)) {
@@ -127,15 +132,13 @@ public final class Scheduler {
                 fail(key, pod, FitMessages.NO_NODES);
                 return;
             }
-            List<Pod> others = client.list(Pod.class, null, null, "spec.nodeName=" + nodeName).stream()
-                    .filter(p -> !Pods.isTerminal(p)).toList();
-            NodeFit.Result fit = NodeFit.evaluate(pod, node, others);
+            NodeFit.Result fit = NodeFit.evaluate(pod, node, nodePods.pods());
             if (!fit.fits()) {
                 fail(key, pod, FitMessages.message(pod, fit));
                 return;
             }
             try {
-                client.bind(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), nodeName);
+                nodePods.assume(client.bind(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), nodeName));
             } catch (ApiException.Conflict | ApiException.NotFound raced) {
                 unschedulable.remove(key);
                 return;

@@ -1,0 +1,91 @@
+package io.podvisor.controllers.scheduler;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.podvisor.controllers.ObjectKeys;
+import io.podvisor.controllers.Pods;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pods holding the node's capacity (bound to it, not terminal), as the scheduler's pod watch
+ * shows them, plus the pods the scheduler bound that the watch has not shown bound yet ("assumed",
+ * as in upstream's scheduler cache). Listing the node's pods from the store for every placement
+ * cost time in proportion to the pods on the node.
+ *
+ * <p>An assumed pod leaves once the watch shows that pod at the binding's resourceVersion or later
+ * (bound, finished or deleted). Deletions are remembered for a while, so a pod deleted before its
+ * binding was assumed is not assumed afterwards. Thread-safe.
+ */
+final class NodePods {
+
+    private static final int DELETIONS_REMEMBERED = 4096;
+
+    private record Assumed(Pod pod, long resourceVersion) {}
+
+    private final String nodeName;
+    private final Map<String, Pod> bound = new HashMap<>();
+    private final Map<String, Assumed> assumed = new HashMap<>();
+    private final Map<String, Long> deleted = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > DELETIONS_REMEMBERED;
+        }
+    };
+
+    NodePods(String nodeName) {
+        this.nodeName = nodeName;
+    }
+
+    /** A pod watch event. */
+    synchronized void observe(String type, Pod pod) {
+        String key = ObjectKeys.of(pod);
+        long rv = resourceVersion(pod);
+        Assumed a = assumed.get(key);
+        if (a != null && rv >= a.resourceVersion()) {
+            assumed.remove(key);
+        }
+        if ("DELETED".equals(type)) {
+            bound.remove(key);
+            deleted.put(key, rv);
+        } else if (nodeName.equals(pod.getSpec().getNodeName()) && !Pods.isTerminal(pod)) {
+            bound.put(key, pod);
+        } else {
+            bound.remove(key);
+        }
+    }
+
+    /** The scheduler bound {@code pod} (as the binding returned it): it counts from now on. */
+    synchronized void assume(Pod pod) {
+        String key = ObjectKeys.of(pod);
+        long rv = resourceVersion(pod);
+        Long gone = deleted.get(key);
+        Pod seen = bound.get(key);
+        if ((gone != null && gone >= rv) || (seen != null && resourceVersion(seen) >= rv)) {
+            return; // the watch is already past the binding
+        }
+        assumed.put(key, new Assumed(pod, rv));
+    }
+
+    /** The pods holding the node's capacity now. */
+    synchronized List<Pod> pods() {
+        List<Pod> out = new ArrayList<>(bound.size() + assumed.size());
+        bound.forEach((key, pod) -> {
+            if (!assumed.containsKey(key)) {
+                out.add(pod);
+            }
+        });
+        assumed.values().forEach(a -> out.add(a.pod()));
+        return out;
+    }
+
+    private static long resourceVersion(Pod pod) {
+        try {
+            return Long.parseLong(pod.getMetadata().getResourceVersion());
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+}
