@@ -82,8 +82,9 @@ final class ProbeClient {
         client.setUserAgentField(null);
         client.getProtocolHandlers().clear();
         client.setMaxResponseHeadersSize(MAX_HEADER_BYTES);
-        // a pod address probed every period (10 s by default) keeps its destination instead of rebuilding it
-        client.setDestinationIdleTimeout(65_000);
+        // every request has a destination of its own (its Attempt is the tag): drop it soon after
+        // (kept longer, a node with 1000 probed pods held over 6000 of them)
+        client.setDestinationIdleTimeout(2_000);
         client.setIdleTimeout(30_000);
         try {
             client.start();

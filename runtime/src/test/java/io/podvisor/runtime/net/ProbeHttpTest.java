@@ -103,6 +103,24 @@ class ProbeHttpTest {
     }
 
     @Test
+    void eachProbesDestinationIsDroppedSoonAfter() throws Exception {
+        int port = serve("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        for (int i = 0; i < 20; i++) {
+            assertThat(get(port, "/", Map.of(), T).status()).isEqualTo(200);
+        }
+        // a node probing 1000 pods every 10 s held thousands of destinations when they were kept for a minute
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (destinationsTo(port) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(destinationsTo(port)).isZero();
+    }
+
+    private static long destinationsTo(int port) {
+        return ProbeClient.get().getDestinations().stream().filter(d -> d.getOrigin().getAddress().getPort() == port).count();
+    }
+
+    @Test
     void aGivenHostIsKeptThroughRelativeRedirectsOnly() throws Exception {
         ServerSocket server = listen();
         int port = server.getLocalPort();
