@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 
 /**
  * Runs short host commands ({@code ip}, {@code mount}, {@code runc}) to completion and returns what
@@ -27,7 +28,20 @@ public final class HostCommand {
         }
     }
 
+    /**
+     * How many commands may run at once. A burst (a thousand pods deleted at once) otherwise starts
+     * a thousand processes together, each with a JDK reaper thread and its pipes read by blocked
+     * threads, and the node's memory balloons while the kernel serves them no faster.
+     */
+    private static final int LIMIT = Math.max(4, 4 * Runtime.getRuntime().availableProcessors());
+    private static final Semaphore RUNNING = new Semaphore(LIMIT, true);
+
     private HostCommand() {}
+
+    /** How many commands run at once at most; more wait their turn. */
+    public static int concurrencyLimit() {
+        return LIMIT;
+    }
 
     /** Runs {@code argv} and waits for it. */
     public static Result run(List<String> argv) throws IOException {
@@ -36,6 +50,20 @@ public final class HostCommand {
 
     /** Runs {@code argv} with {@code input} (may be null) written to its stdin, and waits for it. */
     public static Result run(List<String> argv, String input) throws IOException {
+        try {
+            RUNNING.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted before running " + argv);
+        }
+        try {
+            return runNow(argv, input);
+        } finally {
+            RUNNING.release();
+        }
+    }
+
+    private static Result runNow(List<String> argv, String input) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(argv);
         if (input == null) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
