@@ -39,6 +39,14 @@ public final class NodeFit {
 
     /** Evaluates {@code pod} on {@code node}, whose other non-terminal pods are {@code others}. */
     public static Result evaluate(Pod pod, Node node, List<Pod> others) {
+        return evaluateWith(pod, node, others.stream().map(PodRequests::effective).toList());
+    }
+
+    /**
+     * Evaluates {@code pod} on {@code node}, whose other non-terminal pods request {@code others}
+     * (each one's {@link PodRequests#effective} requests).
+     */
+    public static Result evaluateWith(Pod pod, Node node, List<Map<String, BigDecimal>> others) {
         List<Toleration> tolerations = pod.getSpec().getTolerations();
         if (Boolean.TRUE.equals(node.getSpec() == null ? null : node.getSpec().getUnschedulable())
                 && !tolerated(new Taint("NoSchedule", UNSCHEDULABLE_TAINT, null, null), tolerations)) {
@@ -59,7 +67,7 @@ public final class NodeFit {
     }
 
     /** NodeResourcesFit's reasons: {@code Too many pods}, {@code Insufficient <resource>}. */
-    static List<String> insufficient(Pod pod, Node node, List<Pod> others) {
+    static List<String> insufficient(Pod pod, Node node, List<Map<String, BigDecimal>> others) {
         Map<String, BigDecimal> allocatable = node.getStatus() == null || node.getStatus().getAllocatable() == null
                 ? Map.of() : PodRequests.amounts(node.getStatus().getAllocatable());
         List<String> reasons = new ArrayList<>();
@@ -68,7 +76,7 @@ public final class NodeFit {
             reasons.add("Too many pods");
         }
         Map<String, BigDecimal> used = new TreeMap<>();
-        others.forEach(p -> PodRequests.add(used, PodRequests.effective(p)));
+        others.forEach(r -> PodRequests.add(used, r));
         for (Map.Entry<String, BigDecimal> e : PodRequests.effective(pod).entrySet()) {
             if (e.getValue().signum() <= 0) {
                 continue;

@@ -3,14 +3,17 @@ package io.podvisor.controllers.scheduler;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.podvisor.controllers.ObjectKeys;
 import io.podvisor.controllers.Pods;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The pods holding the node's capacity (bound to it, not terminal), as the scheduler's pod watch
+ * What the pods holding the node's capacity (bound to it, not terminal) request, as the scheduler's pod watch
  * shows them, plus the pods the scheduler bound that the watch has not shown bound yet ("assumed",
  * as in upstream's scheduler cache). Listing the node's pods from the store for every placement
  * cost time in proportion to the pods on the node.
@@ -23,11 +26,12 @@ final class NodePods {
 
     private static final int DELETIONS_REMEMBERED = 4096;
 
-    private record Assumed(Pod pod, long resourceVersion) {}
+    /** What a pod holds of the node: its effective requests. */
+    private record Held(Map<String, BigDecimal> requests, long resourceVersion) {}
 
     private final String nodeName;
-    private final Map<String, Pod> bound = new HashMap<>();
-    private final Map<String, Assumed> assumed = new HashMap<>();
+    private final Map<String, Held> bound = new HashMap<>();
+    private final Map<String, Held> assumed = new HashMap<>();
     private final Map<String, Long> deleted = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
@@ -43,7 +47,7 @@ final class NodePods {
     synchronized void observe(String type, Pod pod) {
         String key = ObjectKeys.of(pod);
         long rv = resourceVersion(pod);
-        Assumed a = assumed.get(key);
+        Held a = assumed.get(key);
         if (a != null && rv >= a.resourceVersion()) {
             assumed.remove(key);
         }
@@ -51,7 +55,7 @@ final class NodePods {
             bound.remove(key);
             deleted.put(key, rv);
         } else if (nodeName.equals(pod.getSpec().getNodeName()) && !Pods.isTerminal(pod)) {
-            bound.put(key, pod);
+            bound.put(key, new Held(PodRequests.effective(pod), rv));
         } else {
             bound.remove(key);
         }
@@ -62,22 +66,29 @@ final class NodePods {
         String key = ObjectKeys.of(pod);
         long rv = resourceVersion(pod);
         Long gone = deleted.get(key);
-        Pod seen = bound.get(key);
-        if ((gone != null && gone >= rv) || (seen != null && resourceVersion(seen) >= rv)) {
+        Held seen = bound.get(key);
+        if ((gone != null && gone >= rv) || (seen != null && seen.resourceVersion() >= rv)) {
             return; // the watch is already past the binding
         }
-        assumed.put(key, new Assumed(pod, rv));
+        assumed.put(key, new Held(PodRequests.effective(pod), rv));
     }
 
-    /** The pods holding the node's capacity now. */
-    synchronized List<Pod> pods() {
-        List<Pod> out = new ArrayList<>(bound.size() + assumed.size());
-        bound.forEach((key, pod) -> {
+    /** The effective requests of each pod holding the node's capacity now. */
+    synchronized List<Map<String, BigDecimal>> requests() {
+        List<Map<String, BigDecimal>> out = new ArrayList<>(bound.size() + assumed.size());
+        bound.forEach((key, held) -> {
             if (!assumed.containsKey(key)) {
-                out.add(pod);
+                out.add(held.requests());
             }
         });
-        assumed.values().forEach(a -> out.add(a.pod()));
+        assumed.values().forEach(a -> out.add(a.requests()));
+        return out;
+    }
+
+    /** The keys ({@code namespace/name}) of the pods holding the node's capacity now. */
+    synchronized Set<String> keys() {
+        Set<String> out = new TreeSet<>(bound.keySet());
+        out.addAll(assumed.keySet());
         return out;
     }
 

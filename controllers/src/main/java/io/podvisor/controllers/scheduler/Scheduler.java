@@ -132,7 +132,7 @@ public final class Scheduler {
                 fail(key, pod, FitMessages.NO_NODES);
                 return;
             }
-            NodeFit.Result fit = NodeFit.evaluate(pod, node, nodePods.pods());
+            NodeFit.Result fit = NodeFit.evaluateWith(pod, node, nodePods.requests());
             if (!fit.fits()) {
                 fail(key, pod, FitMessages.message(pod, fit));
                 return;

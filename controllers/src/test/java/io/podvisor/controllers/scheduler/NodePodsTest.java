@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NodePodsTest {
@@ -12,56 +15,56 @@ class NodePodsTest {
 
     @Test
     void podsBoundToTheNodeCountUntilTheyFinishOrGo() {
-        pods.observe("ADDED", pod("a", "node-a", "Running", 1));
-        pods.observe("ADDED", pod("b", "node-b", "Running", 2));
-        pods.observe("ADDED", pod("c", null, "Pending", 3));
-        pods.observe("ADDED", pod("d", "node-a", "Pending", 4));
-        assertThat(names()).containsExactlyInAnyOrder("a", "d");
+        pods.observe("ADDED", pod("a", "node-a", "Running", 1, "100m"));
+        pods.observe("ADDED", pod("b", "node-b", "Running", 2, "100m"));
+        pods.observe("ADDED", pod("c", null, "Pending", 3, "100m"));
+        pods.observe("ADDED", pod("d", "node-a", "Pending", 4, "250m"));
+        assertThat(pods.keys()).containsExactly("default/a", "default/d");
+        assertThat(pods.requests()).extracting(r -> r.get("cpu"))
+                .containsExactlyInAnyOrder(new BigDecimal("0.100"), new BigDecimal("0.250"));
 
-        pods.observe("MODIFIED", pod("a", "node-a", "Succeeded", 5));
-        pods.observe("DELETED", pod("d", "node-a", "Pending", 6));
-        assertThat(names()).isEmpty();
+        pods.observe("MODIFIED", pod("a", "node-a", "Succeeded", 5, "100m"));
+        pods.observe("DELETED", pod("d", "node-a", "Pending", 6, "250m"));
+        assertThat(pods.keys()).isEmpty();
+        assertThat(pods.requests()).isEmpty();
     }
 
     @Test
     void aPodTheSchedulerBoundCountsBeforeTheWatchShowsItAndOnceAfter() {
-        pods.observe("ADDED", pod("a", null, "Pending", 1));
-        pods.assume(pod("a", "node-a", "Pending", 2));
-        assertThat(names()).containsExactly("a");
+        pods.observe("ADDED", pod("a", null, "Pending", 1, "100m"));
+        pods.assume(pod("a", "node-a", "Pending", 2, "100m"));
+        assertThat(pods.keys()).containsExactly("default/a");
 
-        pods.observe("MODIFIED", pod("a", "node-a", "Pending", 2));
-        assertThat(names()).containsExactly("a");
-        pods.observe("MODIFIED", pod("a", "node-a", "Running", 3));
-        assertThat(names()).containsExactly("a");
-        assertThat(pods.pods().getFirst().getStatus().getPhase()).isEqualTo("Running");
+        pods.observe("MODIFIED", pod("a", "node-a", "Pending", 2, "100m"));
+        assertThat(pods.requests()).hasSize(1);
+        pods.observe("MODIFIED", pod("a", "node-a", "Running", 3, "300m"));
+        assertThat(pods.requests()).singleElement().satisfies(r -> assertThat(r.get("cpu")).isEqualByComparingTo("0.3"));
     }
 
     @Test
     void aBindingTheWatchIsAlreadyPastIsNotAssumed() {
-        pods.observe("ADDED", pod("a", null, "Pending", 1));
-        pods.observe("MODIFIED", pod("a", "node-a", "Pending", 2));
-        pods.observe("DELETED", pod("a", "node-a", "Pending", 3));
-        pods.assume(pod("a", "node-a", "Pending", 2)); // the binding's answer arrives late
-        assertThat(names()).isEmpty();
+        pods.observe("ADDED", pod("a", null, "Pending", 1, "100m"));
+        pods.observe("MODIFIED", pod("a", "node-a", "Pending", 2, "100m"));
+        pods.observe("DELETED", pod("a", "node-a", "Pending", 3, "100m"));
+        pods.assume(pod("a", "node-a", "Pending", 2, "100m")); // the binding's answer arrives late
+        assertThat(pods.keys()).isEmpty();
 
-        pods.observe("ADDED", pod("b", "node-a", "Running", 5));
-        pods.assume(pod("b", "node-a", "Pending", 4));
-        assertThat(pods.pods()).singleElement().satisfies(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Running"));
+        pods.observe("ADDED", pod("b", "node-a", "Running", 5, "500m"));
+        pods.assume(pod("b", "node-a", "Pending", 4, "100m"));
+        assertThat(pods.requests()).singleElement().satisfies(r -> assertThat(r.get("cpu")).isEqualByComparingTo("0.5"));
     }
 
     @Test
     void anAssumedPodDeletedBeforeItsBindingShowsLeaves() {
-        pods.assume(pod("a", "node-a", "Pending", 2));
-        pods.observe("DELETED", pod("a", "node-a", "Pending", 3));
-        assertThat(names()).isEmpty();
+        pods.assume(pod("a", "node-a", "Pending", 2, "100m"));
+        pods.observe("DELETED", pod("a", "node-a", "Pending", 3, "100m"));
+        assertThat(pods.keys()).isEmpty();
     }
 
-    private java.util.List<String> names() {
-        return pods.pods().stream().map(p -> p.getMetadata().getName()).toList();
-    }
-
-    private static Pod pod(String name, String node, String phase, long rv) {
+    private static Pod pod(String name, String node, String phase, long rv, String cpu) {
         return new PodBuilder().withNewMetadata().withName(name).withNamespace("default").withResourceVersion(String.valueOf(rv))
-                .endMetadata().withNewSpec().withNodeName(node).endSpec().withNewStatus().withPhase(phase).endStatus().build();
+                .endMetadata().withNewSpec().withNodeName(node).addNewContainer().withName("c").withNewResources()
+                .withRequests(Map.of("cpu", new Quantity(cpu))).endResources().endContainer().endSpec()
+                .withNewStatus().withPhase(phase).endStatus().build();
     }
 }
