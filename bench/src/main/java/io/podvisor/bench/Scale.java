@@ -21,7 +21,8 @@ import java.util.concurrent.Future;
  * /proc/PID/stat}, as a share of one core) and its resident memory ({@code VmRSS}), and the latency
  * of the real {@code kubectl get pods}. Baseline in the same run: the same server with no pods.
  *
- * <p>{@code bench/run scale [--sizes 500,1000] [--window 60]} (seconds), as root with runc.
+ * <p>{@code bench/run scale [--sizes 500,1000] [--window 60] [--settle 20]} (seconds; the window starts
+ * {@code --settle} seconds after the last pod is ready), as root with runc.
  */
 final class Scale {
 
@@ -38,6 +39,7 @@ final class Scale {
             sizes.add(Integer.parseInt(n.strip()));
         }
         int window = Integer.parseInt(Args.get(args, "--window", "60"));
+        int settle = Integer.parseInt(Args.get(args, "--settle", "20"));
         int most = sizes.stream().mapToInt(Integer::intValue).max().orElse(110);
         List<String> restore = NeighbourTable.fit(most);
         Path data = Files.createTempDirectory("bench-scale-");
@@ -62,6 +64,7 @@ final class Scale {
                     }
                     created = size;
                     long readyIn = (System.nanoTime() - t0) / 1_000_000;
+                    Thread.sleep(settle * 1000L); // the last pods' first probes and status writes: not the steady state
                     Sample s = sample(pid, window, data);
                     report.row(size + " pods: CPU, % of one core", s.cpuShare() * 100, idle.cpuShare() * 100, "%",
                                     size >= 1000 ? "<= 10 % at 1000" : "report", size >= 1000 ? s.cpuShare() <= 0.10 : null)
