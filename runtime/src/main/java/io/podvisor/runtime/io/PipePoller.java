@@ -223,8 +223,6 @@ public final class PipePoller {
     private static final class Native {
         private final MethodHandle pipe2 = Libc.function("pipe2",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), false);
-        private final MethodHandle close = Libc.function("close",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), false);
         private final MethodHandle read = Libc.function("read", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
                 ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), true);
         private final MethodHandle epollCreate1 = Libc.function("epoll_create1",
@@ -265,11 +263,7 @@ public final class PipePoller {
         }
 
         void close(int fd) {
-            try {
-                int ignored = (int) close.invokeExact(fd);
-            } catch (Throwable t) {
-                // nothing to do about a failed close
-            }
+            Libc.close(fd);
         }
 
         /** {@code read(2)}: the bytes read, 0 at end of file, or minus the errno ({@code state}: a {@link Libc#callState}). */

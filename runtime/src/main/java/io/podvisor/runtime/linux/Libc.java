@@ -53,6 +53,21 @@ public final class Libc {
         }
     }
 
+    /** {@code close(2)} of a descriptor the caller owns; a failure is ignored (nothing can be done about it). */
+    public static void close(int fd) {
+        try {
+            int ignored = (int) Close.HANDLE.invokeExact(fd);
+        } catch (Throwable t) {
+            // nothing to do about a failed close
+        }
+    }
+
+    /** Bound on first use. */
+    private static final class Close {
+        static final MethodHandle HANDLE = function("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+                false);
+    }
+
     /** Bound on first use. */
     private static final class Strerror {
         static final MethodHandle HANDLE = function("strerror",

@@ -43,8 +43,6 @@ public final class Namespaces {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), true);
     private final MethodHandle open = Libc.function("open",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), true);
-    private final MethodHandle close = Libc.function("close",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), false);
     private final MethodHandle ifNameToIndex = Libc.function("if_nametoindex",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS), true);
     private final MountCalls mounts;
@@ -121,7 +119,7 @@ public final class Namespaces {
                 inside.run(netns);
             } finally {
                 if (netns >= 0) {
-                    closeFd(netns);
+                    Libc.close(netns);
                 }
             }
         } catch (IOException e) {
@@ -133,41 +131,34 @@ public final class Namespaces {
 
     /** The index of network interface {@code name} in the calling thread's network namespace. */
     public int interfaceIndex(String name) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Libc.callState(arena);
-            int index = (int) ifNameToIndex.invokeExact(state, arena.allocateFrom(name));
-            if (index == 0) {
-                throw new IOException("no network interface " + name + ": " + Libc.strerror(Libc.errno(state)));
-            }
-            return index;
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException(t);
-        }
+        return call("no network interface " + name, (arena, state) -> (int) ifNameToIndex.invokeExact(state, arena.allocateFrom(name)),
+                index -> index != 0);
     }
 
     private int open(String path) throws IOException {
+        return call("opening " + path, (arena, state) -> (int) open.invokeExact(state, arena.allocateFrom(path), O_RDONLY_CLOEXEC),
+                fd -> fd >= 0);
+    }
+
+    /** A call taking a call state; {@code ok} tells success from failure, which reads {@code what: <errno's text>}. */
+    private static int call(String what, NativeCall call, java.util.function.IntPredicate ok) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Libc.callState(arena);
-            int fd = (int) open.invokeExact(state, arena.allocateFrom(path), O_RDONLY_CLOEXEC);
-            if (fd < 0) {
-                throw new IOException("opening " + path + ": " + Libc.strerror(Libc.errno(state)));
+            int r = call.invoke(arena, state);
+            if (!ok.test(r)) {
+                throw failure(what, state);
             }
-            return fd;
+            return r;
         } catch (IOException e) {
             throw e;
         } catch (Throwable t) {
-            throw new IOException(t);
+            throw new IOException(what + ": " + t, t);
         }
     }
 
-    private void closeFd(int fd) {
-        try {
-            int ignored = (int) close.invokeExact(fd);
-        } catch (Throwable t) {
-            // nothing to do
-        }
+    @FunctionalInterface
+    private interface NativeCall {
+        int invoke(Arena arena, MemorySegment state) throws Throwable;
     }
 
     private static String nsName(int flag) {

@@ -171,13 +171,8 @@ public final class RouteNetlink implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            int ignored = (int) CALLS.close.invokeExact(fd);
-        } catch (Throwable t) {
-            // nothing to do
-        } finally {
-            arena.close();
-        }
+        Libc.close(fd);
+        arena.close();
     }
 
     private static byte[] ipv4(String address) throws IOException {
@@ -264,7 +259,5 @@ public final class RouteNetlink implements AutoCloseable {
                 ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), true);
         final MethodHandle recv = Libc.function("recv", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
                 ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), true);
-        final MethodHandle close = Libc.function("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-                false);
     }
 }
