@@ -16,8 +16,8 @@ import java.util.function.Supplier;
  * over the pod bridge, or are the host's for host-network pods): real HTTP(S) GETs, TCP connects
  * and gRPC health checks, with the error texts the kubelet shows (Go's, e.g. {@code Get
  * "http://10.88.0.5:8080/healthz": dial tcp 10.88.0.5:8080: connect: connection refused}). HTTP(S)
- * goes through Jetty's HTTP client ({@link ProbeHttp}); HTTPS does not verify certificates, as the
- * kubelet's probes do not.
+ * is a blocking exchange on a connection of its own ({@link ProbeHttp}); HTTPS does not verify
+ * certificates, as the kubelet's probes do not.
  *
  * <p>Thread-safe; blocking work runs on virtual threads.
  */

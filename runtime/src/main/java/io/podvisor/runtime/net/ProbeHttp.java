@@ -1,8 +1,13 @@
 package io.podvisor.runtime.net;
 
 import io.podvisor.runtime.PodNetwork.HttpResult;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -10,35 +15,29 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.InputStreamResponseListener;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.http.HttpVersion;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLSocket;
 
 /**
- * The HTTP GET of an HTTP probe, on Jetty's client ({@link ProbeClient}): HTTP/1.1 with {@code
- * Connection: close} and exactly the given headers (a {@code Host} header included), HTTPS without
- * certificate checks, at most {@value #MAX_BODY} bytes of body read (the rest is dropped), one
- * time-out for the whole exchange. Redirects are followed as the kubelet's prober does: 301, 302,
- * 303, 307 and 308 with a {@code Location}, only to the same host name, at most {@value
- * #MAX_REQUESTS} requests in all; a redirect to another host is the answer itself (a 3xx, which the
- * kubelet counts as success). Failures read as Go's client words them ({@link ProbeFailures}).
+ * The HTTP GET of an HTTP probe: HTTP/1.1 on a connection of its own with {@code Connection: close}
+ * and exactly the given headers (a {@code Host} header included), HTTPS without certificate checks,
+ * at most {@value #MAX_BODY} bytes of body read (the rest is dropped), one time-out for the whole
+ * exchange. Redirects are followed as the kubelet's prober does: 301, 302, 303, 307 and 308 with a
+ * {@code Location}, only to the same host name, at most {@value #MAX_REQUESTS} requests in all; a
+ * redirect to another host is the answer itself (a 3xx, which the kubelet counts as success).
+ * Failures read as Go's client words them ({@link ProbeFailures}).
+ *
+ * <p>The exchange is blocking socket I/O on the caller's (virtual) thread, the answer parsed by
+ * Jetty's {@code HttpParser} ({@link ProbeAnswer}): a node probing a thousand pods every few seconds
+ * spends little on each probe this way (a pooled HTTP client set up a destination, a connection pool
+ * and selector work per probe, since no probe reuses a connection).
  */
 final class ProbeHttp {
 
     static final int MAX_BODY = 10 * 1024;
     static final int MAX_REQUESTS = 10;
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-    /** Jetty's own total time-out ends the exchange; this is only a backstop for the waiting thread. */
-    private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-    private final HttpClient client = ProbeClient.get();
 
     /** A request target: where to connect and what to ask for. */
     record Target(String scheme, String host, int port, String path) {
@@ -56,6 +55,13 @@ final class ProbeHttp {
                     throw new IllegalArgumentException(again);
                 }
             }
+        }
+
+        /** The request line's target: the path and query, as the URI holds them. */
+        String requestTarget() {
+            URI u = uri();
+            String p = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+            return u.getRawQuery() == null ? p : p + "?" + u.getRawQuery();
         }
     }
 
@@ -114,61 +120,137 @@ final class ProbeHttp {
         }
     }
 
+    /** One request on a connection of its own, closed at the end. */
     private Answer exchange(Target t, Map<String, String> headers, String hostHeader, long deadline)
             throws ProbeFailures.Failure {
-        ProbeClient.Attempt attempt = new ProbeClient.Attempt();
-        ProbeFailures failures = new ProbeFailures(t.host(), t.port(), attempt);
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            throw failures.timeout();
-        }
-        Request request;
+        byte[] head;
         try {
-            request = newRequest(t, headers, hostHeader).tag(attempt).timeout(left, TimeUnit.NANOSECONDS);
+            head = head(t.requestTarget(), headers, hostHeader);
         } catch (IllegalArgumentException e) {
             throw new ProbeFailures.Failure(String.valueOf(e.getMessage()), false);
         }
-        InputStreamResponseListener listener = new InputStreamResponseListener();
-        request.send(listener);
-        Response response;
+        ProbeFailures failures = new ProbeFailures(t.host(), t.port());
+        Socket socket = connect(t, deadline, failures);
         try {
-            response = listener.get(left + GRACE_NANOS, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            request.abort(e);
-            throw failures.timeout();
-        } catch (ExecutionException e) {
-            throw failures.beforeAnswer(e.getCause() == null ? e : e.getCause());
-        } catch (InterruptedException e) {
-            request.abort(e);
-            Thread.currentThread().interrupt();
-            throw new ProbeFailures.Failure("context canceled", false);
-        }
-        String location = response.getHeaders().get(HttpHeader.LOCATION);
-        Target next = REDIRECTS.contains(response.getStatus()) ? redirect(t, location) : null;
-        if (next != null && !next.host().equalsIgnoreCase(t.host())) {
-            next = null;
-        }
-        try (InputStream in = listener.getInputStream()) {
-            String body = next != null ? "" : new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
-            return new Answer(response.getStatus(), location, body, next);
-        } catch (IOException e) {
-            throw failures.inBody(e);
+            return exchange(socket, t, head, deadline, failures);
+        } finally {
+            close(socket);
         }
     }
 
-    /** A GET of the target with exactly the given headers, the Host header as chosen and {@code Connection: close}. */
-    private Request newRequest(Target t, Map<String, String> headers, String hostHeader) {
-        return client.newRequest(t.uri())
-                .method(HttpMethod.GET)
-                .version(HttpVersion.HTTP_1_1)
-                .headers(h -> {
-                    h.put(HttpHeader.HOST, hostHeader);
-                    for (var e : headers.entrySet()) {
-                        if (!e.getKey().equalsIgnoreCase("Host") && !e.getKey().equalsIgnoreCase("Connection")) {
-                            h.add(e.getKey(), e.getValue() == null ? "" : e.getValue());
-                        }
-                    }
-                    h.put(HttpHeader.CONNECTION, "close");
-                });
+    private Answer exchange(Socket socket, Target t, byte[] head, long deadline, ProbeFailures failures)
+            throws ProbeFailures.Failure {
+        ProbeAnswer answer = new ProbeAnswer(MAX_BODY);
+        Socket s = socket;
+        try {
+            if (t.scheme().equals("https")) {
+                s = handshake(socket, t, deadline);
+            }
+            s.getOutputStream().write(head);
+            read(s, answer, deadline, ProbeAnswer::headersDone);
+        } catch (SocketTimeoutException e) {
+            throw failures.timeout();
+        } catch (IOException e) {
+            throw failures.beforeAnswer(e);
+        }
+        if (answer.malformed()) {
+            throw failures.malformed();
+        }
+        if (!answer.headersDone()) {
+            throw failures.beforeAnswer(new EOFException());
+        }
+        String location = answer.location();
+        Target next = REDIRECTS.contains(answer.status()) ? redirect(t, location) : null;
+        if (next != null && next.host().equalsIgnoreCase(t.host())) {
+            return new Answer(answer.status(), location, "", next); // its body is not read
+        }
+        try {
+            read(s, answer, deadline, ProbeAnswer::bodyDone);
+        } catch (SocketTimeoutException e) {
+            throw failures.bodyTimeout();
+        } catch (IOException e) {
+            throw failures.inBody(e);
+        }
+        if (answer.cutShort()) {
+            throw failures.inBody(new EOFException());
+        }
+        return new Answer(answer.status(), location, answer.body(), null);
+    }
+
+    /** Reads from {@code s} into the answer until {@code enough} holds, the answer ended or the deadline passed. */
+    private static void read(Socket s, ProbeAnswer answer, long deadline, Predicate<ProbeAnswer> enough) throws IOException {
+        InputStream in = s.getInputStream();
+        byte[] buffer = new byte[8192];
+        while (!enough.test(answer) && !answer.ended()) {
+            int millis = millisLeft(deadline);
+            if (millis <= 0) {
+                throw new SocketTimeoutException();
+            }
+            s.setSoTimeout(millis);
+            answer.feed(buffer, in.read(buffer));
+        }
+    }
+
+    /** Connects within the time left; a failure reads as Go's dialer words it. */
+    private static Socket connect(Target t, long deadline, ProbeFailures failures) throws ProbeFailures.Failure {
+        int millis = millisLeft(deadline);
+        if (millis <= 0) {
+            throw failures.timeout();
+        }
+        Socket s = new Socket();
+        try {
+            s.connect(new InetSocketAddress(InetAddress.getByName(t.host()), t.port()), millis);
+            failures.connected(s.getLocalSocketAddress(), s.getRemoteSocketAddress());
+            return s;
+        } catch (SocketTimeoutException e) {
+            close(s);
+            throw failures.timeout();
+        } catch (IOException e) {
+            close(s);
+            throw failures.dial(e);
+        }
+    }
+
+    private static SSLSocket handshake(Socket plain, Target t, long deadline) throws IOException {
+        SSLSocket s = (SSLSocket) ProbeTls.sockets().createSocket(plain, t.host(), t.port(), true);
+        s.setSoTimeout(Math.max(1, millisLeft(deadline)));
+        s.startHandshake();
+        return s;
+    }
+
+    private static void close(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing was sent on it
+        }
+    }
+
+    private static int millisLeft(long deadline) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        return (int) Math.min(Integer.MAX_VALUE, left);
+    }
+
+    /** The request head: the request line, Host, the given headers (but Host and Connection) and {@code Connection: close}. */
+    static byte[] head(String target, Map<String, String> headers, String hostHeader) {
+        StringBuilder b = new StringBuilder(128).append("GET ").append(target).append(" HTTP/1.1\r\n");
+        field(b, "Host", hostHeader);
+        for (var e : headers.entrySet()) {
+            if (!e.getKey().equalsIgnoreCase("Host") && !e.getKey().equalsIgnoreCase("Connection")) {
+                field(b, e.getKey(), e.getValue() == null ? "" : e.getValue());
+            }
+        }
+        field(b, "Connection", "close");
+        return b.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void field(StringBuilder b, String name, String value) {
+        if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ' || c == ':' || c >= 0x7f)) {
+            throw new IllegalArgumentException("net/http: invalid header field name \"" + name + "\"");
+        }
+        if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+            throw new IllegalArgumentException("net/http: invalid header field value for \"" + name + "\"");
+        }
+        b.append(name).append(": ").append(value).append("\r\n");
     }
 }
