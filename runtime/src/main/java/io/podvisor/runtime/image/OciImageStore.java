@@ -247,6 +247,7 @@ public final class OciImageStore implements ImageStore {
             for (Path d : dirs.toList()) {
                 if (!configs.contains(d.getFileName().toString()) && !RootfsUse.inUse(d)) {
                     FileTrees.delete(d);
+                    RootfsUse.forget(d);
                 }
             }
         }

@@ -3,14 +3,17 @@ package io.podvisor.runtime.linux;
 import io.podvisor.runtime.RuntimeFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Host mounts (overlay root filesystems, private bind mounts holding namespace files) made through
+ * Host mounts (overlays, private bind mounts holding namespace files) made through
  * the system calls ({@link MountCalls}) or, where those cannot be bound, {@code mount}/{@code umount}
  * child processes, and the reading of
  * {@code /proc/self/mountinfo} to find what is still mounted under a directory.
@@ -126,12 +129,32 @@ public final class Mounts {
         return ordered.stream().distinct().toList();
     }
 
-    /** The lower directories of every overlay mount, as given when mounting (symlinks not resolved). */
+    /**
+     * The lower directories of every overlay mount in every mount namespace on the host (a
+     * container's root is mounted in its own namespace only), as given when mounting (symlinks not
+     * resolved). Each namespace's table is read once, through the first process found in it.
+     */
     public static List<String> overlayLowerDirs() {
-        try {
-            return overlayLowerDirs(Files.readString(MOUNTINFO, StandardCharsets.UTF_8));
+        List<String> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        readLowerDirs(Path.of("/proc/self"), seen, found);
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("[0-9]+"))) {
+            for (Path proc : procs) {
+                readLowerDirs(proc, seen, found);
+            }
         } catch (IOException e) {
-            return List.of();
+            // no /proc to walk: this namespace's table only
+        }
+        return found;
+    }
+
+    private static void readLowerDirs(Path proc, Set<String> seen, List<String> found) {
+        try {
+            if (seen.add(Files.readSymbolicLink(proc.resolve("ns/mnt")).toString())) {
+                found.addAll(overlayLowerDirs(Files.readString(proc.resolve("mountinfo"), StandardCharsets.UTF_8)));
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process ended, or its namespace cannot be read
         }
     }
 

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * New Linux namespaces made by the JVM itself ({@code unshare(2)} through the FFM API) instead of
  * an {@code unshare} or {@code ip netns add} child process: a thread of its own leaves for the new
- * namespaces, bind-mounts their {@code /proc/thread-self/ns/*} files where they are kept, does what
- * must be done inside (a network namespace's links and addresses) and ends, leaving the JVM's other
- * threads where they were. Network, IPC and UTS namespaces may be unshared by one thread of a
+ * namespaces, keeps each one (its {@code /proc/thread-self/ns/*} file bind-mounted where asked, or
+ * else held open by a descriptor of the JVM, which adds nothing to the host's mount table), does
+ * what must be done inside (a network namespace's links and addresses) and ends, leaving the JVM's
+ * other threads where they were. Network, IPC and UTS namespaces may be unshared by one thread of a
  * multi-threaded process.
  *
  * <p>Empty where the calls cannot be bound (not Linux, native access refused); callers run the
@@ -76,23 +77,30 @@ public final class Namespaces {
 
     /**
      * Makes new namespaces ({@code flags}: {@link #NET}, {@link #IPC}, {@link #UTS}) and keeps each
-     * by bind-mounting it onto the (existing, empty) file given for its flag; with {@link #UTS},
-     * {@code hostname} is set in it. {@code inside} then runs in them. Nothing is undone on failure:
-     * the caller unmounts the files it gave.
+     * by bind-mounting it onto the (existing, empty) file given for its flag, or by an open
+     * descriptor when no file is given; with {@link #UTS}, {@code hostname} is set in it. {@code
+     * inside} then runs in them. On failure the descriptors are closed; the caller unmounts the files
+     * it gave.
      *
-     * @param keep the file for each flag, e.g. {@code {IPC: /x/ipc, UTS: /x/uts}}
+     * @param keep the file for each flag kept by a mount, e.g. {@code {NET: /run/netns/x}}
+     * @return the descriptor holding each namespace not kept by a file (another process opens it as
+     *     {@code /proc/<this pid>/fd/<descriptor>}); the caller closes them
      * @throws IOException naming the step that failed and the system's text for the error
      */
-    public void create(int flags, Map<Integer, Path> keep, String hostname, Inside inside) throws IOException {
+    public Map<Integer, Integer> create(int flags, Map<Integer, Path> keep, String hostname, Inside inside) throws IOException {
         Map<Integer, Path> files = new LinkedHashMap<>(keep);
-        onOwnThread("namespaces", () -> {
-            createHere(flags, files, hostname, inside);
-            return null;
-        });
+        return onOwnThread("namespaces", () -> createHere(flags, files, hostname, inside));
+    }
+
+    /** The path another process opens to join the namespace held by {@code descriptor} of this JVM. */
+    public static String heldPath(int descriptor) {
+        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + descriptor;
     }
 
     /** {@link #create}'s work, on the thread that leaves for the new namespaces. */
-    private void createHere(int flags, Map<Integer, Path> files, String hostname, Inside inside) throws IOException {
+    private Map<Integer, Integer> createHere(int flags, Map<Integer, Path> files, String hostname, Inside inside)
+            throws IOException {
+        Map<Integer, Integer> held = new LinkedHashMap<>();
         try {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment state = Libc.callState(arena);
@@ -114,6 +122,11 @@ public final class Namespaces {
                     throw new IOException("keeping the " + nsName(f.getKey()) + " namespace at " + f.getValue() + ": " + error);
                 }
             }
+            for (int flag : new int[] {NET, IPC, UTS}) {
+                if ((flags & flag) != 0 && !files.containsKey(flag)) {
+                    held.put(flag, open("/proc/thread-self/ns/" + nsName(flag)));
+                }
+            }
             int netns = (flags & NET) != 0 ? open("/proc/thread-self/ns/net") : -1;
             try {
                 inside.run(netns);
@@ -122,10 +135,10 @@ public final class Namespaces {
                     Libc.close(netns);
                 }
             }
-        } catch (IOException e) {
-            throw e;
+            return held;
         } catch (Throwable t) {
-            throw new IOException(t.toString(), t);
+            held.values().forEach(Libc::close);
+            throw t instanceof IOException io ? io : new IOException(t.toString(), t);
         }
     }
 

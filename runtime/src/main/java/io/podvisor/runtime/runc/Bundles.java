@@ -1,11 +1,11 @@
 package io.podvisor.runtime.runc;
 
-import io.podvisor.runtime.linux.Mounts;
 import io.podvisor.runtime.ContainerConfig;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.image.ImageConfig;
 import io.podvisor.runtime.image.ImageInfo;
 import io.podvisor.runtime.image.ImageService;
+import io.podvisor.runtime.image.RootfsUse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +14,9 @@ import java.time.Instant;
 /**
  * OCI bundles: {@code <containers>/<id>/} holding {@code lower} (a symlink to the image's root
  * filesystem, which keeps overlay options free of the image path's {@code :} and {@code ,}),
- * {@code upper} and {@code work} (the container's writable layer), {@code rootfs} (the overlay) and
- * {@code config.json}.
+ * {@code upper} and {@code work} (the container's writable layer), {@code rootfs} (an empty
+ * directory: runc mounts the overlay of these at {@code /} in the container's own mount namespace,
+ * {@link OciSpec.RootLayers}) and {@code config.json}.
  *
  * <p>Thread-safe.
  */
@@ -32,34 +33,32 @@ final class Bundles {
     /** Resolves the image and writes the bundle of a new container; on failure nothing remains. */
     RuncContainer create(String id, RuncSandbox sb, ContainerConfig config, Instant now) throws RuntimeFailure {
         ImageConfig image = images.resolve(config.image());
-        String hostname = sb.utsNs() == null ? hostname() : sb.config.hostname();
+        String hostname = sb.utsNsPath == null ? hostname() : sb.config.hostname();
         ContainerProcess process = ContainerProcess.resolve(image, config, hostname);
-        OciSpec.Sandbox joined = new OciSpec.Sandbox(sb.netnsPath, sb.ipcNs().toString(),
-                sb.utsNs() == null ? null : sb.utsNs().toString(), sb.etcFiles(), sb.cgroupPath + "/" + id);
-        String spec = OciSpec.build(process, config, joined);
+        OciSpec.Sandbox joined = new OciSpec.Sandbox(sb.netnsPath, sb.ipcNsPath, sb.utsNsPath, sb.etcFiles(),
+                sb.cgroupPath + "/" + id);
+        Path dir = containersDir.resolve(id);
+        String spec = OciSpec.build(process, config, joined, new OciSpec.RootLayers(dir.resolve("lower").toString(),
+                dir.resolve("upper").toString(), dir.resolve("work").toString()));
         String imageRef = images.status(config.image()).map(ImageInfo::imageRef).orElse(image.id());
-        RuncContainer c = new RuncContainer(id, sb.id, config, imageRef, now, containersDir.resolve(id),
+        RuncContainer c = new RuncContainer(id, sb.id, config, imageRef, now, dir,
                 joined.cgroupPath());
         try {
             Files.createDirectories(c.dir.resolve("upper"));
             Files.createDirectories(c.dir.resolve("work"));
             Files.createDirectories(c.rootfs());
             Files.createSymbolicLink(c.dir.resolve("lower"), image.rootfs().toAbsolutePath());
+            RootfsUse.record(image.rootfs(), c.dir); // the image stays while the bundle does
             Files.writeString(c.dir.resolve("config.json"), spec);
-            Mounts.overlay(c.dir.resolve("lower"), c.dir.resolve("upper"), c.dir.resolve("work"), c.rootfs());
             return c;
         } catch (IOException e) {
             remove(c);
             throw new RuntimeFailure("writing the bundle of " + config.name() + ": " + e.getMessage(), e);
-        } catch (RuntimeFailure e) {
-            remove(c);
-            throw e;
         }
     }
 
-    /** Unmounts the overlay and deletes the bundle. Idempotent. */
+    /** Deletes the bundle (its overlay went with the container's mount namespace). Idempotent. */
     void remove(RuncContainer c) {
-        Mounts.unmount(c.rootfs());
         Trees.deleteTree(c.dir);
     }
 

@@ -41,6 +41,18 @@ final class OciSpec {
      */
     record Sandbox(String netns, String ipcns, String utsns, List<Mount> etcFiles, String cgroupPath) {}
 
+    /**
+     * The container's root filesystem as an overlay that runc mounts at {@code /} inside the
+     * container's own mount namespace (so the host's mount table does not grow by one entry per
+     * container; every {@code runc run} reads that table several times). It goes with the
+     * namespace when the container's last process ends.
+     *
+     * @param lower the image's root filesystem (a path free of {@code :} and {@code ,})
+     * @param upper the container's writable layer
+     * @param work  overlayfs's work directory, on the same file system as {@code upper}
+     */
+    record RootLayers(String lower, String upper, String work) {}
+
     private OciSpec() {}
 
     /** The hard {@code Max open files} of this process from {@code /proc/self/limits}. */
@@ -59,13 +71,16 @@ final class OciSpec {
     }
 
     /** The config as JSON text. */
-    static String build(ContainerProcess process, ContainerConfig config, Sandbox sandbox) throws RuntimeFailure {
+    static String build(ContainerProcess process, ContainerConfig config, Sandbox sandbox, RootLayers layers)
+            throws RuntimeFailure {
         var sec = config.security();
         ObjectNode root = JSON.createObjectNode();
         root.put("ociVersion", VERSION);
         root.set("process", process(process, Capabilities.of(sec)));
         root.putObject("root").put("path", "rootfs").put("readonly", sec.readOnlyRootFilesystem());
         ArrayNode mounts = root.putArray("mounts");
+        mount(mounts, "/", "overlay", "overlay",
+                List.of("lowerdir=" + layers.lower(), "upperdir=" + layers.upper(), "workdir=" + layers.work()));
         standardMounts(mounts, sec.privileged());
         for (Mount m : sandbox.etcFiles()) {
             bind(mounts, m);

@@ -8,9 +8,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One sandbox: its directory ({@code hosts}, {@code resolv.conf}, {@code hostname}, and {@code ns/}, a
- * private bind mount holding the IPC and UTS namespace files), its network namespace and address, and
- * its pod cgroup. Fields other than {@code ready} are set once while it is set up.
+ * One sandbox: its directory ({@code hosts}, {@code resolv.conf}, {@code hostname}), its IPC and UTS
+ * namespaces (held open by the JVM, or where the JVM cannot make them, files in {@code ns/}, a
+ * private bind mount), its network namespace and address, and its pod cgroup. Fields other than
+ * {@code ready} are set once while it is set up.
  */
 final class RuncSandbox {
 
@@ -21,6 +22,12 @@ final class RuncSandbox {
     /** The network namespace file, null for a host-network sandbox (or before it is attached). */
     String netnsPath;
     String ip;
+    /** The IPC namespace as a path runc opens. */
+    String ipcNsPath;
+    /** The UTS namespace as a path runc opens; null for a host-network sandbox, which shares the host's. */
+    String utsNsPath;
+    /** The descriptors holding the IPC and UTS namespaces; null when files in {@code ns/} keep them. */
+    java.util.Collection<Integer> heldNamespaces;
     /** The pod cgroup, null until created. */
     String cgroupPath;
     boolean networkAttached;
@@ -41,7 +48,7 @@ final class RuncSandbox {
         return nsDir().resolve("ipc");
     }
 
-    /** The UTS namespace file; host-network sandboxes share the host's UTS namespace, as upstream does. */
+    /** The UTS namespace file where files keep the namespaces; host-network sandboxes share the host's UTS namespace, as upstream does. */
     Path utsNs() {
         return config.hostNetwork() ? null : nsDir().resolve("uts");
     }

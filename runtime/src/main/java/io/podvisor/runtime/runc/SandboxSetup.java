@@ -5,6 +5,7 @@ import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.SandboxConfig;
 import io.podvisor.runtime.linux.Cgroups;
 import io.podvisor.runtime.linux.HostCommand;
+import io.podvisor.runtime.linux.Libc;
 import io.podvisor.runtime.linux.Namespaces;
 import io.podvisor.runtime.net.PodNetworks;
 import java.io.IOException;
@@ -17,8 +18,9 @@ import java.util.Map;
 
 /**
  * Creates and tears down what a sandbox holds on the host: network (unless host network), IPC and UTS
- * namespaces without a process (made by a thread of the JVM, {@link Namespaces}, or else by
- * {@code unshare --ipc=FILE --uts=FILE hostname NAME}; the files bound in a private bind mount), the pod's {@code /etc} files and its cgroup.
+ * namespaces without a process (made by a thread of the JVM and held open by it, {@link Namespaces},
+ * or else by {@code unshare --ipc=FILE --uts=FILE hostname NAME} with the files in a private bind
+ * mount), the pod's {@code /etc} files and its cgroup.
  *
  * <p>Thread-safe (sandboxes do not share state here).
  */
@@ -41,8 +43,7 @@ final class SandboxSetup {
     RuncSandbox create(String id, SandboxConfig config, Instant now) throws RuntimeFailure {
         RuncSandbox sb = new RuncSandbox(id, config, sandboxesDir.resolve(id), now);
         try {
-            Files.createDirectories(sb.nsDir());
-            Mounts.bindPrivate(sb.nsDir());
+            Files.createDirectories(sb.dir);
             namespaces(sb);
             if (config.hostNetwork()) {
                 sb.ip = HOST_NETWORK_IP;
@@ -66,21 +67,29 @@ final class SandboxSetup {
     }
 
     private static void namespaces(RuncSandbox sb) throws IOException, RuntimeFailure {
-        Files.createFile(sb.ipcNs());
-        if (sb.utsNs() != null) {
-            Files.createFile(sb.utsNs());
-        }
+        boolean uts = !sb.config.hostNetwork();
         if (Namespaces.get().isPresent()) {
-            Map<Integer, Path> keep = sb.utsNs() == null ? Map.of(Namespaces.IPC, sb.ipcNs())
-                    : Map.of(Namespaces.IPC, sb.ipcNs(), Namespaces.UTS, sb.utsNs());
             try {
-                Namespaces.get().get().create(sb.utsNs() == null ? Namespaces.IPC : Namespaces.IPC | Namespaces.UTS, keep,
-                        sb.config.hostname(), netns -> { });
+                Map<Integer, Integer> held = Namespaces.get().get().create(uts ? Namespaces.IPC | Namespaces.UTS : Namespaces.IPC,
+                        Map.of(), sb.config.hostname(), netns -> { });
+                synchronized (sb) {
+                    sb.heldNamespaces = List.copyOf(held.values());
+                }
+                sb.ipcNsPath = Namespaces.heldPath(held.get(Namespaces.IPC));
+                sb.utsNsPath = uts ? Namespaces.heldPath(held.get(Namespaces.UTS)) : null;
             } catch (IOException e) {
                 throw new RuntimeFailure("creating the sandbox's namespaces: " + e.getMessage(), e);
             }
             return;
         }
+        Files.createDirectories(sb.nsDir());
+        Mounts.bindPrivate(sb.nsDir());
+        Files.createFile(sb.ipcNs());
+        if (uts) {
+            Files.createFile(sb.utsNs());
+        }
+        sb.ipcNsPath = sb.ipcNs().toString();
+        sb.utsNsPath = uts ? sb.utsNs().toString() : null;
         List<String> argv = new ArrayList<>(List.of("unshare", "--ipc=" + sb.ipcNs()));
         if (sb.utsNs() != null) {
             argv.add("--uts=" + sb.utsNs());
@@ -104,7 +113,14 @@ final class SandboxSetup {
     /** Removes everything of the sandbox: network, namespace mounts, cgroup, directory. Idempotent. */
     void remove(RuncSandbox sb) {
         stop(sb);
-        Mounts.unmount(sb.utsNs(), sb.ipcNs(), sb.nsDir());
+        synchronized (sb) {
+            if (sb.heldNamespaces != null) {
+                sb.heldNamespaces.forEach(Libc::close);
+                sb.heldNamespaces = List.of();
+            } else if (Files.exists(sb.nsDir())) {
+                Mounts.unmount(sb.utsNs(), sb.ipcNs(), sb.nsDir());
+            }
+        }
         if (sb.cgroupPath != null) {
             cgroups.remove(sb.cgroupPath);
         }

@@ -21,11 +21,13 @@ class OciSpecTest {
     static final OciSpec.Sandbox SANDBOX = new OciSpec.Sandbox("/run/netns/x", "/s/ns/ipc", "/s/ns/uts",
             List.of(new Mount("/s/hosts", "/etc/hosts", false)), "/pv/besteffort/pod1/c1");
 
+    static final OciSpec.RootLayers LAYERS = new OciSpec.RootLayers("/b/lower", "/b/upper", "/b/work");
+
     static JsonNode spec(ContainerConfig.Resources res, List<Mount> mounts, SecurityConfig sec, OciSpec.Sandbox sb)
             throws Exception {
         ContainerConfig c = new ContainerConfig("c", 0, "img", List.of(), List.of(), Map.of(), "", "", res, Map.of(),
                 Map.of(), mounts, sec);
-        return new ObjectMapper().readTree(OciSpec.build(PROCESS, c, sb));
+        return new ObjectMapper().readTree(OciSpec.build(PROCESS, c, sb, LAYERS));
     }
 
     static List<String> texts(JsonNode array) {
@@ -64,13 +66,18 @@ class OciSpecTest {
     }
 
     @Test
-    void mountsAreStandardThenSandboxFilesThenVolumes() throws Exception {
+    void mountsAreTheRootOverlayThenStandardThenSandboxFilesThenVolumes() throws Exception {
         JsonNode s = spec(ContainerConfig.Resources.NONE,
                 List.of(new Mount("/data", "/d", false), new Mount("/cfg", "/c", true)), SecurityConfig.NONE, SANDBOX);
         List<String> dests = new ArrayList<>();
         s.path("mounts").forEach(m -> dests.add(m.path("destination").asText()));
-        assertThat(dests).containsExactly("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys",
+        assertThat(dests).containsExactly("/", "/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys",
                 "/sys/fs/cgroup", "/etc/hosts", "/d", "/c");
+        JsonNode root = s.path("mounts").get(0);
+        assertThat(root.path("type").asText()).isEqualTo("overlay");
+        assertThat(texts(root.path("options"))).containsExactly("lowerdir=/b/lower", "upperdir=/b/upper", "workdir=/b/work");
+        s = s.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) s.path("mounts")).remove(0);
         JsonNode ro = s.path("mounts").get(9);
         assertThat(ro.path("type").asText()).isEqualTo("bind");
         assertThat(ro.path("source").asText()).isEqualTo("/cfg");
@@ -98,7 +105,8 @@ class OciSpecTest {
         assertThat(texts(s.at("/process/capabilities/effective"))).hasSize(41);
         assertThat(s.at("/linux/maskedPaths").isMissingNode()).isTrue();
         assertThat(s.at("/linux/resources/devices/0/allow").asBoolean()).isTrue();
-        assertThat(texts(s.path("mounts").get(5).path("options"))).contains("rw");
+        assertThat(s.path("mounts").get(6).path("destination").asText()).isEqualTo("/sys");
+        assertThat(texts(s.path("mounts").get(6).path("options"))).contains("rw");
     }
 
     @Test

@@ -262,9 +262,17 @@ class RuncRuntimeTest {
         String id = run(sbi.id(), "sleeper", "exec sleep 100000");
         Path sandboxDir = runtime.options().stateDir().resolve("sandboxes").resolve(sbi.id());
         Path bundle = runtime.options().stateDir().resolve("containers").resolve(id);
-        assertThat(Mounts.under(sandboxDir)).isNotEmpty();
-        assertThat(Mounts.under(bundle)).isNotEmpty();
+        // nothing of a pod is mounted on the host but its network namespace: the IPC and UTS namespaces
+        // are held by the JVM's descriptors, the root overlay is mounted in the container's namespace only
+        assertThat(Mounts.under(sandboxDir)).isEmpty();
+        assertThat(Mounts.under(bundle)).isEmpty();
+        String inside = runtime.exec(id, List.of("sh", "-c", "readlink /proc/self/ns/ipc; grep ' / / ' /proc/self/mountinfo"),
+                Duration.ofSeconds(10)).toCompletableFuture().get().output();
+        String ipc = inside.lines().findFirst().orElseThrow();
+        assertThat(inside).contains(" - overlay overlay ").contains("lowerdir=" + bundle.resolve("lower"));
+        assertThat(heldByThisJvm()).contains(ipc);
         runtime.removeSandbox(sbi.id());
+        assertThat(heldByThisJvm()).doesNotContain(ipc);
         assertThat(runtime.listContainers(Map.of("c", "sleeper"))).isEmpty();
         assertThat(runtime.listSandboxes(Map.of("pod", "gone"))).isEmpty();
         assertThat(Mounts.under(sandboxDir)).isEmpty();
@@ -274,5 +282,23 @@ class RuncRuntimeTest {
         assertThat(Path.of("/run/netns", runtime.options().networkPrefix() + "-" + sbi.id())).doesNotExist();
         assertThat(Files.exists(Path.of("/sys/fs/cgroup/memory", runtime.options().name(), "besteffort", "poduid-gone")))
                 .isFalse();
+    }
+
+    /** The namespaces this JVM holds open descriptors of, as {@code ipc:[4026532179]}. */
+    private static List<String> heldByThisJvm() throws java.io.IOException {
+        List<String> held = new java.util.ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.matches("(ipc|uts|net):\\[\\d+\\]")) {
+                        held.add(target);
+                    }
+                } catch (java.io.IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return held;
     }
 }
