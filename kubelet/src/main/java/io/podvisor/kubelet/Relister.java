@@ -5,7 +5,9 @@ import io.podvisor.core.Periodic;
 import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerRuntime;
 import io.podvisor.runtime.SandboxInfo;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -18,7 +20,8 @@ final class Relister {
 
     private final ContainerRuntime runtime;
     private final Function<String, PodWorker> workers;
-    private final Map<String, String> fingerprints = new HashMap<>();
+    /** Per pod UID: its sandboxes' ids and readiness and its containers' ids and states, in listing order. */
+    private final Map<String, List<Object>> fingerprints = new HashMap<>();
     private final Periodic loop;
 
     Relister(ContainerRuntime runtime, Clock clock, java.time.Duration period, Function<String, PodWorker> workers) {
@@ -37,21 +40,23 @@ final class Relister {
 
     /** One relist: compares each pod's container states with the previous relist. */
     synchronized void relistOnce() {
-        Map<String, StringBuilder> now = new HashMap<>();
+        Map<String, List<Object>> next = new HashMap<>();
         for (SandboxInfo s : runtime.listSandboxes(Map.of())) {
             String uid = s.labels().get(Labels.POD_UID);
             if (uid != null) {
-                now.computeIfAbsent(uid, k -> new StringBuilder()).append(s.id()).append(s.ready()).append(';');
+                List<Object> seen = next.computeIfAbsent(uid, k -> new ArrayList<>());
+                seen.add(s.id());
+                seen.add(s.ready());
             }
         }
         for (ContainerInfo c : runtime.listContainers(Map.of())) {
             String uid = c.labels().get(Labels.POD_UID);
             if (uid != null) {
-                now.computeIfAbsent(uid, k -> new StringBuilder()).append(c.id()).append(c.state()).append(';');
+                List<Object> seen = next.computeIfAbsent(uid, k -> new ArrayList<>());
+                seen.add(c.id());
+                seen.add(c.state());
             }
         }
-        Map<String, String> next = new HashMap<>();
-        now.forEach((uid, sb) -> next.put(uid, sb.toString()));
         for (var e : next.entrySet()) {
             if (!e.getValue().equals(fingerprints.get(e.getKey()))) {
                 PodWorker w = workers.apply(e.getKey());

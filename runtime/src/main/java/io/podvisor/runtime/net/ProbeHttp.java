@@ -57,9 +57,12 @@ final class ProbeHttp {
             }
         }
 
-        /** The request line's target: the path and query, as the URI holds them. */
+        /** The request line's target: the path and query, as the URI holds them (the path as it is when it needs no escaping). */
         String requestTarget() {
-            URI u = uri();
+            if (plain(path)) {
+                return path;
+            }
+            URI u = URI.create(uri().toASCIIString()); // non-ASCII characters as UTF-8 escapes, as Go sends them
             String p = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
             return u.getRawQuery() == null ? p : p + "?" + u.getRawQuery();
         }
@@ -245,12 +248,35 @@ final class ProbeHttp {
     }
 
     private static void field(StringBuilder b, String name, String value) {
-        if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ' || c == ':' || c >= 0x7f)) {
+        boolean nameOk = !name.isEmpty();
+        for (int i = 0; i < name.length() && nameOk; i++) {
+            char c = name.charAt(i);
+            nameOk = c > ' ' && c != ':' && c < 0x7f;
+        }
+        if (!nameOk) {
             throw new IllegalArgumentException("net/http: invalid header field name \"" + name + "\"");
         }
-        if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-            throw new IllegalArgumentException("net/http: invalid header field value for \"" + name + "\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                throw new IllegalArgumentException("net/http: invalid header field value for \"" + name + "\"");
+            }
         }
         b.append(name).append(": ").append(value).append("\r\n");
+    }
+
+    /** Whether {@code path} is an absolute path and query of printable ASCII that a URI keeps as it is. */
+    static boolean plain(String path) {
+        if (path.isEmpty() || path.charAt(0) != '/') {
+            return false;
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c <= ' ' || c >= 0x7f || c == '%' || c == '#' || c == '"' || c == '<' || c == '>' || c == '\\'
+                    || c == '^' || c == '`' || c == '{' || c == '|' || c == '}') {
+                return false;
+            }
+        }
+        return true;
     }
 }

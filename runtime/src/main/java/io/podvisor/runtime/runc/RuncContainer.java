@@ -6,6 +6,7 @@ import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerState;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,6 +40,7 @@ final class RuncContainer {
     String message;
     Clock.Timer killTimer;
     Instant killAt;
+    private ContainerInfo info;
 
     RuncContainer(String id, String sandboxId, ContainerConfig config, String imageRef, Instant createdAt, Path dir,
                   String cgroupPath) {
@@ -88,8 +90,19 @@ final class RuncContainer {
         return true;
     }
 
+    /**
+     * What the container is now. The same (immutable) object while nothing it shows changed, so
+     * listing a thousand containers every second (the relist, each probe's look at its instance)
+     * builds nothing new.
+     */
     synchronized ContainerInfo info() {
-        return new ContainerInfo(id, sandboxId, config.name(), config.attempt(), config.image(), imageRef, state,
-                createdAt, startedAt, finishedAt, exitCode, reason, message, config.labels(), config.annotations());
+        ContainerInfo last = info;
+        if (last == null || last.state() != state || last.startedAt() != startedAt || last.finishedAt() != finishedAt
+                || last.exitCode() != exitCode || !Objects.equals(last.reason(), reason)
+                || !Objects.equals(last.message(), message)) {
+            info = new ContainerInfo(id, sandboxId, config.name(), config.attempt(), config.image(), imageRef, state,
+                    createdAt, startedAt, finishedAt, exitCode, reason, message, config.labels(), config.annotations());
+        }
+        return info;
     }
 }

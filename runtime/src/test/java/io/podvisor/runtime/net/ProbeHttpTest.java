@@ -105,6 +105,15 @@ class ProbeHttpTest {
     }
 
     @Test
+    void aPathIsSentAsItIsOrEscapedWhereAUriMustEscapeIt() throws Exception {
+        int port = serve("HTTP/1.1 204 No Content\r\n\r\n");
+        get(port, "/health/z?x=1&y=%41", Map.of(), T);
+        get(port, "/a b/ü", Map.of(), T);
+        assertThat(requests).extracting(r -> r.lines().findFirst().orElseThrow())
+                .containsExactly("GET /health/z?x=1&y=%41 HTTP/1.1", "GET /a%20b/%C3%BC HTTP/1.1");
+    }
+
+    @Test
     void theConnectionIsClosedOnceTheAnswerIsRead() throws Exception {
         ServerSocket server = listen();
         CompletableFuture<Integer> afterAnswer = new CompletableFuture<>();
