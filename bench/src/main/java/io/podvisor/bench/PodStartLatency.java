@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * return, which is when runc has started the process), N times. The peer, {@code podman kube play},
  * is measured when {@code podman} is installed ({@link PodmanPlay}).
  *
- * <p>{@code bench/run pod-start [--pods N]} (default 200), as root with runc and a static busybox.
+ * <p>{@code bench/run pod-start [--pods N]} (default 200), as root with runc and a static busybox;
+ * {@code bench/run} gives this JVM the launcher's JIT and collector flags (C1 only, G1), since the
+ * node runs in it.
  */
 final class PodStartLatency {
 
