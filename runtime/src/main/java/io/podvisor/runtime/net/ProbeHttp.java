@@ -144,13 +144,14 @@ final class ProbeHttp {
     private Answer exchange(Socket socket, Target t, byte[] head, long deadline, ProbeFailures failures)
             throws ProbeFailures.Failure {
         ProbeAnswer answer = new ProbeAnswer(MAX_BODY);
+        byte[] buffer = new byte[8192];
         Socket s = socket;
         try {
             if (t.scheme().equals("https")) {
                 s = handshake(socket, t, deadline);
             }
             s.getOutputStream().write(head);
-            read(s, answer, deadline, ProbeAnswer::headersDone);
+            read(s, buffer, answer, deadline, ProbeAnswer::headersDone);
         } catch (SocketTimeoutException e) {
             throw failures.timeout();
         } catch (IOException e) {
@@ -168,7 +169,7 @@ final class ProbeHttp {
             return new Answer(answer.status(), location, "", next); // its body is not read
         }
         try {
-            read(s, answer, deadline, ProbeAnswer::bodyDone);
+            read(s, buffer, answer, deadline, ProbeAnswer::bodyDone);
         } catch (SocketTimeoutException e) {
             throw failures.bodyTimeout();
         } catch (IOException e) {
@@ -180,10 +181,10 @@ final class ProbeHttp {
         return new Answer(answer.status(), location, answer.body(), null);
     }
 
-    /** Reads from {@code s} into the answer until {@code enough} holds, the answer ended or the deadline passed. */
-    private static void read(Socket s, ProbeAnswer answer, long deadline, Predicate<ProbeAnswer> enough) throws IOException {
+    /** Reads from {@code s} (through {@code buffer}) into the answer until {@code enough} holds, the answer ended or the deadline passed. */
+    private static void read(Socket s, byte[] buffer, ProbeAnswer answer, long deadline, Predicate<ProbeAnswer> enough)
+            throws IOException {
         InputStream in = s.getInputStream();
-        byte[] buffer = new byte[8192];
         while (!enough.test(answer) && !answer.ended()) {
             int millis = millisLeft(deadline);
             if (millis <= 0) {

@@ -38,16 +38,19 @@ final class Bundles {
         OciSpec.Sandbox joined = new OciSpec.Sandbox(sb.netnsPath, sb.ipcNsPath, sb.utsNsPath, sb.etcFiles(),
                 sb.cgroupPath + "/" + id);
         Path dir = containersDir.resolve(id);
-        String spec = OciSpec.build(process, config, joined, new OciSpec.RootLayers(dir.resolve("lower").toString(),
-                dir.resolve("upper").toString(), dir.resolve("work").toString()));
+        Path lower = dir.resolve("lower");
+        Path upper = dir.resolve("upper");
+        Path work = dir.resolve("work");
+        String spec = OciSpec.build(process, config, joined,
+                new OciSpec.RootLayers(lower.toString(), upper.toString(), work.toString()));
         String imageRef = images.status(config.image()).map(ImageInfo::imageRef).orElse(image.id());
         RuncContainer c = new RuncContainer(id, sb.id, config, imageRef, now, dir,
                 joined.cgroupPath());
         try {
-            Files.createDirectories(c.dir.resolve("upper"));
-            Files.createDirectories(c.dir.resolve("work"));
+            Files.createDirectories(upper);
+            Files.createDirectories(work);
             Files.createDirectories(c.rootfs());
-            Files.createSymbolicLink(c.dir.resolve("lower"), image.rootfs().toAbsolutePath());
+            Files.createSymbolicLink(lower, image.rootfs().toAbsolutePath());
             RootfsUse.record(image.rootfs(), c.dir); // the image stays while the bundle does
             Files.writeString(c.dir.resolve("config.json"), spec);
             return c;

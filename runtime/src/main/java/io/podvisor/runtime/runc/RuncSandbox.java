@@ -27,7 +27,7 @@ final class RuncSandbox {
     /** The UTS namespace as a path runc opens; null for a host-network sandbox, which shares the host's. */
     String utsNsPath;
     /** The descriptors holding the IPC and UTS namespaces; null when files in {@code ns/} keep them. */
-    java.util.Collection<Integer> heldNamespaces;
+    List<Integer> heldNamespaces;
     /** The pod cgroup, null until created. */
     String cgroupPath;
     boolean networkAttached;
