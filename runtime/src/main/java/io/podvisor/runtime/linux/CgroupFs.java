@@ -31,6 +31,8 @@ abstract class CgroupFs implements Cgroups {
     private static final long EXIT_WAIT_MS = 2_000;
 
     protected final String name;
+    /** The move {@link #warmMoves} has under way, or null. */
+    private CompletableFuture<Boolean> warming;
 
     protected CgroupFs(String name) {
         if (!SEGMENT.matcher(name).matches() || name.startsWith(".")) {
@@ -47,6 +49,39 @@ abstract class CgroupFs implements Cgroups {
 
     /** Makes {@code path} (its parent exists) and applies the settings. */
     protected abstract void makeCgroup(String path, Limits limits, boolean parentOfOthers) throws RuntimeFailure;
+
+    /**
+     * This process's own {@code cgroup.procs} in one hierarchy, from the lines of
+     * {@code /proc/self/cgroup} ({@code id:controllers:path}); null if none is found.
+     */
+    protected abstract Path ownProcs(List<String> selfCgroupLines);
+
+    @Override
+    public synchronized CompletableFuture<Boolean> warmMoves() {
+        if (warming != null) {
+            return warming;
+        }
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        warming = done;
+        Thread.ofPlatform().daemon().name("cgroup-warm").start(() -> {
+            boolean ok = false;
+            try {
+                Path procs = ownProcs(Files.readAllLines(Path.of("/proc/self/cgroup")));
+                if (procs != null) {
+                    Files.writeString(procs, Long.toString(ProcessHandle.current().pid()));
+                    ok = true;
+                }
+            } catch (IOException | RuntimeException e) {
+                // not Linux, not root or no such hierarchy: starts just wait in runc
+            } finally {
+                synchronized (this) {
+                    warming = null;
+                }
+                done.complete(ok);
+            }
+        });
+        return done;
+    }
 
     /** Limits in runtime units; nulls are left alone. */
     protected record Limits(Long memoryBytes, Long cpuQuotaMillis, long shares, Long pids) {}

@@ -101,6 +101,22 @@ public final class CgroupV1 extends CgroupFs {
     }
 
     @Override
+    protected Path ownProcs(List<String> selfCgroupLines) {
+        for (String line : selfCgroupLines) {
+            String[] f = line.split(":", 3);
+            if (f.length == 3 && f[2].startsWith("/")) {
+                for (String controller : f[1].split(",")) {
+                    Path procs = root.resolve(controller).resolve(f[2].substring(1)).resolve("cgroup.procs");
+                    if (CONTROLLERS.contains(controller) && Files.isWritable(procs)) {
+                        return procs;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
     public void addProcess(String path, long pid) throws RuntimeFailure {
         checkPath(path);
         for (Path h : controllers()) {

@@ -90,6 +90,17 @@ public final class CgroupV2 extends CgroupFs {
     }
 
     @Override
+    protected Path ownProcs(List<String> selfCgroupLines) {
+        for (String line : selfCgroupLines) {
+            if (line.startsWith("0::/")) {
+                Path procs = root.resolve(line.substring(4)).resolve("cgroup.procs");
+                return Files.isWritable(procs) ? procs : null;
+            }
+        }
+        return null;
+    }
+
+    @Override
     public long oomKills(String path) {
         try {
             checkPath(path);

@@ -3,6 +3,7 @@ package io.podvisor.runtime.linux;
 import io.podvisor.runtime.ContainerConfig;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.SandboxConfig;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The cgroups of one runtime instance: {@code /<name>/<qos>/pod<uid>/<container>}, where
@@ -73,6 +74,22 @@ public interface Cgroups {
 
     /** Removes this instance's whole hierarchy ({@code /<name>}), killing what is left in it. */
     void removeAll();
+
+    /**
+     * Starts, in the background, the wait the kernel makes before the next move of a process into
+     * a cgroup, so that a container start about to move its first process (runc does, before it
+     * sets the container up) finds that wait done or under way. The kernel guards every move with
+     * one lock for the whole host; after some milliseconds without a move, taking it again waits for
+     * an RCU grace period (8–20 ms on a small VM) before anything else happens. This "moves" this
+     * process into the cgroup it is already in, which takes the lock and changes nothing. Call it
+     * after this runtime's own cgroup directories for the start exist (the wait holds the kernel's
+     * cgroup mutex, so a {@code mkdir} would wait behind it). At most one runs at a time; a call
+     * while one runs joins it.
+     *
+     * @return completes with true once the kernel took the move, false if it could not be done
+     *     (no own cgroup found, not writable); never fails
+     */
+    CompletableFuture<Boolean> warmMoves();
 
     /** CPU shares (v1) for a request in millicores, as the kubelet computes them: at least 2. */
     static long sharesFromMillis(long millis) {

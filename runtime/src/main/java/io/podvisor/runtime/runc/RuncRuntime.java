@@ -192,6 +192,7 @@ public final class RuncRuntime implements ContainerRuntime {
         if (sb == null || !sb.ready()) {
             throw new RuntimeFailure("sandbox " + sandboxId + " is not ready");
         }
+        cgroups.warmMoves(); // runc's first move of the container's process comes soon after
         RuncContainer c = bundles.create(newId(), sb, config, options.clock().now());
         synchronized (this) {
             containers.put(c.id, c);

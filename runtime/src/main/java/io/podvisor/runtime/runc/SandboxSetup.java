@@ -44,6 +44,8 @@ final class SandboxSetup {
         RuncSandbox sb = new RuncSandbox(id, config, sandboxesDir.resolve(id), now);
         try {
             Files.createDirectories(sb.dir);
+            sb.cgroupPath = cgroups.createPod(config.uid().isEmpty() ? id : config.uid(), config.resources());
+            cgroups.warmMoves(); // while the namespaces and the network are made (see the method)
             namespaces(sb);
             if (config.hostNetwork()) {
                 sb.ip = HOST_NETWORK_IP;
@@ -55,7 +57,6 @@ final class SandboxSetup {
             }
             PodFiles.write(sb.dir, config.hostNetwork() ? null : sb.ip,
                     config.hostNetwork() ? hostHostname() : config.hostname());
-            sb.cgroupPath = cgroups.createPod(config.uid().isEmpty() ? id : config.uid(), config.resources());
             return sb;
         } catch (IOException e) {
             remove(sb);

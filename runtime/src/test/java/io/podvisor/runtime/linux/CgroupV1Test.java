@@ -72,4 +72,17 @@ class CgroupV1Test {
         assertThat(root.resolve("freezer/pvtest")).doesNotExist();
         assertThat(cg.oomKills(pod)).isZero();
     }
+
+    @Test
+    void ownCgroupIsFoundInAControllerHierarchyThisClassUses() throws Exception {
+        hierarchy("pids/user.slice/session-1.scope");
+        hierarchy("freezer");
+        CgroupV1 cg = new CgroupV1("pvtest", root);
+
+        assertThat(cg.ownProcs(java.util.List.of("9:freezer:/", "5:pids:/user.slice/session-1.scope",
+                "0::/user.slice/session-1.scope")))
+                .isEqualTo(root.resolve("pids/user.slice/session-1.scope/cgroup.procs"));
+        assertThat(cg.ownProcs(java.util.List.of("9:freezer:/", "0::/"))).isNull();
+        assertThat(cg.ownProcs(java.util.List.of("5:pids:/elsewhere"))).isNull(); // no such directory
+    }
 }

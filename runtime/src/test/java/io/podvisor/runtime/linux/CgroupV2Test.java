@@ -122,4 +122,15 @@ class CgroupV2Test {
         assertThatThrownBy(() -> cg.addProcess("/other/x", 1)).isInstanceOf(RuntimeFailure.class);
         assertThatThrownBy(() -> cg.createPod("../x", PodResources.BEST_EFFORT)).isInstanceOf(RuntimeFailure.class);
     }
+
+    @Test
+    void ownCgroupIsTheUnifiedLine() throws Exception {
+        Files.createDirectories(root.resolve("system.slice/x.service"));
+        Files.writeString(root.resolve("system.slice/x.service/cgroup.procs"), "");
+
+        assertThat(cg.ownProcs(java.util.List.of("0::/system.slice/x.service")))
+                .isEqualTo(root.resolve("system.slice/x.service/cgroup.procs"));
+        assertThat(cg.ownProcs(java.util.List.of("0::/gone"))).isNull();
+        assertThat(cg.ownProcs(java.util.List.of("3:pids:/system.slice/x.service"))).isNull();
+    }
 }

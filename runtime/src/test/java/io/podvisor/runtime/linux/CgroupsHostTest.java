@@ -120,4 +120,13 @@ class CgroupsHostTest {
         }
         return found;
     }
+
+    @Test
+    void warmingMovesLeavesThisProcessWhereItWas() throws Exception {
+        String before = Files.readString(Path.of("/proc/self/cgroup"));
+
+        assertThat(cg.warmMoves().get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(cg.warmMoves().get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(Path.of("/proc/self/cgroup"))).isEqualTo(before);
+    }
 }
