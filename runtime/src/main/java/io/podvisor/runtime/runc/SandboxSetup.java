@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Creates and tears down what a sandbox holds on the host: network (unless host network), IPC and UTS
@@ -42,11 +44,19 @@ final class SandboxSetup {
     /** Sets a new sandbox up; on failure nothing of it remains. */
     RuncSandbox create(String id, SandboxConfig config, Instant now) throws RuntimeFailure {
         RuncSandbox sb = new RuncSandbox(id, config, sandboxesDir.resolve(id), now);
+        // the cgroup and the IPC/UTS namespaces are made beside the network, the slowest part
+        CompletableFuture<Void> beside = new CompletableFuture<>();
         try {
             Files.createDirectories(sb.dir);
-            sb.cgroupPath = cgroups.createPod(config.uid().isEmpty() ? id : config.uid(), config.resources());
-            cgroups.warmMoves(); // while the namespaces and the network are made (see the method)
-            namespaces(sb);
+        } catch (IOException e) {
+            throw new RuntimeFailure("setting up sandbox " + config.name() + ": " + e.getMessage(), e);
+        }
+        try {
+            startBeside(beside, () -> {
+                sb.cgroupPath = cgroups.createPod(config.uid().isEmpty() ? id : config.uid(), config.resources());
+                cgroups.warmMoves(); // while the rest is made and the bundle written (see the method)
+                namespaces(sb);
+            });
             if (config.hostNetwork()) {
                 sb.ip = HOST_NETWORK_IP;
             } else {
@@ -55,15 +65,64 @@ final class SandboxSetup {
                 sb.netnsPath = a.netnsPath();
                 sb.ip = a.ip();
             }
+            awaitBeside(beside);
             PodFiles.write(sb.dir, config.hostNetwork() ? null : sb.ip,
                     config.hostNetwork() ? hostHostname() : config.hostname());
             return sb;
         } catch (IOException e) {
+            awaitQuietly(beside);
             remove(sb);
             throw new RuntimeFailure("setting up sandbox " + config.name() + ": " + e.getMessage(), e);
         } catch (RuntimeFailure | RuntimeException e) {
+            awaitQuietly(beside);
             remove(sb);
             throw e;
+        }
+    }
+
+    /** Work that may fail as a sandbox's setup does. */
+    private interface Step {
+        void run() throws IOException, RuntimeFailure;
+    }
+
+    /** Runs {@code step} on a virtual thread of its own, completing {@code done} with its outcome. */
+    private static void startBeside(CompletableFuture<Void> done, Step step) {
+        try {
+            Thread.ofVirtual().name("sandbox-setup").start(() -> {
+                try {
+                    step.run();
+                    done.complete(null);
+                } catch (Throwable e) {
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            done.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** Waits for the work done beside the network; rethrows its failure. */
+    private static void awaitBeside(CompletableFuture<Void> beside) throws IOException, RuntimeFailure {
+        try {
+            beside.join();
+        } catch (CompletionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeFailure f -> throw f;
+                case RuntimeException r -> throw r;
+                case Error err -> throw err;
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    /** Waits for the work done beside the network to end, however it ends (before a cleanup). */
+    private static void awaitQuietly(CompletableFuture<Void> beside) {
+        try {
+            beside.join();
+        } catch (RuntimeException e) {
+            // its failure was reported, or the network's is
         }
     }
 
