@@ -10,10 +10,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -221,10 +221,7 @@ public final class PodNetworks implements AutoCloseable {
     private int allocate(String sandboxId) throws RuntimeFailure {
         try {
             Files.createDirectories(allocations);
-            Set<Integer> used = new HashSet<>();
-            for (Allocation a : recorded()) {
-                used.add(a.offset());
-            }
+            Set<Integer> used = recordedFiles().keySet();
             for (int off = 2; off < cidr.size() - 1; off++) {
                 if (used.contains(off)) {
                     continue;
@@ -253,15 +250,24 @@ public final class PodNetworks implements AutoCloseable {
 
     private record Allocation(int offset, String sandboxId) {}
 
-    private List<Allocation> recorded() {
-        List<Allocation> out = new ArrayList<>();
+    /** The recorded addresses' files by offset (the names alone: nothing is read). */
+    private Map<Integer, Path> recordedFiles() throws IOException {
+        Map<Integer, Path> files = new TreeMap<>();
         try (Stream<Path> s = Files.list(allocations)) {
             for (Path f : s.toList()) {
                 int off = cidr.podOffset(f.getFileName().toString());
                 if (off > 0) {
-                    out.add(new Allocation(off, readQuietly(f)));
+                    files.put(off, f);
                 }
             }
+        }
+        return files;
+    }
+
+    private List<Allocation> recorded() {
+        List<Allocation> out = new ArrayList<>();
+        try {
+            recordedFiles().forEach((off, f) -> out.add(new Allocation(off, readQuietly(f))));
         } catch (IOException e) {
             return out;
         }
