@@ -67,8 +67,11 @@ abstract class CgroupFs implements Cgroups {
             boolean ok = false;
             try {
                 Path procs = ownProcs(Files.readAllLines(Path.of("/proc/self/cgroup")));
-                if (procs != null) {
-                    Files.writeString(procs, Long.toString(ProcessHandle.current().pid()));
+                String pid = Long.toString(ProcessHandle.current().pid());
+                // only where this process is listed: a path seen through a cgroup namespace or a
+                // mount of a subtree could name another cgroup, and the write would move the node
+                if (procs != null && Files.readAllLines(procs).contains(pid)) {
+                    Files.writeString(procs, pid);
                     ok = true;
                 }
             } catch (IOException | RuntimeException e) {
