@@ -284,6 +284,32 @@ class RuncRuntimeTest {
                 .isFalse();
     }
 
+    @Test
+    void aSandboxWhoseSetupFailsLeavesNothingOfIt() throws Exception {
+        // the pod cgroup is refused on the second thread while the network is attached on the first
+        Path sandboxes = runtime.options().stateDir().resolve("sandboxes");
+        List<String> heldBefore = heldByThisJvm();
+        List<String> dirsBefore = children(sandboxes);
+        List<String> hostBefore = RuncHost.leftovers(runtime.options());
+
+        assertThatThrownBy(() -> sandbox("refused", "bad/uid")).isInstanceOf(RuntimeFailure.class)
+                .hasMessageContaining("bad pod uid");
+
+        assertThat(runtime.listSandboxes(Map.of("pod", "refused"))).isEmpty();
+        assertThat(children(sandboxes)).isEqualTo(dirsBefore);
+        assertThat(RuncHost.leftovers(runtime.options())).isEqualTo(hostBefore); // its netns and veth are gone
+        assertThat(heldByThisJvm()).containsExactlyInAnyOrderElementsOf(heldBefore); // no namespace of it stays open
+    }
+
+    private static List<String> children(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     /** The namespaces this JVM holds open descriptors of, as {@code ipc:[4026532179]}. */
     private static List<String> heldByThisJvm() throws java.io.IOException {
         List<String> held = new java.util.ArrayList<>();
