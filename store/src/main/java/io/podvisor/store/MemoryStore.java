@@ -38,7 +38,15 @@ public final class MemoryStore implements Store {
 
     /** A store delivering watch events through {@code executor}, keeping {@code historySize} events. */
     public MemoryStore(KeyedExecutor executor, int historySize) {
-        this.hub = new WatchHub(executor, historySize, 0);
+        this(executor, historySize, WatchHub.DEFAULT_HISTORY_BYTES);
+    }
+
+    /**
+     * A store delivering watch events through {@code executor}, keeping at most {@code historySize}
+     * events holding at most {@code historyBytes}.
+     */
+    public MemoryStore(KeyedExecutor executor, int historySize, long historyBytes) {
+        this.hub = new WatchHub(executor, historySize, historyBytes, 0);
     }
 
     @Override

@@ -99,6 +99,15 @@ public interface Store extends AutoCloseable {
     /** The oldest revision {@link #watch} can start after. */
     long oldestWatchableRevision();
 
+    /**
+     * Why the store cannot serve now, if it cannot: for a persistent store, its last write failed
+     * for a reason of its own (I/O, a full disk, a corrupt file) and no write succeeded since.
+     * Preconditions that fail are no such reason.
+     */
+    default Optional<String> healthProblem() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

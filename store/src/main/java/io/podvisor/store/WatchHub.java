@@ -15,6 +15,11 @@ import java.util.function.Consumer;
  * The watch half of a {@link Store} implementation: a bounded window of recent events and the
  * running watches they fan out to.
  *
+ * <p>The window is bounded by a number of events and by the bytes their values hold (an event
+ * counts its new value and, when it is a distinct array, its previous one), whichever is reached
+ * first; the oldest events are dropped and a watch starting before them is refused with
+ * {@link RevisionCompactedException}. So a few updates of a large object cannot fill the heap.
+ *
  * <p>The owning store calls {@link #publish} once per committed write, in revision order, while it
  * still holds its write lock. Registering a watch and publishing an event exclude each other, so
  * every event after a watch's start revision reaches it exactly once: either in its replay or
@@ -29,29 +34,46 @@ public final class WatchHub {
 
     /** The default number of events kept for replay. */
     public static final int DEFAULT_HISTORY_SIZE = 10_000;
+    /** The default bound of the bytes the kept events hold (their values and keys). */
+    public static final long DEFAULT_HISTORY_BYTES = 48L * 1024 * 1024;
+    /** What an event costs besides its values: the event, entries and key, roughly. */
+    private static final int EVENT_OVERHEAD = 128;
 
     private static final System.Logger LOG = System.getLogger(WatchHub.class.getName());
     private static final AtomicLong WATCH_IDS = new AtomicLong();
 
     private final KeyedExecutor executor;
     private final int capacity;
+    private final long maxBytes;
     private final ArrayDeque<Store.Event> history = new ArrayDeque<>();
+    private long bytes;
     private final Set<Subscription> subscriptions = new LinkedHashSet<>();
     private long oldest;
     private long latest;
     private boolean closed;
 
+    /** As {@link #WatchHub(KeyedExecutor, int, long, long)} with {@link #DEFAULT_HISTORY_BYTES}. */
+    public WatchHub(KeyedExecutor executor, int capacity, long currentRevision) {
+        this(executor, capacity, DEFAULT_HISTORY_BYTES, currentRevision);
+    }
+
     /**
      * @param executor delivers events, one key per watch
      * @param capacity how many events to keep for replay (at least 1)
+     * @param maxBytes how many bytes the kept events may hold (at least 1); the newest event is
+     *     dropped too when it alone is larger
      * @param currentRevision the store's revision now; replay can start after it, not before
      */
-    public WatchHub(KeyedExecutor executor, int capacity, long currentRevision) {
+    public WatchHub(KeyedExecutor executor, int capacity, long maxBytes, long currentRevision) {
         if (capacity < 1) {
             throw new IllegalArgumentException("history size must be at least 1: " + capacity);
         }
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("history bytes must be at least 1: " + maxBytes);
+        }
         this.executor = Objects.requireNonNull(executor, "executor");
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
         this.oldest = currentRevision;
         this.latest = currentRevision;
     }
@@ -63,14 +85,33 @@ public final class WatchHub {
         }
         latest = event.revision();
         history.addLast(event);
-        while (history.size() > capacity) {
-            oldest = history.removeFirst().revision();
+        bytes += size(event);
+        while (history.size() > capacity || bytes > maxBytes) {
+            Store.Event dropped = history.removeFirst();
+            bytes -= size(dropped);
+            oldest = dropped.revision();
         }
         for (Subscription s : subscriptions) {
             if (s.matches(event)) {
                 s.enqueue(List.of(event));
             }
         }
+    }
+
+    /** The bytes an event holds, as the window counts them. */
+    static long size(Store.Event event) {
+        byte[] value = event.entry().value();
+        long n = EVENT_OVERHEAD + 2L * event.entry().key().length() + value.length;
+        Store.Entry previous = event.previous();
+        if (previous != null && previous.value() != value) {
+            n += previous.value().length;
+        }
+        return n;
+    }
+
+    /** The bytes the kept events hold now. */
+    public synchronized long historyBytes() {
+        return bytes;
     }
 
     /** The oldest revision a watch can start after. */

@@ -40,12 +40,20 @@ public abstract class StoreContract {
     protected DeterministicExecutor executor;
     protected Store store;
 
-    /** A new, empty store delivering through {@code executor} and replaying {@code historySize} events. */
-    protected abstract Store newStore(KeyedExecutor executor, int historySize);
+    /**
+     * A new, empty store delivering through {@code executor} and replaying at most
+     * {@code historySize} events holding at most {@code historyBytes}.
+     */
+    protected abstract Store newStore(KeyedExecutor executor, int historySize, long historyBytes);
 
     /** Opens a store through {@link #newStore} that is closed after the test. */
     protected final Store open(KeyedExecutor keyedExecutor, int historySize) {
-        Store s = newStore(keyedExecutor, historySize);
+        return open(keyedExecutor, historySize, WatchHub.DEFAULT_HISTORY_BYTES);
+    }
+
+    /** Opens a store through {@link #newStore} that is closed after the test. */
+    protected final Store open(KeyedExecutor keyedExecutor, int historySize, long historyBytes) {
+        Store s = newStore(keyedExecutor, historySize, historyBytes);
         opened.add(s);
         return s;
     }
@@ -313,6 +321,42 @@ public abstract class StoreContract {
     }
 
     @Test
+    void historyIsBoundedByBytesAsWellAsCount() {
+        int size = 100_000;
+        Store small = open(executor, 10_000, 5L * size);
+        small.create("/big/x", new byte[size]);
+        for (int i = 0; i < 20; i++) {
+            small.update("/big/x", new byte[size], 0);
+        }
+
+        // an update holds its value and the one it replaced: two events fit in five values' bytes
+        assertThat(small.currentRevision()).isEqualTo(21);
+        assertThat(small.oldestWatchableRevision()).isEqualTo(19);
+        assertThatThrownBy(() -> small.watch("/big/", 18, e -> {}))
+                .isInstanceOf(RevisionCompactedException.class)
+                .hasMessage("too old resource version: 18 (19)");
+        RecordingListener events = new RecordingListener();
+        small.watch("/big/", 19, events);
+        small.create("/big/y", bytes("small"));
+        executor.runUntilIdle();
+        assertThat(events.revisions()).containsExactly(20L, 21L, 22L);
+    }
+
+    @Test
+    void anEventLargerThanTheByteBoundIsNotKeptButWatchesFromNowWork() {
+        Store small = open(executor, 10_000, 1000);
+        small.create("/a", bytes("1"));
+        small.create("/b", new byte[5000]);
+
+        assertThat(small.oldestWatchableRevision()).isEqualTo(2);
+        RecordingListener events = new RecordingListener();
+        small.watch("", 2, events);
+        small.create("/c", bytes("3"));
+        executor.runUntilIdle();
+        assertThat(events.revisions()).containsExactly(3L);
+    }
+
+    @Test
     void closedWatchReceivesNothingMore() {
         RecordingListener events = new RecordingListener();
         Store.Watch watch = store.watch("", 0, events);
@@ -388,6 +432,52 @@ public abstract class StoreContract {
                 .as("no gap and no duplicate between replay and live")
                 .containsExactlyElementsOf(LongStream.rangeClosed(start + 1, total).boxed().toList());
         assertThat(all.threads()).doesNotContain(Thread.currentThread());
+    }
+
+    @Test
+    void concurrentWritersThatConflictFailAloneAndChangeNothing() throws Exception {
+        Store shared = open(new VirtualThreadKeyedExecutor(), 10_000);
+        RecordingListener all = new RecordingListener();
+        shared.watch("/r/", 0, all);
+        int writers = 8;
+        int keys = 40;
+        ConcurrentLinkedQueue<Entry> acknowledged = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Exception> refused = new ConcurrentLinkedQueue<>();
+
+        // every writer creates the same keys, then updates each with the revision it saw: for each key
+        // one create and, per observed revision, one update win; the others are refused
+        runConcurrently(writers, w -> {
+            for (int k = 0; k < keys; k++) {
+                String key = "/r/" + k;
+                try {
+                    acknowledged.add(shared.create(key, bytes("c" + w)));
+                } catch (KeyExistsException e) {
+                    refused.add(e);
+                }
+                long seen = shared.get(key).orElseThrow().modRevision();
+                try {
+                    acknowledged.add(shared.update(key, bytes("u" + w), seen));
+                } catch (RevisionConflictException e) {
+                    refused.add(e);
+                }
+            }
+        });
+
+        int done = acknowledged.size();
+        assertThat(done + refused.size()).isEqualTo(writers * keys * 2);
+        assertThat(acknowledged.stream().filter(e -> e.createRevision() == e.modRevision())).hasSize(keys);
+        assertThat(acknowledged).extracting(Entry::modRevision).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, done).boxed().toList());
+        assertThat(shared.currentRevision()).isEqualTo(done);
+        assertThat(all.awaitCount(done, TIMEOUT)).extracting(Event::revision)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, done).boxed().toList());
+        for (int k = 0; k < keys; k++) {
+            Entry now = shared.get("/r/" + k).orElseThrow();
+            Entry last = acknowledged.stream().filter(e -> e.key().equals(now.key()))
+                    .max(java.util.Comparator.comparingLong(Entry::modRevision)).orElseThrow();
+            assertThat(text(now)).isEqualTo(text(last));
+            assertThat(now.modRevision()).isEqualTo(last.modRevision());
+        }
     }
 
     /** A task run by one of several concurrent writers; {@code writer} numbers them from 0. */

@@ -11,26 +11,35 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The durable {@link Store}: one SQLite file in WAL mode with {@code synchronous=NORMAL}.
+ * The durable {@link Store}: one SQLite file in WAL mode with {@code synchronous=FULL}.
  *
- * <p>Durability: a write returns after its transaction committed to the write-ahead log, so it
- * survives {@code kill -9} of the process (the log is in the operating system's hands); it may be
- * lost on a power failure or kernel crash, which would need {@code synchronous=FULL}.
+ * <p>Durability: a write returns after its transaction committed and the write-ahead log was
+ * synced to disk, so an acknowledged write survives {@code kill -9} of the process and a power
+ * loss or kernel crash alike, as etcd's fsynced WAL does.
  *
- * <p>Each write is one transaction on the single write connection, taken under a lock: it checks
- * the precondition, changes the {@code kv} row and stores the next revision in the {@code meta}
- * table, commits, then publishes its watch event before releasing the lock. Reads use a second
- * connection (under its own lock) and do not wait for writers. A reopened file keeps its objects
- * and continues its revision; its watch history starts at that revision.
+ * <p>Group commit: writers queue their change; whichever takes the write lock first applies every
+ * queued change in one transaction (each under a savepoint, at the next revision, so a change that
+ * fails its precondition changes nothing and the others go on), stores the last revision in the
+ * {@code meta} table, commits with one sync and publishes the watch events in revision order before
+ * releasing the lock. Writers that queued while a sync was running find their result ready when
+ * they get the lock. So concurrent writers share one sync, and a lone writer waits for just its
+ * own. Reads use a second connection (under its own lock) and do not wait for writers. A reopened
+ * file keeps its objects and continues its revision; its watch history starts at that revision.
  *
- * <p>SQL failures surface as {@link UncheckedIOException}; the failed write changes nothing.
+ * <p>SQL failures surface as {@link UncheckedIOException}; the failed write changes nothing. The
+ * last such failure is reported by {@link #healthProblem()} until a later write succeeds.
  */
 public final class SqliteStore implements Store {
 
@@ -39,15 +48,20 @@ public final class SqliteStore implements Store {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
     private final WatchHub hub;
+    /** Changes waiting for the next group commit, in arrival order. */
+    private final Queue<PendingWrite> pending = new ConcurrentLinkedQueue<>();
+    /** At most this many changes go into one transaction. */
+    private static final int MAX_BATCH = 512;
     private volatile long revision;
     private volatile boolean closed;
+    private volatile String writeFailure;
 
-    private SqliteStore(Connection writer, Connection reader, KeyedExecutor executor, int historySize)
+    private SqliteStore(Connection writer, Connection reader, KeyedExecutor executor, int historySize, long historyBytes)
             throws SQLException {
         this.writer = writer;
         this.reader = reader;
         this.revision = KvTable.revision(writer);
-        this.hub = new WatchHub(executor, historySize, revision);
+        this.hub = new WatchHub(executor, historySize, historyBytes, revision);
     }
 
     /** Opens (or creates) the store in {@code file}; watch events are delivered on virtual threads. */
@@ -75,6 +89,14 @@ public final class SqliteStore implements Store {
 
     /** As {@link #open(Path, KeyedExecutor)}, keeping {@code historySize} events for watch replay. */
     public static SqliteStore open(Path file, KeyedExecutor executor, int historySize) {
+        return open(file, executor, historySize, WatchHub.DEFAULT_HISTORY_BYTES);
+    }
+
+    /**
+     * As {@link #open(Path, KeyedExecutor)}, keeping at most {@code historySize} events holding at
+     * most {@code historyBytes} for watch replay.
+     */
+    public static SqliteStore open(Path file, KeyedExecutor executor, int historySize, long historyBytes) {
         Objects.requireNonNull(executor, "executor");
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         Connection writer = null;
@@ -84,7 +106,7 @@ public final class SqliteStore implements Store {
             writer.setAutoCommit(false);
             Connection reader = config(SQLiteConfig.TransactionMode.DEFERRED).createConnection(url);
             try {
-                return new SqliteStore(writer, reader, executor, historySize);
+                return new SqliteStore(writer, reader, executor, historySize, historyBytes);
             } catch (SQLException | RuntimeException e) {
                 reader.close();
                 throw e;
@@ -98,7 +120,7 @@ public final class SqliteStore implements Store {
     private static SQLiteConfig config(SQLiteConfig.TransactionMode mode) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(10_000);
         config.setTransactionMode(mode);
         return config;
@@ -177,6 +199,12 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public Optional<String> healthProblem() {
+        String failure = writeFailure;
+        return failure == null ? Optional.empty() : Optional.of(failure);
+    }
+
+    @Override
     public void close() {
         writeLock.lock();
         readLock.lock();
@@ -203,28 +231,133 @@ public final class SqliteStore implements Store {
         Event apply(long next) throws SQLException;
     }
 
+    /** One queued change and, once its group committed or it failed, its outcome. Guarded by the write lock. */
+    private static final class PendingWrite {
+        final Change change;
+        boolean done;
+        Event event;
+        RuntimeException failure;
+
+        PendingWrite(Change change) {
+            this.change = change;
+        }
+
+        void fail(RuntimeException e) {
+            event = null;
+            failure = e;
+            done = true;
+        }
+    }
+
     private Event write(Change change) {
+        PendingWrite mine = new PendingWrite(change);
+        pending.add(mine);
         writeLock.lock();
         try {
-            ensureOpen();
-            long next = revision + 1;
-            Event event;
-            try {
-                event = change.apply(next);
-                KvTable.setRevision(writer, next);
-                writer.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollback();
-                if (e instanceof SQLException sql) {
-                    throw failure("write failed", sql);
-                }
-                throw (RuntimeException) e;
+            if (!mine.done) {
+                commitGroup(mine);
             }
-            revision = next;
-            hub.publish(event);
-            return event;
         } finally {
             writeLock.unlock();
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return mine.event;
+    }
+
+    /** Applies and commits the queued changes (at least {@code mine}); call holding the write lock. */
+    private void commitGroup(PendingWrite mine) {
+        List<PendingWrite> group = new ArrayList<>();
+        for (PendingWrite p = pending.poll(); p != null; p = group.size() < MAX_BATCH ? pending.poll() : null) {
+            group.add(p);
+        }
+        if (!group.contains(mine)) {
+            // taken by a group that failed without an answer for it (an Error): fail it alone
+            mine.fail(new IllegalStateException("write abandoned by a failed commit"));
+        }
+        try {
+            if (closed) {
+                group.forEach(p -> p.fail(new IllegalStateException("store is closed")));
+                return;
+            }
+            List<PendingWrite> applied = apply(group);
+            if (applied.isEmpty()) {
+                rollback();
+                return;
+            }
+            long last = applied.getLast().event.revision();
+            try {
+                KvTable.setRevision(writer, last);
+                writer.commit();
+            } catch (SQLException e) {
+                rollback();
+                UncheckedIOException failure = failure("write failed", e);
+                writeFailure = failure.getMessage();
+                applied.forEach(p -> p.fail(failure));
+                return;
+            }
+            writeFailure = null;
+            revision = last;
+            for (PendingWrite p : applied) {
+                hub.publish(p.event);
+                p.done = true;
+            }
+        } catch (RuntimeException | Error e) {
+            try {
+                writer.rollback();
+            } catch (SQLException | RuntimeException ignored) {
+                // the original failure is the one to report
+            }
+            for (PendingWrite p : group) {
+                if (!p.done) {
+                    p.fail(e instanceof RuntimeException re ? re : new IllegalStateException("write failed: " + e, e));
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Applies each change of the group at the next revision under a savepoint of its own; a change
+     * that throws is rolled back alone and answered with its failure. Returns those applied.
+     */
+    private List<PendingWrite> apply(List<PendingWrite> group) {
+        List<PendingWrite> applied = new ArrayList<>();
+        long next = revision;
+        for (PendingWrite p : group) {
+            Savepoint savepoint;
+            try {
+                savepoint = writer.setSavepoint();
+            } catch (SQLException e) {
+                p.fail(noteFailure(e));
+                continue;
+            }
+            try {
+                p.event = p.change.apply(next + 1);
+                writer.releaseSavepoint(savepoint);
+                next++;
+                applied.add(p);
+            } catch (SQLException | RuntimeException e) {
+                rollbackTo(savepoint);
+                p.fail(e instanceof SQLException sql ? noteFailure(sql) : (RuntimeException) e);
+            }
+        }
+        return applied;
+    }
+
+    private UncheckedIOException noteFailure(SQLException e) {
+        UncheckedIOException failure = failure("write failed", e);
+        writeFailure = failure.getMessage();
+        return failure;
+    }
+
+    private void rollbackTo(Savepoint savepoint) {
+        try {
+            writer.rollback(savepoint);
+            writer.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            throw failure("rollback failed", e);
         }
     }
 

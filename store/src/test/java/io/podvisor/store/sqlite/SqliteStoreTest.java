@@ -36,8 +36,8 @@ class SqliteStoreTest extends StoreContract {
     private int files;
 
     @Override
-    protected Store newStore(KeyedExecutor executor, int historySize) {
-        return SqliteStore.open(dir.resolve("store-" + ++files + ".db"), executor, historySize);
+    protected Store newStore(KeyedExecutor executor, int historySize, long historyBytes) {
+        return SqliteStore.open(dir.resolve("store-" + ++files + ".db"), executor, historySize, historyBytes);
     }
 
     @Test
