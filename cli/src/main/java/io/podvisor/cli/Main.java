@@ -49,6 +49,14 @@ public final class Main implements Runnable {
         } else {
             COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
         }
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof io.podvisor.cli.server.DataDir.UnsafeException unsafe) {
+                line.getErr().println("podvisor: " + unsafe.getMessage());
+                line.getErr().flush();
+                return 2;
+            }
+            throw e;
+        });
         return cl.execute(args);
     }
 

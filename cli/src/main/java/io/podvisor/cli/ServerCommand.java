@@ -1,5 +1,6 @@
 package io.podvisor.cli;
 
+import io.podvisor.cli.server.DataDir;
 import io.podvisor.cli.server.NodeServer;
 import io.podvisor.core.SystemClock;
 import io.podvisor.core.VirtualThreadKeyedExecutor;
@@ -25,7 +26,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-dir", required = true, description = "Where the node keeps its state, certificates, token and kubeconfig.")
+    @Option(names = "--data-dir", description = "Where the node keeps its state, certificates, token and kubeconfig "
+            + "(default: /var/lib/podvisor as root, else ~/.local/share/podvisor). Created private (0700); "
+            + "refused when another user owns it or others may write it.")
     Path dataDir;
 
     @Option(names = "--port", defaultValue = "6443", description = "The HTTPS port (default ${DEFAULT-VALUE}; 0 = any free port).")
@@ -72,17 +75,18 @@ public final class ServerCommand implements Callable<Integer> {
             err.println("podvisor: --max-pods must be at least 1, not " + maxPods);
             return 2;
         }
+        Path data = DataDir.prepare(dataDir != null ? dataDir : DataDir.defaultPath());
         String node = nodeName != null ? nodeName : io.podvisor.cli.server.NodeNames.hostName();
         SystemClock clock = new SystemClock();
         ContainerRuntime rt;
         try {
-            rt = Runtimes.create(new Runtimes.Choice(kind, "podvisor", podCidr, java.util.Set.copyOf(insecureRegistries)), dataDir.toAbsolutePath(), clock);
+            rt = Runtimes.create(new Runtimes.Choice(kind, "podvisor", podCidr, java.util.Set.copyOf(insecureRegistries)), data, clock);
         } catch (RuntimeFailure e) {
             err.println("podvisor: " + e.getMessage());
             clock.close();
             return 1;
         }
-        NodeServer server = NodeServer.start(new NodeServer.Options(dataDir, port, bindAddress, node, manifests, maxPods),
+        NodeServer server = NodeServer.start(new NodeServer.Options(data, port, bindAddress, node, manifests, maxPods),
                 clock, new VirtualThreadKeyedExecutor(), rt);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -38,7 +38,10 @@ public record Pki(X509Certificate ca, X509Certificate serving, PrivateKey servin
     /** Loads the material under {@code dataDir/pki}, minting what is missing or stale. */
     public static Pki loadOrCreate(Path dataDir, String bindAddress, Instant now) throws IOException {
         Path dir = dataDir.resolve("pki");
-        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dataDir);
+            SecretFiles.createPrivateDirectory(dir); // 0700: it holds the CA's key
+        }
         CertificateMinter.Issuer ca = loadCa(dir, now);
         if (ca == null) {
             ca = CertificateMinter.newCa("podvisor-ca", now);

@@ -28,13 +28,14 @@ public final class ImageImportCommand implements Callable<Integer> {
     String name;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (!Files.exists(file)) {
             System.err.println("podvisor image import: " + file + ": no such file or directory");
             return 1;
         }
+        var store = data.store();
         try {
-            List<ImageArchives.Imported> imported = new ImageArchives(data.store()).importFrom(file, name);
+            List<ImageArchives.Imported> imported = new ImageArchives(store).importFrom(file, name);
             for (ImageArchives.Imported i : imported) {
                 System.out.println("Imported " + i.reference() + " " + i.image().id());
             }

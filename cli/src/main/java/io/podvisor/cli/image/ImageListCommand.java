@@ -19,7 +19,7 @@ public final class ImageListCommand implements Callable<Integer> {
     DataDirOption data;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"IMAGE", "TAG", "IMAGE ID", "SIZE"});
         for (ImageInfo image : data.store().list()) {

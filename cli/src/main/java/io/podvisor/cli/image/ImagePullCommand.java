@@ -50,7 +50,7 @@ public final class ImagePullCommand implements Callable<Integer> {
     String password;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if ((username == null) != (password == null)) {

@@ -21,7 +21,7 @@ public final class ImageRemoveCommand implements Callable<Integer> {
     List<String> references;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         OciImageStore store = data.store();
         int code = 0;
         for (String ref : references) {

@@ -1,6 +1,7 @@
 package io.podvisor.cli.run;
 
 import io.podvisor.cli.run.Manifests.Manifest;
+import io.podvisor.cli.server.DataDir;
 import io.podvisor.cli.server.NodeNames;
 import io.podvisor.cli.server.NodeServer;
 import io.podvisor.cli.server.Runtimes;
@@ -49,7 +50,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "5m", description = "How long ready/complete may take (default ${DEFAULT-VALUE}).")
     String timeout;
 
-    @Option(names = "--data-dir", description = "Where the node keeps its state (default: a temporary directory, removed afterwards).")
+    @Option(names = "--data-dir", description = "Where the node keeps its state (default: a private temporary directory, removed afterwards).")
     Path dataDir;
 
     @Option(names = "--runtime", defaultValue = "auto",
@@ -97,7 +98,8 @@ public final class RunCommand implements Callable<Integer> {
     private int run(List<Manifest> manifests, Until condition, Duration limit, String kind) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path dir = dataDir != null ? dataDir.toAbsolutePath() : Files.createTempDirectory("podvisor-run-");
+        // a temporary directory is made 0700 (createTempDirectory); a given one is checked and made private
+        Path dir = dataDir != null ? DataDir.prepare(dataDir) : Files.createTempDirectory("podvisor-run-");
         SystemClock clock = new SystemClock();
         ContainerRuntime rt;
         try {

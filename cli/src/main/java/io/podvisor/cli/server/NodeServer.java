@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * part runs; {@link #close()} stops them in reverse and shuts the runtime down (no container,
  * mount, cgroup or network of the node remains).
  *
- * <p>Data dir layout: {@code state.db} (the store), {@code pki/}, {@code token}, {@code kubeconfig},
+ * <p>Data dir layout (private: see {@link DataDir}): {@code state.db} (the store), {@code pki/}, {@code token}, {@code kubeconfig},
  * {@code manifests/} (static pods, unless another directory is given), {@code pods/} (container
  * logs), {@code kubelet/} (the kubelet's state directory: pod volumes), and for the real runtimes
  * {@code images/} and {@code runtime/} (see {@link Runtimes}).
@@ -33,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
 public final class NodeServer implements AutoCloseable {
 
     /**
-     * @param dataDir where everything lives; created if missing
+     * @param dataDir where everything lives; created (mode 0700) if missing, refused when unsafe
      * @param port the HTTPS port (0 = any free port)
      * @param bindAddress the listen address; {@code 127.0.0.1} unless asked otherwise
      * @param nodeName this node's name
@@ -69,8 +69,7 @@ public final class NodeServer implements AutoCloseable {
     /** Starts every part and returns once the API answers {@code /readyz} with ok. */
     public static NodeServer start(Options o, Clock clock, KeyedExecutor executor, ContainerRuntime runtime)
             throws IOException {
-        Path data = o.dataDir().toAbsolutePath();
-        Files.createDirectories(data);
+        Path data = DataDir.prepare(o.dataDir());
         ApiServer.Config apiConfig = new ApiServer.Config(data, o.port(), o.bindAddress(), o.nodeName());
         // credentials and TLS do not depend on the store: prepared on the other core meanwhile
         CompletableFuture<ApiServer.Prepared> tls = new CompletableFuture<>();
@@ -83,7 +82,10 @@ public final class NodeServer implements AutoCloseable {
         });
         Path manifests = o.manifests() != null ? o.manifests().toAbsolutePath() : data.resolve("manifests");
         Files.createDirectories(manifests);
-        Store store = SqliteStore.open(data.resolve("state.db"), executor);
+        Path db = data.resolve("state.db");
+        // made 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database's mode
+        io.podvisor.apiserver.tls.SecretFiles.createPrivateFile(db);
+        Store store = SqliteStore.open(db, executor);
         Registries registries = new Registries(store, clock, executor);
         registries.start();
         KubeletConfig config = KubeletConfig.defaults(o.nodeName())
