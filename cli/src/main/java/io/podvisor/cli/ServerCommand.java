@@ -50,8 +50,9 @@ public final class ServerCommand implements Callable<Integer> {
                     + "Default ${DEFAULT-VALUE}.")
     String runtime;
 
-    @Option(names = "--pod-cidr", defaultValue = "10.88.0.0/16",
-            description = "The pod addresses of the runc runtime's bridge (default ${DEFAULT-VALUE}).")
+    @Option(names = "--pod-cidr",
+            description = "The pod addresses of the runc runtime's bridge (default: 10.88.0.0/16, or the next /16 "
+                    + "up to 10.119.0.0/16 that no other node on this host uses).")
     String podCidr;
 
     @Option(names = "--max-pods", defaultValue = "110",
@@ -80,7 +81,7 @@ public final class ServerCommand implements Callable<Integer> {
         SystemClock clock = new SystemClock();
         ContainerRuntime rt;
         try {
-            rt = Runtimes.create(new Runtimes.Choice(kind, "podvisor", podCidr, java.util.Set.copyOf(insecureRegistries)), data, clock);
+            rt = Runtimes.create(new Runtimes.Choice(kind, null, podCidr, java.util.Set.copyOf(insecureRegistries)), data, clock);
         } catch (RuntimeFailure e) {
             err.println("podvisor: " + e.getMessage());
             clock.close();

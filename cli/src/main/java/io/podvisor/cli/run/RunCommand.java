@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,8 +32,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the objects of YAML files on an embedded node, show what happens, then clean up.")
 public final class RunCommand implements Callable<Integer> {
-
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     @Spec
     CommandSpec spec;
@@ -57,8 +54,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "The container runtime: auto, runc, process or fake (default ${DEFAULT-VALUE}).")
     String runtime;
 
-    @Option(names = "--pod-cidr", defaultValue = "10.89.0.0/16",
-            description = "The pod addresses of the runc runtime's bridge (default ${DEFAULT-VALUE}).")
+    @Option(names = "--pod-cidr",
+            description = "The pod addresses of the runc runtime's bridge (default: the first /16 from 10.88.0.0/16 on "
+                    + "that no other node on this host uses).")
     String podCidr;
 
     @Override
@@ -103,7 +101,7 @@ public final class RunCommand implements Callable<Integer> {
         SystemClock clock = new SystemClock();
         ContainerRuntime rt;
         try {
-            rt = Runtimes.create(new Runtimes.Choice(kind, instanceName(), podCidr), dir, clock);
+            rt = Runtimes.create(new Runtimes.Choice(kind, null, podCidr, java.util.Set.of(), dataDir == null), dir, clock);
         } catch (RuntimeFailure e) {
             err.println("podvisor run: " + e.getMessage());
             err.flush();
@@ -147,10 +145,5 @@ public final class RunCommand implements Callable<Integer> {
                     + ")";
             default -> line + " (scripted, nothing runs)";
         };
-    }
-
-    /** A runtime instance name of its own (cgroups, runc root, network prefix), unique on this host. */
-    private static String instanceName() {
-        return "pvr" + ProcessHandle.current().pid() + "x" + INSTANCES.incrementAndGet();
     }
 }

@@ -37,13 +37,23 @@ public final class Runtimes {
      * What to build.
      *
      * @param kind    one of {@link #KINDS}
-     * @param name    the instance name: the cgroup hierarchy, runc's root and the network prefix
-     * @param podCidr the pod addresses (runc)
+     * @param name    the instance name: the cgroup hierarchy, runc's root and the network prefix; null for
+     *                the data dir's own ({@link #instanceName})
+     * @param podCidr the pod addresses (runc); null for the first /16 from {@code 10.88.0.0/16} on that no
+     *                other node on this host uses
      * @param insecureRegistries registries (host[:port]) pulled from over plain HTTP besides loopback ones
+     * @param temporaryDataDir true when the data dir lives and dies with this node ({@code podvisor run}):
+     *                a later node removes it if this one dies without doing so
      */
-    public record Choice(String kind, String name, String podCidr, java.util.Set<String> insecureRegistries) {
+    public record Choice(String kind, String name, String podCidr, java.util.Set<String> insecureRegistries,
+                         boolean temporaryDataDir) {
         public Choice {
             insecureRegistries = java.util.Set.copyOf(insecureRegistries);
+        }
+
+        /** A choice on a lasting data dir. */
+        public Choice(String kind, String name, String podCidr, java.util.Set<String> insecureRegistries) {
+            this(kind, name, podCidr, insecureRegistries, false);
         }
 
         /** A choice with no insecure registries (loopback registries are always reached over HTTP). */
@@ -85,10 +95,11 @@ public final class Runtimes {
      */
     public static ContainerRuntime create(Choice choice, Path dataDir, Clock clock) throws RuntimeFailure {
         String kind = resolve(choice.kind());
+        String name = choice.name() != null ? choice.name() : instanceName(dataDir);
         return switch (kind) {
             case "fake" -> new FakeRuntime(clock);
-            case "process" -> new ProcessRuntime(new ProcessRuntime.Options(choice.name(),
-                    dataDir.resolve("runtime"), isRoot() && Cgroups.detect(choice.name()).writable()), clock);
+            case "process" -> new ProcessRuntime(new ProcessRuntime.Options(name,
+                    dataDir.resolve("runtime"), isRoot() && Cgroups.detect(name).writable()), clock);
             case "runc" -> {
                 Optional<String> why = runcUnavailableReason();
                 if (why.isPresent()) {
@@ -97,8 +108,8 @@ public final class Runtimes {
                 var store = new OciImageStore(imagesDir(dataDir));
                 provideBuiltInImage(store);
                 var images = new LocalImages(store, new ImagePuller(store, new ImagePuller.Options(choice.insecureRegistries())));
-                yield new RuncRuntime(new RuncRuntime.Options(choice.name(), dataDir.resolve("runtime"), images,
-                        choice.podCidr(), clock, runcBinary().get())).start();
+                yield RuncRuntime.start(new RuncRuntime.Options(name, dataDir.resolve("runtime"), images,
+                        choice.podCidr(), clock, runcBinary().get(), dataDir, choice.temporaryDataDir()));
             }
             default -> throw new IllegalArgumentException("unknown runtime \"" + choice.kind() + "\"; available: " + KINDS);
         };
@@ -115,6 +126,36 @@ public final class Runtimes {
             LOG.log(System.Logger.Level.WARNING, "could not build the image " + HostBusybox.REFERENCE
                     + " from " + HostBusybox.BINARY + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The runtime instance name of a data dir: {@code pv} and eight base-32 digits of the SHA-256 of
+     * its canonical path. Everything the node puts on the host carries it (its first six characters
+     * name the network: bridge {@code <pv…>0}, veths, namespaces), so nodes on different data dirs
+     * never touch each other's objects, and a node restarted on a data dir finds its own.
+     */
+    public static String instanceName(Path dataDir) {
+        Path canonical;
+        try {
+            canonical = dataDir.toRealPath();
+        } catch (IOException e) {
+            canonical = dataDir.toAbsolutePath().normalize();
+        }
+        byte[] hash;
+        try {
+            hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        StringBuilder name = new StringBuilder("pv");
+        long bits = java.nio.ByteBuffer.wrap(hash).getLong();
+        for (int i = 0; i < 8; i++) {
+            name.append(alphabet.charAt((int) (bits >>> 59)));
+            bits <<= 5;
+        }
+        return name.toString();
     }
 
     /** Where a data directory keeps its image store ({@code <data-dir>/images}). */

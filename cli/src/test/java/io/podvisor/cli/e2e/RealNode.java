@@ -90,7 +90,7 @@ final class RealNode implements AutoCloseable {
 
     private List<String> mounts() throws IOException {
         return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .filter(l -> l.contains(" " + dataDir + "/") || l.contains(" /run/" + name + "/"))
+                .filter(l -> l.contains(" " + dataDir + "/") || l.contains(" /run/podvisor/" + name + "/"))
                 .map(l -> "mount " + l).toList();
     }
 
@@ -106,7 +106,7 @@ final class RealNode implements AutoCloseable {
     }
 
     private List<String> runcContainers() throws IOException {
-        Path root = Path.of("/run", name, "runc");
+        Path root = io.podvisor.runtime.linux.HostInstances.HOST.dir(name).resolve("runc");
         if (!Files.isDirectory(root)) {
             return List.of();
         }

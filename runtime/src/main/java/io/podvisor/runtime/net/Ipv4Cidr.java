@@ -80,6 +80,12 @@ record Ipv4Cidr(int network, int prefixLength) {
         return (a & mask(prefixLength)) == network && off >= 2 && off < size() - 1 ? off : -1;
     }
 
+    /** True when the two share an address (one holds the other). */
+    boolean overlaps(Ipv4Cidr other) {
+        int m = mask(Math.min(prefixLength, other.prefixLength));
+        return (network & m) == (other.network & m);
+    }
+
     @Override
     public String toString() {
         return format(network) + "/" + prefixLength;

@@ -38,8 +38,15 @@ import java.util.stream.Stream;
  */
 public final class PodNetworks implements AutoCloseable {
 
-    /** The default pod CIDR. */
+    /** The default pod CIDR: the first of {@link #AUTO_CIDRS}. */
     public static final String DEFAULT_CIDR = "10.88.0.0/16";
+
+    /**
+     * The pod CIDRs a node takes when none is given, in order: the first one no other node on the
+     * host uses ({@code 10.88.0.0/16} … {@code 10.119.0.0/16}).
+     */
+    public static final List<String> AUTO_CIDRS = java.util.stream.IntStream.rangeClosed(88, 119)
+            .mapToObj(b -> "10." + b + ".0.0/16").toList();
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,5}");
     private static final Pattern SANDBOX_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,200}");
@@ -74,6 +81,20 @@ public final class PodNetworks implements AutoCloseable {
         this.cidr = Ipv4Cidr.parse(cidr);
         this.allocations = stateDir.resolve("ipam");
         this.hostLink = Pattern.compile(Pattern.quote(prefix) + "[1-9][0-9]*");
+    }
+
+    /** True when CIDRs {@code a} and {@code b} share an address. */
+    public static boolean overlap(String a, String b) {
+        return Ipv4Cidr.parse(a).overlaps(Ipv4Cidr.parse(b));
+    }
+
+    /**
+     * Checks that {@code cidr} is a usable pod CIDR ({@code a.b.c.d/len}, a network address, length 8..29).
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static void checkCidr(String cidr) {
+        Ipv4Cidr.parse(cidr);
     }
 
     /** The bridge's name, {@code <prefix>0}. */

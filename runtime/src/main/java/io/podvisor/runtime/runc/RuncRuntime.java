@@ -14,6 +14,7 @@ import io.podvisor.runtime.SandboxConfig;
 import io.podvisor.runtime.SandboxInfo;
 import io.podvisor.runtime.image.ImageService;
 import io.podvisor.runtime.linux.Cgroups;
+import io.podvisor.runtime.linux.HostInstances;
 import io.podvisor.runtime.net.HostPodNetwork;
 import io.podvisor.runtime.net.PodNetworks;
 import java.nio.file.Path;
@@ -34,10 +35,12 @@ import java.util.function.Consumer;
  * {@link SandboxSetup}; containers are OCI bundles ({@link Bundles}) run by {@code runc run} in the
  * foreground ({@link ContainerRunner}); exec is {@code runc exec} ({@link ExecRunner}).
  *
- * <p>Everything it makes carries the instance name: runc's state root {@code /run/<name>/runc}, the
- * cgroup hierarchy {@code /<name>}, network names with {@link Options#networkPrefix()}, and the state
- * directory (bundles, overlay layers, sandbox files). Call {@link #start()} before use: it removes
- * what a previous run of the same name left. {@link #shutdown()} removes everything.
+ * <p>Everything it makes carries the instance name: runc's state root {@code /run/podvisor/<name>/runc},
+ * the cgroup hierarchy {@code /<name>}, network names with {@link Options#networkPrefix()}, and the state
+ * directory (bundles, overlay layers, sandbox files). {@link #start(Options)} records the instance in
+ * {@link HostInstances#HOST}, held for the process's life, after removing what dead instances left
+ * (whatever their data dir, this name's previous run among them), and refuses a name, network prefix
+ * or pod CIDR that a live instance has. {@link #shutdown()} removes everything and unregisters.
  *
  * <p>Thread-safe: the maps are guarded by this object; host work runs outside the lock.
  */
@@ -49,19 +52,28 @@ public final class RuncRuntime implements ContainerRuntime {
      * @param name       names the cgroup hierarchy, runc's root and (its first letters and digits) the network
      * @param stateDir   bundles, overlay layers and per-sandbox files
      * @param images     where images are found
-     * @param podCidr    the pod addresses
+     * @param podCidr    the pod addresses, or null for the first of {@link PodNetworks#AUTO_CIDRS} no live
+     *                   instance on the host uses
      * @param clock      timestamps and stop/exec timers
      * @param runcBinary the runc executable
+     * @param dataDir    the node's data dir, or null: mounts under it (the kubelet's memory-backed volumes)
+     *                   are removed with the instance's other leftovers once it is dead
+     * @param temporaryDataDir true when the data dir is this instance's alone: removed with its leftovers
      */
-    public record Options(String name, Path stateDir, ImageService images, String podCidr, Clock clock, Path runcBinary) {
+    public record Options(String name, Path stateDir, ImageService images, String podCidr, Clock clock, Path runcBinary,
+                          Path dataDir, boolean temporaryDataDir) {
 
         /** The default instance name. */
         public static final String DEFAULT_NAME = "podvisor";
 
         public Options {
             name = name == null || name.isEmpty() ? DEFAULT_NAME : name;
-            podCidr = podCidr == null ? PodNetworks.DEFAULT_CIDR : podCidr;
             runcBinary = runcBinary == null ? Path.of("/usr/sbin/runc") : runcBinary;
+        }
+
+        /** Options of an instance that is not part of a node's data dir. */
+        public Options(String name, Path stateDir, ImageService images, String podCidr, Clock clock, Path runcBinary) {
+            this(name, stateDir, images, podCidr, clock, runcBinary, null, false);
         }
 
         /** Options with the default name, CIDR and runc binary. */
@@ -69,9 +81,14 @@ public final class RuncRuntime implements ContainerRuntime {
             return new Options(DEFAULT_NAME, stateDir, images, null, clock, null);
         }
 
-        /** runc's state root: {@code /run/<name>/runc}. */
+        /** The same options with {@code cidr} as the pod CIDR. */
+        Options withPodCidr(String cidr) {
+            return new Options(name, stateDir, images, cidr, clock, runcBinary, dataDir, temporaryDataDir);
+        }
+
+        /** runc's state root: {@code /run/podvisor/<name>/runc}, beside the instance's liveness lock. */
         public Path runcRoot() {
-            return Path.of("/run", name, "runc");
+            return HostInstances.HOST.dir(name).resolve("runc");
         }
 
         /** The network name prefix: the name's first six letters and digits. */
@@ -95,17 +112,16 @@ public final class RuncRuntime implements ContainerRuntime {
     private final List<Consumer<ContainerInfo>> exitListeners = new CopyOnWriteArrayList<>();
     private final LabelledMap<RuncSandbox> sandboxes = new LabelledMap<>(s -> s.config.labels());
     private final LabelledMap<RuncContainer> containers = new LabelledMap<>(c -> c.config.labels());
+    private final HostInstances.Claim claim;
     private volatile String version;
 
     /** An instance on the host's cgroups ({@link Cgroups#detect}) and a pod network of its own. */
-    public RuncRuntime(Options options) {
-        this(options, Cgroups.detect(options.name()),
-                new PodNetworks(options.networkPrefix(), options.podCidr(), options.stateDir().resolve("network")));
-    }
-
-    /** An instance on the given cgroups and pod network. */
-    public RuncRuntime(Options options, Cgroups cgroups, PodNetworks networks) {
+    private RuncRuntime(Options options, HostInstances.Claim claim) {
         this.options = options;
+        this.claim = claim;
+        Cgroups cgroups = Cgroups.detect(options.name());
+        PodNetworks networks = new PodNetworks(options.networkPrefix(), options.podCidr(),
+                options.stateDir().resolve("network"));
         this.runc = new Runc(options.runcBinary(), options.runcRoot());
         this.cgroups = cgroups;
         this.networks = networks;
@@ -116,11 +132,42 @@ public final class RuncRuntime implements ContainerRuntime {
         this.execs = new ExecRunner(runc, options.clock());
     }
 
-    /** Removes what a previous run of this instance name left, then sets the pod network up. */
-    public RuncRuntime start() throws RuntimeFailure {
-        new Leftovers(runc, cgroups, networks, options.stateDir()).remove();
-        networks.setUp();
-        return this;
+    /**
+     * Starts an instance: removes what dead instances on the host left (this name's previous run
+     * among them), records this one as live (choosing its pod CIDR when none is given), then sets
+     * the pod network up.
+     *
+     * @throws RuntimeFailure if a live instance has the name, network prefix or an overlapping CIDR,
+     *     or the network cannot be set up; nothing of this instance remains then
+     */
+    public static RuncRuntime start(Options options) throws RuntimeFailure {
+        if (options.podCidr() != null) {
+            try {
+                PodNetworks.checkCidr(options.podCidr());
+            } catch (IllegalArgumentException e) {
+                throw new RuntimeFailure("bad pod CIDR: " + e.getMessage(), e);
+            }
+        }
+        HostInstances.Entry wanted = new HostInstances.Entry(options.name(), "runc", ProcessHandle.current().pid(),
+                options.dataDir() == null ? null : options.dataDir().toString(), options.temporaryDataDir(),
+                options.stateDir().toAbsolutePath().toString(), options.runcRoot().toString(), options.networkPrefix(),
+                options.podCidr());
+        HostInstances.Claim claim = HostInstances.HOST.claim(wanted, new HostInstances.Policy(PodNetworks.AUTO_CIDRS,
+                PodNetworks::overlap, dead -> Leftovers.removeDead(dead, options.runcBinary())));
+        RuncRuntime rt = null;
+        try {
+            rt = new RuncRuntime(options.withPodCidr(claim.entry().podCidr()), claim);
+            new Leftovers(rt.runc, rt.cgroups, rt.networks, options.stateDir()).remove();
+            rt.networks.setUp();
+            return rt;
+        } catch (RuntimeFailure | RuntimeException e) {
+            if (rt != null) {
+                rt.shutdown();
+            } else {
+                claim.close();
+            }
+            throw e;
+        }
     }
 
     /** The options this instance runs with. */
@@ -271,6 +318,7 @@ public final class RuncRuntime implements ContainerRuntime {
         networks.close();
         runner.close();
         new Leftovers(runc, cgroups, networks, options.stateDir()).removeHostState();
+        claim.close();
     }
 
     @Override

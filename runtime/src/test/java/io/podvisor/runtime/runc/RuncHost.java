@@ -60,6 +60,9 @@ final class RuncHost {
             var list = HostCommand.run(List.of(RUNC.toString(), "--root", root.toString(), "list", "-q"));
             list.stdout().lines().filter(l -> !l.isBlank()).forEach(l -> found.add("runc container " + l));
         }
+        if (Files.exists(root.getParent())) {
+            found.add("instance record " + root.getParent());
+        }
         Mounts.under(options.stateDir()).forEach(m -> found.add("mount " + m));
         String prefix = options.networkPrefix();
         try (var s = Files.list(Path.of("/run/netns"))) {

@@ -19,7 +19,7 @@ class RuncRuntimeContractTest extends ShellRuntimeContract {
     protected ContainerRuntime newRuntime() throws Exception {
         RuncHost.assumeUsable();
         options = RuncHost.options(RuncHost.uniqueName(), dir, "10.238.0.0/16", clock());
-        return new RuncRuntime(options).start();
+        return RuncRuntime.start(options);
     }
 
     @Override

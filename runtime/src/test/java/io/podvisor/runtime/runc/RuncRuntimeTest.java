@@ -50,7 +50,7 @@ class RuncRuntimeTest {
     static void startRuntime() throws Exception {
         RuncHost.assumeUsable();
         clock = new SystemClock();
-        runtime = new RuncRuntime(RuncHost.options(RuncHost.uniqueName(), dir, CIDR, clock)).start();
+        runtime = RuncRuntime.start(RuncHost.options(RuncHost.uniqueName(), dir, CIDR, clock));
         runtime.onContainerExit(exits::add);
     }
 
