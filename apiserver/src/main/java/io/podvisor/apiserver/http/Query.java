@@ -47,29 +47,26 @@ final class Query {
         return params.getOrDefault(name, List.of());
     }
 
-    /** A boolean as Go's {@code strconv.ParseBool} reads it; absent → false; bad → 400. */
+    /**
+     * A boolean as upstream's parameter conversion reads it: absent → false; {@code 0} or
+     * {@code false} (any case) → false; anything else, the empty string included, → true.
+     */
     boolean flag(String name) {
         String v = get(name);
-        if (v == null) {
-            return false;
-        }
-        return switch (v) {
-            case "1", "t", "T", "true", "TRUE", "True", "" -> true;
-            case "0", "f", "F", "false", "FALSE", "False" -> false;
-            default -> throw new ApiException.BadRequest("invalid boolean value for " + name + ": " + FieldError.quote(v));
-        };
+        return v != null && !v.equals("0") && !v.equalsIgnoreCase("false");
     }
 
-    /** An integer parameter, or null when absent; bad → 400. */
+    /** An integer parameter, or null when absent; bad → 400 with Go's {@code strconv} message. */
     Long number(String name) {
         String v = get(name);
-        if (v == null || v.isEmpty()) {
+        if (v == null) {
             return null;
         }
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw new ApiException.BadRequest("invalid value for " + name + ": " + FieldError.quote(v) + ": must be an integer");
+            throw new ApiException.BadRequest("strconv.ParseInt: parsing " + FieldError.quote(v) + ": "
+                    + (v.matches("[+-]?[0-9]+") ? "value out of range" : "invalid syntax"));
         }
     }
 }

@@ -41,6 +41,9 @@ final class ResourceHandler {
         if (p.subresource() != null) {
             subresource(ex, p, m);
         } else if (p.collection()) {
+            if (p.type().namespaced() && p.namespace() == null && !m.equals("GET")) {
+                throw notAllowed(); // the all-namespaces path serves only list and watch
+            }
             switch (m) {
                 case "GET" -> listOrWatch(ex, p);
                 case "POST" -> create(ex, p);
@@ -81,10 +84,7 @@ final class ResourceHandler {
 
     private void listOrWatch(Exchange ex, ResourcePath p) throws IOException {
         Query q = ex.query();
-        Long limit = q.number("limit");
-        Registry.ListOptions options = new Registry.ListOptions(p.namespace(), q.get("labelSelector"),
-                q.get("fieldSelector"), q.get("resourceVersion"), limit == null ? 0 : limit, q.get("continue"),
-                q.flag("allowWatchBookmarks"));
+        Registry.ListOptions options = ListParams.of(p.namespace(), q);
         Optional<TableWriter> tables = tables(ex, p.type());
         if (q.flag("watch")) {
             watches.serve(ex, p.type(), options, tables.orElse(null),
@@ -128,15 +128,17 @@ final class ResourceHandler {
     }
 
     private void create(Exchange ex, ResourcePath p) throws IOException {
+        Registry.WriteOptions options = WriteParams.create(ex.query());
         JsonNode body = Bodies.object(ex.header("Content-Type"), ex.body());
-        Registry.WriteResult r = registry.create(p.type(), p.namespace(), body, WriteParams.of(ex.query()));
+        Registry.WriteResult r = registry.create(p.type(), p.namespace(), body, options);
         ex.warnings(r.warnings());
         ex.sendJson(r.created() ? 201 : 200, r.object());
     }
 
     private void update(Exchange ex, ResourcePath p, Part part) throws IOException {
+        Registry.WriteOptions options = WriteParams.update(ex.query());
         JsonNode body = Bodies.object(ex.header("Content-Type"), ex.body());
-        Registry.WriteResult r = registry.update(p.type(), p.namespace(), p.name(), body, WriteParams.of(ex.query()), part);
+        Registry.WriteResult r = registry.update(p.type(), p.namespace(), p.name(), body, options, part);
         ex.warnings(r.warnings());
         ex.sendJson(r.created() ? 201 : 200, r.object());
     }
@@ -146,9 +148,9 @@ final class ResourceHandler {
                 "the body of the request was in an unknown format - accepted media types include: "
                         + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
                         + "application/strategic-merge-patch+json"));
+        Registry.WriteOptions options = WriteParams.patch(ex.query(), type);
         byte[] body = ex.body();
-        Registry.WriteResult r = registry.patch(p.type(), p.namespace(), p.name(), type, body,
-                WriteParams.of(ex.query()), part);
+        Registry.WriteResult r = registry.patch(p.type(), p.namespace(), p.name(), type, body, options, part);
         ex.warnings(r.warnings());
         ex.sendJson(r.created() ? 201 : 200, r.object());
     }
@@ -160,10 +162,11 @@ final class ResourceHandler {
     }
 
     private void deleteCollection(Exchange ex, ResourcePath p) throws IOException {
-        DeleteOptions options = WriteParams.deleteOptions(ex);
         Query q = ex.query();
-        Registry.ListOptions listOptions = new Registry.ListOptions(p.namespace(), q.get("labelSelector"),
-                q.get("fieldSelector"), null, 0, null, false);
+        Registry.ListOptions listOptions = ListParams.of(p.namespace(), q);
+        DeleteOptions options = WriteParams.deleteOptions(ex);
+        listOptions = new Registry.ListOptions(p.namespace(), listOptions.labelSelector(), listOptions.fieldSelector(),
+                null, 0, null, false);
         Registry.ListResult all = registry.list(p.type(), listOptions);
         List<HasMetadata> deleted = new ArrayList<>();
         for (HasMetadata o : all.items()) {

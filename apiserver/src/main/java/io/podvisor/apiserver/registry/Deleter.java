@@ -97,7 +97,7 @@ final class Deleter {
             return 0;
         }
         if (requested != null) {
-            return Math.max(requested, 0);
+            return requested < 0 ? 1 : requested; // upstream: a negative grace period means 1 s
         }
         Long own = pod.getSpec().getTerminationGracePeriodSeconds();
         return own == null ? 30 : Math.max(own, 0);

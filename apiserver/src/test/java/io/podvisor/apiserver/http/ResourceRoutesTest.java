@@ -59,8 +59,8 @@ class ResourceRoutesTest extends ServerTestBase {
         assertThat(json(get("/api/v1/pods")).path("items")).hasSize(2);
         assertThat(registry.lastList.namespace()).isNull();
 
-        HttpResponse<String> deleted = send("DELETE", "/api/v1/namespaces/default/pods/demo?gracePeriodSeconds=5",
-                "application/json", "{\"propagationPolicy\":\"Background\"}");
+        HttpResponse<String> deleted = send("DELETE", "/api/v1/namespaces/default/pods/demo",
+                "application/json", "{\"propagationPolicy\":\"Background\",\"gracePeriodSeconds\":5}");
         assertThat(deleted.statusCode()).isEqualTo(200);
         assertThat(json(deleted).path("metadata").path("name").asText()).isEqualTo("demo");
         assertThat(registry.lastDelete.getPropagationPolicy()).isEqualTo("Background");
@@ -167,8 +167,8 @@ class ResourceRoutesTest extends ServerTestBase {
         assertStatus(send("POST", "/api/v1/namespaces/default/pods", "application/json", ""), 400, "BadRequest",
                 "couldn't get version/kind; json parse error: unexpected end of JSON input");
         assertStatus(send("POST", "/api/v1/namespaces/default/pods", "text/csv", POD), 415, "UnsupportedMediaType", null);
-        assertStatus(send("POST", "/api/v1/namespaces/default/pods?fieldValidation=Loud", "application/json", POD), 400,
-                "BadRequest", null);
+        assertStatus(send("POST", "/api/v1/namespaces/default/pods?fieldValidation=Loud", "application/json", POD), 422,
+                "Invalid", null);
 
         String big = "{\"metadata\":{\"name\":\"big\"},\"data\":\"" + "x".repeat(Exchange.MAX_BODY) + "\"}";
         assertStatus(send("POST", "/api/v1/namespaces/default/configmaps", "application/json", big), 413,

@@ -71,6 +71,15 @@ class DeleteTest {
     }
 
     @Test
+    void aNegativeGracePeriodMeansOneSecond() {
+        boundPod("web");
+        DeleteResult r = f.reg.delete(ResourceTypes.PODS, "default", "web", grace(-7L));
+        assertThat(r.gone()).isFalse();
+        assertThat(r.object().getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(1L);
+        assertThat(r.object().getMetadata().getDeletionTimestamp()).isEqualTo("2026-11-22T02:00:01Z");
+    }
+
+    @Test
     void preconditions() {
         f.createPod("default", "web");
         DeleteOptions o = new DeleteOptions();
