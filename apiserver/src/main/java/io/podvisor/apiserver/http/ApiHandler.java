@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -25,21 +24,22 @@ final class ApiHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     static final String NOT_FOUND = "the server could not find the requested resource";
+    private static final List<String> HEALTH = List.of("healthz", "livez", "readyz");
 
     private final Auth auth;
     private final List<ResourceType> types;
     private final Discovery discovery;
     private final OpenApi openApi;
     private final ResourceHandler resources;
-    private final BooleanSupplier ready;
+    private final Health health;
 
-    ApiHandler(Auth auth, List<ResourceType> types, ResourceHandler resources, BooleanSupplier ready) {
+    ApiHandler(Auth auth, List<ResourceType> types, ResourceHandler resources, Health health) {
         this.auth = auth;
         this.types = List.copyOf(types);
         this.discovery = new Discovery(types);
         this.openApi = new OpenApi(types);
         this.resources = resources;
-        this.ready = ready;
+        this.health = health;
     }
 
     @Override
@@ -60,6 +60,9 @@ final class ApiHandler extends Handler.Abstract {
             callback.failed(e);
         } catch (RuntimeException e) {
             LOG.warn("{} {} failed", request.getMethod(), request.getHttpURI().getPathQuery(), e);
+            fail(ex, new ApiException.Internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        } catch (OutOfMemoryError e) {
+            health.fatal(e);
             fail(ex, new ApiException.Internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
         return true;
@@ -95,11 +98,13 @@ final class ApiHandler extends Handler.Abstract {
         if (!ex.method().equals("GET") && !ex.method().equals("HEAD")) {
             throw knownPath(s) ? ResourceHandler.notAllowed() : new ApiException.NotFound(NOT_FOUND);
         }
+        if (!s.isEmpty() && HEALTH.contains(first)) {
+            health.serve(ex, first, s.subList(1, s.size()));
+            return;
+        }
         switch (String.join("/", s)) {
             case "" -> ex.sendJson(200, rootPaths());
             case "version" -> ex.sendJson(200, ServerInfo.version());
-            case "healthz", "livez" -> ex.sendText(200, "ok");
-            case "readyz" -> health(ex);
             case "api" -> discovery(ex, true);
             case "apis" -> discovery(ex, false);
             case "openapi/v3" -> ex.sendJson(200, openApi.index());
@@ -109,7 +114,7 @@ final class ApiHandler extends Handler.Abstract {
 
     private static boolean knownPath(List<String> s) {
         String p = String.join("/", s);
-        return List.of("", "version", "healthz", "livez", "readyz", "api", "apis", "openapi/v3").contains(p)
+        return List.of("", "version", "api", "apis", "openapi/v3").contains(p) || (!s.isEmpty() && HEALTH.contains(s.getFirst()))
                 || p.startsWith("openapi/v3/") || (s.size() == 2 && s.getFirst().equals("apis"));
     }
 
@@ -126,14 +131,6 @@ final class ApiHandler extends Handler.Abstract {
             return;
         }
         throw new ApiException.NotFound(NOT_FOUND);
-    }
-
-    private void health(Exchange ex) throws IOException {
-        if (ready.getAsBoolean()) {
-            ex.sendText(200, "ok");
-        } else {
-            ex.sendText(500, "[-]ready failed: not ready yet\nreadyz check failed");
-        }
     }
 
     private void discovery(Exchange ex, boolean core) throws IOException {

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTPS API server kubectl talks to: Jetty core on virtual threads, HTTP/1.1 over TLS only,
  * with the certificates, token and kubeconfig of {@code dataDir} (minted at first start, reused
- * after). {@code /readyz} answers {@code ok} while started and {@link #setReady ready}.
+ * after). {@code /livez} and {@code /readyz} run kube-apiserver's style of checks ({@link Health}: the
+ * store, the heap); {@code /readyz} also needs the server started and {@link #setReady ready}.
  *
  * <p>Lifecycle: {@link #start()} once, then {@link #stop()}; both are thread-safe.
  */
@@ -150,7 +151,7 @@ public final class ApiServer {
         ExecEndpoint exec = new ExecEndpoint(registry, streams, ws::getServerWebSocketContainer);
         ResourceHandler resources = new ResourceHandler(registry, clock, logs, exec);
         ws.setHandler(new ApiHandler(new Auth(credentials), ResourceTypes.ALL_TYPES, resources,
-                () -> started && ready.get()));
+                new Health(registry::storageProblem, () -> started && ready.get())));
         s.setHandler(ws);
         return s;
     }

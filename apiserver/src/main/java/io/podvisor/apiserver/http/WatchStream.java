@@ -11,9 +11,13 @@ import io.podvisor.core.Clock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves a watch as chunked newline-delimited JSON ({@code {"type":…,"object":…}}), one flush per
@@ -21,41 +25,134 @@ import java.util.concurrent.LinkedBlockingQueue;
  * stay plain Status objects. The stream ends when the client goes away, after the timeout (a
  * {@link Clock} timer), or after an ERROR event; a {@code Gone} from the registry becomes a single
  * ERROR event with the 410 Status.
+ *
+ * <p>Events are encoded as they arrive and wait in a buffer bounded by bytes and by count while
+ * the client reads. A client that falls so far behind that a later event does not fit is cut off,
+ * as kube-apiserver closes an unresponsive watcher: its watch ends, its connection is closed (a
+ * write blocked on it fails), and it re-lists. Other watches and the writers never wait for it.
+ * The initial ADDED events of a watch without a resourceVersion are not counted: they are the
+ * listing the client asked for.
  */
 final class WatchStream {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WatchStream.class);
+
     /** The timeout when the request sets none (upstream picks 30–60 min). */
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+    /** How many encoded bytes a watch may have waiting for its client. */
+    static final long DEFAULT_BUFFER_BYTES = 8L * 1024 * 1024;
+    /** How many events a watch may have waiting for its client. */
+    static final int DEFAULT_BUFFER_EVENTS = 10_000;
 
-    private static final Object END = new Object();
+    /** One encoded event line; {@code last} ends the stream after it (an ERROR event). */
+    private record Line(byte[] bytes, boolean last) {}
+
+    private static final Line END = new Line(new byte[0], true);
 
     private final Registry registry;
     private final Clock clock;
+    private final long bufferBytes;
+    private final int bufferEvents;
 
     WatchStream(Registry registry, Clock clock) {
+        this(registry, clock, DEFAULT_BUFFER_BYTES, DEFAULT_BUFFER_EVENTS);
+    }
+
+    WatchStream(Registry registry, Clock clock, long bufferBytes, int bufferEvents) {
         this.registry = registry;
         this.clock = clock;
+        this.bufferBytes = bufferBytes;
+        this.bufferEvents = bufferEvents;
+    }
+
+    /**
+     * The encoded events waiting for one client. {@link #offer} never blocks: an event that does
+     * not fit ends the watch through {@code overflow} instead (once).
+     */
+    private static final class Buffer {
+        private final BlockingQueue<Line> queue = new LinkedBlockingQueue<>();
+        private final long maxBytes;
+        private final int maxEvents;
+        private final Runnable overflow;
+        private long bytes;
+        private boolean counting;
+        private boolean overflowed;
+
+        Buffer(long maxBytes, int maxEvents, Runnable overflow) {
+            this.maxBytes = maxBytes;
+            this.maxEvents = maxEvents;
+            this.overflow = overflow;
+        }
+
+        void offer(Line line) {
+            synchronized (this) {
+                if (overflowed) {
+                    return;
+                }
+                if (counting && (bytes + line.bytes().length > maxBytes || queue.size() >= maxEvents)) {
+                    overflowed = true;
+                } else {
+                    bytes += line.bytes().length;
+                    queue.add(line);
+                    return;
+                }
+            }
+            overflow.run();
+        }
+
+        /** From now on the bounds apply (the initial listing is in). */
+        synchronized void startCounting() {
+            counting = true;
+        }
+
+        void end() {
+            queue.add(END);
+        }
+
+        Line take() throws InterruptedException {
+            Line line = queue.take();
+            synchronized (this) {
+                bytes -= line.bytes().length;
+            }
+            return line;
+        }
+
+        synchronized boolean overflowed() {
+            return overflowed;
+        }
+
+        synchronized String describe() {
+            return queue.size() + " events, " + bytes + " bytes waiting";
+        }
     }
 
     /** @param tables null for plain objects */
     void serve(Exchange ex, ResourceType type, Registry.ListOptions options, TableWriter tables, Duration timeout)
             throws IOException {
-        BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        AtomicReference<Registry.WatchHandle> handleRef = new AtomicReference<>();
+        AtomicReference<Buffer> bufferRef = new AtomicReference<>();
+        Buffer buffer = new Buffer(bufferBytes, bufferEvents, () -> cutOff(ex, type, handleRef.get(), bufferRef.get()));
+        bufferRef.set(buffer);
         Registry.WatchHandle handle;
         try {
-            handle = registry.watch(type, options, queue::add);
+            handle = registry.watch(type, options, event -> buffer.offer(line(event, tables)));
         } catch (ApiException.Gone gone) {
             ex.commit(200, Exchange.JSON);
-            writeEvent(ex, "ERROR", Json.status(gone.toStatus()));
+            ex.write(false, ByteBuffer.wrap(line("ERROR", Json.status(gone.toStatus()))));
             ex.write(true, ByteBuffer.allocate(0));
             return;
         }
-        Clock.Timer timer = clock.schedule(timeout, () -> queue.add(END));
-        ex.request.addFailureListener(t -> queue.add(END));
+        handleRef.set(handle);
+        buffer.startCounting();
+        if (buffer.overflowed()) {
+            handle.close();
+        }
+        Clock.Timer timer = clock.schedule(timeout, buffer::end);
+        ex.request.addFailureListener(t -> buffer.end());
         ex.request.addIdleTimeoutListener(t -> false);
         try {
             ex.commit(200, Exchange.JSON);
-            pump(ex, queue, tables);
+            pump(ex, buffer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -65,18 +162,32 @@ final class WatchStream {
         ex.write(true, ByteBuffer.allocate(0));
     }
 
-    private void pump(Exchange ex, BlockingQueue<Object> queue, TableWriter tables) throws IOException, InterruptedException {
+    /** Ends a watch whose client fell behind: no more events, and its connection closed. */
+    private static void cutOff(Exchange ex, ResourceType type, Registry.WatchHandle handle, Buffer buffer) {
+        LOG.info("closing a watch of {} whose client is not reading ({}); it will have to re-list",
+                type.plural(), buffer.describe());
+        if (handle != null) {
+            handle.close();
+        }
+        buffer.end();
+        ex.request.getConnectionMetaData().getConnection().getEndPoint().close();
+    }
+
+    private static void pump(Exchange ex, Buffer buffer) throws IOException, InterruptedException {
         while (true) {
-            Object next = queue.take();
+            Line next = buffer.take();
             if (next == END) {
                 return;
             }
-            Registry.WatchEvent event = (Registry.WatchEvent) next;
-            writeEvent(ex, event.type(), encode(event, tables));
-            if (event.type().equals("ERROR")) {
+            ex.write(false, ByteBuffer.wrap(next.bytes()));
+            if (next.last()) {
                 return;
             }
         }
+    }
+
+    private static Line line(Registry.WatchEvent event, TableWriter tables) {
+        return new Line(line(event.type(), encode(event, tables)), event.type().equals("ERROR"));
     }
 
     private static JsonNode encode(Registry.WatchEvent event, TableWriter tables) {
@@ -94,13 +205,14 @@ final class WatchStream {
         return tables.table(List.of(object), object.getMetadata().getResourceVersion(), null, null);
     }
 
-    private static void writeEvent(Exchange ex, String type, JsonNode object) throws IOException {
+    private static byte[] line(String type, JsonNode object) {
         ObjectNode line = Json.object();
         line.put("type", type);
         line.set("object", object);
         byte[] json = Json.bytes(line);
-        ByteBuffer buf = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
-        ex.write(false, buf);
+        byte[] out = Arrays.copyOf(json, json.length + 1);
+        out[json.length] = '\n';
+        return out;
     }
 
     /**

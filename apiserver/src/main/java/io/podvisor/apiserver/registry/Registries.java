@@ -90,6 +90,11 @@ public final class Registries implements Registry, ObjectClient, ClusterClient, 
     // ---- Registry
 
     @Override
+    public java.util.Optional<String> storageProblem() {
+        return ctx.store.healthProblem();
+    }
+
+    @Override
     public HasMetadata get(ResourceType type, String namespace, String name) {
         return ctx.require(type, scoped(type, namespace), name).object();
     }

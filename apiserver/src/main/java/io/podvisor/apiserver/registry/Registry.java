@@ -72,6 +72,14 @@ public interface Registry {
         void close();
     }
 
+    /**
+     * Why the storage behind this registry cannot serve now, if it cannot (see
+     * {@link io.podvisor.store.Store#healthProblem()}); the health checks report it.
+     */
+    default java.util.Optional<String> storageProblem() {
+        return java.util.Optional.empty();
+    }
+
     HasMetadata get(ResourceType type, String namespace, String name);
 
     ListResult list(ResourceType type, ListOptions options);

@@ -43,6 +43,10 @@ final class FakeRegistry implements Registry {
     volatile String lastPatchBody;
     volatile Part lastPart;
     volatile List<String> warnings = List.of();
+    /** What {@link #storageProblem()} reports (null: nothing). */
+    volatile String storageProblem;
+    /** Thrown by the next {@link #get} (then cleared), for failures a registry does not throw itself. */
+    volatile Error nextGetError;
 
     private record Watcher(ResourceType type, ListOptions options, Consumer<WatchEvent> sink) {}
 
@@ -83,8 +87,18 @@ final class FakeRegistry implements Registry {
     }
 
     @Override
+    public java.util.Optional<String> storageProblem() {
+        return java.util.Optional.ofNullable(storageProblem);
+    }
+
+    @Override
     public HasMetadata get(ResourceType type, String namespace, String name) {
         calls.incrementAndGet();
+        Error error = nextGetError;
+        if (error != null) {
+            nextGetError = null;
+            throw error;
+        }
         HasMetadata o = objects.get(key(type, namespace, name));
         if (o == null) {
             throw new ApiException.NotFound(type.group(), type.plural(), name);

@@ -65,6 +65,12 @@ abstract class ServerTestBase {
     }
 
     static HttpClient client(Path caFile) throws Exception {
+        return HttpClient.newBuilder().sslContext(trusting(caFile)).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** A TLS context that trusts the CA in {@code caFile} only. */
+    static SSLContext trusting(Path caFile) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(caFile)) {
@@ -74,8 +80,7 @@ abstract class ServerTestBase {
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        return ssl;
     }
 
     URI uri(String path) {
