@@ -15,11 +15,17 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.VirtualThreads;
@@ -58,6 +64,8 @@ public final class ApiServer {
     private final ContainerStreams streams;
     private final Clock clock;
     private final AtomicBoolean ready = new AtomicBoolean(true);
+    private volatile Duration headerTimeout = HeaderDeadline.DEFAULT;
+    private HeaderDeadline deadline;
     private volatile boolean started;
     private Server server;
     private int port;
@@ -138,11 +146,16 @@ public final class ApiServer {
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
         http.addCustomizer(new SecureRequestCustomizer(false));
-        ServerConnector connector = new ServerConnector(s, ssl, new HttpConnectionFactory(http));
+        SslConnectionFactory tls = new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString());
+        ServerConnector connector = new ServerConnector(s, new TlsOnlyConnectionFactory(tls), new HttpConnectionFactory(http));
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
         connector.setIdleTimeout(Duration.ofMinutes(2).toMillis());
+        HeaderDeadline headers = new HeaderDeadline(connector.getScheduler(), headerTimeout);
+        connector.addBean(headers);
+        deadline = headers;
         s.addConnector(connector);
+        s.setErrorHandler(new StatusErrorHandler());
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(s, c -> {
             c.setIdleTimeout(Duration.ofHours(4));
             c.setMaxBinaryMessageSize(1024 * 1024);
@@ -152,7 +165,13 @@ public final class ApiServer {
         ResourceHandler resources = new ResourceHandler(registry, clock, logs, exec);
         ws.setHandler(new ApiHandler(new Auth(credentials), ResourceTypes.ALL_TYPES, resources,
                 new Health(registry::storageProblem, () -> started && ready.get())));
-        s.setHandler(ws);
+        s.setHandler(new Handler.Wrapper(ws) {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                headers.arrived(request);
+                return super.handle(request, response, callback);
+            }
+        });
         return s;
     }
 
@@ -171,6 +190,20 @@ public final class ApiServer {
         } catch (Exception e) {
             LOG.warn("stopping the API server failed", e);
         }
+    }
+
+    /**
+     * The longest a connection may take from accept to its first complete request head, TLS
+     * handshake included (default 32 s, as kube-apiserver's {@code ReadHeaderTimeout}); set before
+     * {@link #start()}.
+     */
+    public void setHeaderTimeout(Duration timeout) {
+        headerTimeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    /** Connections accepted that have not yet brought a request (0 when stopped). */
+    synchronized int connectionsAwaitingRequest() {
+        return server == null || deadline == null ? 0 : deadline.waiting();
     }
 
     /** Sets what {@code /readyz} reports while started (default true). */
