@@ -38,27 +38,38 @@ class ServerProcessTest {
     record Started(Process process, String kubeconfigLine, int port) {}
 
     Started startServer(Path data) throws Exception {
+        return startServer(data, List.of());
+    }
+
+    /** Starts {@code podvisor server} on the fake runtime in a JVM with {@code jvmOptions} besides the class path. */
+    static Started startServer(Path data, List<String> jvmOptions) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "io.podvisor.cli.Main", "server", "--data-dir", data.toString(),
-                "--port", "0", "--node-name", "proc-node", "--runtime", "fake");
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.podvisor.cli.Main", "server",
+                "--data-dir", data.toString(), "--port", "0", "--node-name", "proc-node", "--runtime", "fake"));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true);
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> {
+        // read until the kubeconfig line, then keep draining (a full pipe would stop the server's logging)
+        CompletableFuture<List<String>> lines = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
             List<String> seen = new ArrayList<>();
             try {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    seen.add(line);
+                    if (!lines.isDone()) {
+                        seen.add(line);
+                    }
                     if (line.startsWith("export KUBECONFIG=")) {
-                        return seen;
+                        lines.complete(seen);
                     }
                 }
             } catch (IOException e) {
                 seen.add("<" + e.getMessage() + ">");
             }
-            return seen;
+            lines.complete(seen);
         });
         List<String> seen = lines.get(60, TimeUnit.SECONDS);
         assertThat(seen).as("server output").isNotEmpty();
@@ -123,7 +134,7 @@ class ServerProcessTest {
         }
     }
 
-    private static HttpClient trustingServerCa(Path data) throws Exception {
+    static HttpClient trustingServerCa(Path data) throws Exception {
         byte[] pem = Files.readAllBytes(data.resolve("pki/ca.crt"));
         var cert = CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -145,7 +156,8 @@ class ServerProcessTest {
             if (!Files.exists(p)) {
                 continue;
             }
-            for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+            List<String> lines = Files.readAllLines(p); // read once: the table changes as sockets come and go
+            for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.trim().split("\\s+");
                 if (f[1].endsWith(hexPort) && f[3].equals("0A")) {
                     found.add(decode(f[1].substring(0, f[1].indexOf(':'))));
