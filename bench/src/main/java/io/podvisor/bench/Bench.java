@@ -22,6 +22,7 @@ public final class Bench {
         PROGRAMS.put("engine", EngineSpeed::run);
         PROGRAMS.put("api", ApiThroughput::run);
         PROGRAMS.put("jmh", Jmh::run);
+        PROGRAMS.put("fuzz", ApiFuzz::run);
     }
 
     private Bench() {}

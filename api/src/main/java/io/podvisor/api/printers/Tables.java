@@ -18,7 +18,9 @@ import java.util.Map;
  *
  * <p>Printed kinds: Pod, Job, Service, Endpoints, EndpointSlice, Event (core v1 and
  * events.k8s.io/v1 share one printer), Namespace, Node, ConfigMap, Secret, ServiceAccount and
- * Lease. Any other kind gets the API server's default, Name | Created At.
+ * Lease. Any other kind gets the API server's default, Name | Created At. An object its printer
+ * cannot print (stored before the API refused such values) gets a row of {@code <unknown>} cells
+ * beside its name ({@link GuardedPrinter}): one object never breaks a listing.
  */
 public final class Tables {
 
@@ -115,6 +117,6 @@ public final class Tables {
     }
 
     private static KindPrinter printer(ResourceType type) {
-        return PRINTERS.getOrDefault(type.group() + "/" + type.kind(), SimplePrinters.DEFAULT);
+        return new GuardedPrinter(PRINTERS.getOrDefault(type.group() + "/" + type.kind(), SimplePrinters.DEFAULT));
     }
 }

@@ -20,6 +20,11 @@ public final class Quantities {
     public static final String FORMAT_ERROR =
             "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
+    /** Upstream's {@code ErrSuffix}: the number is fine, its suffix is not one of the known ones. */
+    public static final String SUFFIX_ERROR = "unable to parse quantity's suffix";
+
+    private static final Pattern GRAMMAR = Pattern.compile("[+-]?[0-9]*(\\.[0-9]*)?[eEinumkKMGTP]*[-+]?[0-9]*");
+
     /** How a quantity was written, which its canonical form keeps. */
     public enum Format { BINARY_SI, DECIMAL_SI, DECIMAL_EXPONENT }
 
@@ -61,6 +66,18 @@ public final class Quantities {
             number = number.negate();
         }
         return withSuffix(number, m.group(4));
+    }
+
+    /**
+     * Why a string is not a quantity, in {@code resource.ParseQuantity}'s words: {@link #FORMAT_ERROR}
+     * when it does not have a quantity's shape, {@link #SUFFIX_ERROR} when only its suffix is unknown;
+     * null when it parses.
+     */
+    public static String problem(String s) {
+        if (parse(s).isPresent()) {
+            return null;
+        }
+        return s != null && !s.isEmpty() && s.matches(".*[0-9].*") && GRAMMAR.matcher(s).matches() ? SUFFIX_ERROR : FORMAT_ERROR;
     }
 
     private static Optional<Parsed> withSuffix(BigDecimal number, String suffix) {

@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class StrictDecoding {
 
-    private static final ObjectMapper MAPPER = Yaml.newJsonMapper();
+    static final ObjectMapper MAPPER = Yaml.newJsonMapper();
     private static final Map<Class<?>, Map<String, JavaType>> PROPERTIES = new ConcurrentHashMap<>();
 
     private StrictDecoding() {}
@@ -81,7 +81,7 @@ public final class StrictDecoding {
     }
 
     /** A generated model class decoded property by property (not by a custom deserializer). */
-    private static boolean isModelBean(Class<?> c) {
+    static boolean isModelBean(Class<?> c) {
         if (!c.getName().startsWith("io.fabric8.kubernetes.api.model") || c.isEnum() || c.isInterface()) {
             return false;
         }
@@ -89,7 +89,7 @@ public final class StrictDecoding {
         return custom == null || custom.using() == JsonDeserializer.None.class;
     }
 
-    private static Map<String, JavaType> properties(JavaType type) {
+    static Map<String, JavaType> properties(JavaType type) {
         return PROPERTIES.computeIfAbsent(type.getRawClass(), c -> {
             BeanDescription d = MAPPER.getDeserializationConfig().introspect(type);
             Map<String, JavaType> props = new HashMap<>();

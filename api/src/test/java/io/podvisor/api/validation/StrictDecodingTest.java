@@ -14,7 +14,8 @@ class StrictDecodingTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private static JsonNode yaml(String s) throws Exception {
+    /** A YAML document as a JSON tree (as a request body would arrive). */
+    static JsonNode yaml(String s) throws Exception {
         return YAML.readTree(s);
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.api.resources.ResourceType;
+import io.podvisor.api.validation.GoDecoding;
 import io.podvisor.api.validation.StrictDecoding;
 import io.podvisor.apiserver.registry.Registry.FieldValidation;
 import java.util.ArrayList;
@@ -59,6 +60,9 @@ final class BodyDecoder {
             }
             unknown.forEach(p -> remove(tree, p));
         }
+        GoDecoding.normalize(tree, type.javaType()).ifPresent(problem -> {
+            throw cannotHandle(type, problem);
+        });
         try {
             return new Decoded(codec.fromTree(type, tree), List.copyOf(warnings));
         } catch (RuntimeException e) {
