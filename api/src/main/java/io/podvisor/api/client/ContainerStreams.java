@@ -31,7 +31,9 @@ public interface ContainerStreams {
 
     /**
      * Writes the log of {@code container} (its current instance, or the previous one) to
-     * {@code out}. With {@code follow}, keeps writing until the instance ends or writing fails.
+     * {@code out}. With {@code follow}, keeps writing until the instance ends or writing fails,
+     * and flushes {@code out} at every poll even when there is nothing new, so a front whose
+     * flush fails once the client has gone releases a quiet follower.
      */
     void logs(Pod pod, String container, LogOptions options, OutputStream out) throws IOException;
 

@@ -14,7 +14,9 @@ import java.time.format.DateTimeParseException;
 /**
  * {@code GET pods/{name}/log}: resolves the container, reads the log options and streams
  * {@link ContainerStreams#logs} as {@code text/plain}; with {@code follow} every write is sent at
- * once. Errors raised before the first byte become Status responses.
+ * once, and a follower whose client has closed the connection fails at its next flush
+ * ({@link ClientWatchingStream}) and is released. Errors raised before the first byte become
+ * Status responses.
  */
 final class LogsEndpoint {
 
@@ -42,7 +44,7 @@ final class LogsEndpoint {
         ex.response.getHeaders().put("Content-Type", "text/plain");
         ex.response.setStatus(200);
         OutputStream raw = ex.stream();
-        OutputStream out = options.follow() ? raw : new BufferedOutputStream(raw, 16384);
+        OutputStream out = options.follow() ? new ClientWatchingStream(raw, ex.request) : new BufferedOutputStream(raw, 16384);
         streams.logs(pod, container, options, out);
         out.close();
     }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Scripted logs and exec. Logs: {@code line 1..3} for the container, then with {@code follow}
@@ -22,6 +23,10 @@ final class FakeContainerStreams implements ContainerStreams {
     static final String END = "\u0000end";
 
     final BlockingQueue<String> followLines = new LinkedBlockingQueue<>();
+    /** How often a quiet follow flushes, as the kubelet's follower ticks. */
+    static final java.time.Duration TICK = java.time.Duration.ofMillis(50);
+    /** Follows in progress. */
+    final java.util.concurrent.atomic.AtomicInteger following = new java.util.concurrent.atomic.AtomicInteger();
     volatile LogOptions lastLogOptions;
     volatile String lastContainer;
     volatile boolean lastStdinPresent;
@@ -40,18 +45,28 @@ final class FakeContainerStreams implements ContainerStreams {
         if (!options.follow()) {
             return;
         }
-        while (true) {
-            String line;
-            try {
-                line = followLines.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        following.incrementAndGet();
+        try {
+            while (true) {
+                String line;
+                try {
+                    line = followLines.poll(TICK.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (line == null) {
+                    out.flush(); // a tick without new lines, as the kubelet's follower flushes
+                    continue;
+                }
+                if (line.equals(END)) {
+                    return;
+                }
+                out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
             }
-            if (line.equals(END)) {
-                return;
-            }
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        } finally {
+            following.decrementAndGet();
         }
     }
 

@@ -3,7 +3,9 @@ package io.podvisor.apiserver.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
@@ -17,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLSocket;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class LogsAndExecTest extends ServerTestBase {
@@ -65,6 +69,30 @@ class LogsAndExecTest extends ServerTestBase {
         assertThat(lines.next()).isEqualTo("later");
         streams.followLines.add(FakeContainerStreams.END);
         assertThat(lines.hasNext()).isFalse();
+    }
+
+    @Test
+    void aQuietFollowWhoseClientWentAwayIsReleased() throws Exception {
+        addPod("web", Map.of(), "web");
+        for (int i = 0; i < 3; i++) {
+            try (SSLSocket tls = (SSLSocket) http.sslContext().getSocketFactory()
+                    .createSocket("127.0.0.1", port)) {
+                tls.getOutputStream().write(("GET /api/v1/namespaces/default/pods/web/log?follow=true HTTP/1.1\r\n"
+                        + "Host: x\r\nAuthorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                BufferedReader in = new BufferedReader(
+                        new InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+                String line;
+                do {
+                    line = in.readLine();
+                } while (line != null && !line.contains("web line 3"));
+                assertThat(line).contains("web line 3");
+            }
+        }
+        // no line is ever written again: only noticing the closed connections releases them
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(streams.following.get()).isZero());
+        assertThat(get("/version").statusCode()).isEqualTo(200);
     }
 
     /** Collects binary messages (channel byte + payload) until the server closes. */

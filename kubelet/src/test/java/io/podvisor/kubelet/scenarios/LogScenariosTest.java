@@ -12,12 +12,16 @@ import io.podvisor.api.errors.ApiException;
 import io.podvisor.kubelet.harness.NodeHarness;
 import io.podvisor.runtime.fake.ContainerScript;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -183,6 +187,50 @@ class LogScenariosTest {
         done.get(10, TimeUnit.SECONDS);
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .isEqualTo("starting\nlistening on :80\nwarning: no config\nGET / 200\n");
+    }
+
+    /** Waits (real time, 10 s at most) for a condition another thread makes true. */
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        assertThat(condition.getAsBoolean()).as("condition within 10 s").isTrue();
+    }
+
+    @Test
+    void aQuietFollowEndsAtTheNextTickOnceItsClientIsGone() throws Exception {
+        NodeHarness h = node();
+        h.script("web", script().stdout(ofSeconds(0), "starting"));
+        h.apply(WEB);
+        Pod pod = h.pod("web");
+        AtomicBoolean clientGone = new AtomicBoolean();
+        AtomicInteger flushes = new AtomicInteger();
+        ByteArrayOutputStream out = new ByteArrayOutputStream() {
+            @Override
+            public void flush() throws IOException {
+                flushes.incrementAndGet();
+                if (clientGone.get()) {
+                    throw new IOException("the client closed the connection");
+                }
+            }
+        };
+        LogOptions follow = new LogOptions(false, true, false, null, null, null, null);
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+            try {
+                h.kubelet().streams().logs(pod, "web", follow, out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, task -> Thread.ofVirtual().start(task));
+        awaitTrue(() -> out.toString(StandardCharsets.UTF_8).equals("starting\n"));
+
+        h.advanceSeconds(5); // nothing new to write: the follower still looks at its client every tick
+        assertThat(done).isNotDone();
+        awaitTrue(() -> flushes.get() > 1);
+        clientGone.set(true);
+        h.advanceSeconds(1);
+        assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).hasRootCauseMessage("the client closed the connection");
     }
 
     @Test
