@@ -230,5 +230,6 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
         if (nodeReporter != null) {
             nodeReporter.stop();
         }
+        ctx.volumes().unmountAll();
     }
 }

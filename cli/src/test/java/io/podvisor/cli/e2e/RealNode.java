@@ -8,6 +8,8 @@ import io.podvisor.runtime.ContainerRuntime;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.image.OciImageStore;
 import io.podvisor.runtime.linux.HostCommand;
+import io.podvisor.runtime.linux.HostInstances;
+import io.podvisor.runtime.runc.RuncRuntime;
 import io.podvisor.runtime.testing.BusyboxImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +29,9 @@ final class RealNode implements AutoCloseable {
     static final String NODE = "real-node";
 
     final Path dataDir;
-    final String name = "pvr" + ThreadLocalRandom.current().nextInt(100, 1000);
+    final String name;
+    final String networkPrefix;
+    final String podCidr;
     final SystemClock clock = new SystemClock();
     final OciImageStore images;
     final ContainerRuntime runtime;
@@ -40,14 +44,30 @@ final class RealNode implements AutoCloseable {
     }
 
     RealNode(Path dataDir, Path home) throws IOException {
+        this(dataDir, home, "pvr" + ThreadLocalRandom.current().nextInt(100, 1000),
+                "10.199." + ThreadLocalRandom.current().nextInt(0, 256) + ".0/24");
+    }
+
+    /**
+     * A node as {@code podvisor server} makes one: the instance name of its data dir and the first
+     * pod CIDR no other node on the host uses.
+     */
+    static RealNode withDefaults(Path dataDir, Path home) throws IOException {
+        return new RealNode(dataDir, home, null, null);
+    }
+
+    private RealNode(Path dataDir, Path home, String name, String cidr) throws IOException {
         this.dataDir = dataDir.toAbsolutePath();
         this.images = new OciImageStore(this.dataDir.resolve("images"));
-        String cidr = "10.199." + ThreadLocalRandom.current().nextInt(0, 256) + ".0/24";
         try {
             this.runtime = Runtimes.create(new Runtimes.Choice("runc", name, cidr), this.dataDir, clock);
         } catch (RuntimeFailure e) {
             throw new IOException(e);
         }
+        RuncRuntime.Options options = ((RuncRuntime) runtime).options();
+        this.name = options.name();
+        this.networkPrefix = options.networkPrefix();
+        this.podCidr = options.podCidr();
         this.server = NodeServer.start(new NodeServer.Options(this.dataDir, 0, "127.0.0.1", NODE, null), clock,
                 new VirtualThreadKeyedExecutor(), runtime);
         this.kubectl = new Kubectl(server.kubeconfig(), home);
@@ -71,9 +91,12 @@ final class RealNode implements AutoCloseable {
         }
         for (String line : HostCommand.run(List.of("ip", "-o", "link")).stdout().split("\n")) {
             String[] f = line.split(":\\s+");
-            if (f.length > 1 && f[1].startsWith(name)) {
+            if (f.length > 1 && f[1].startsWith(networkPrefix)) {
                 left.add("link " + f[1]);
             }
+        }
+        if (Files.exists(HostInstances.HOST.dir(name))) {
+            left.add("instance record " + HostInstances.HOST.dir(name));
         }
         return left;
     }
@@ -81,7 +104,7 @@ final class RealNode implements AutoCloseable {
     private List<String> netns() throws IOException {
         List<String> left = new ArrayList<>();
         for (String line : HostCommand.run(List.of("ip", "netns", "list")).stdout().split("\n")) {
-            if (line.startsWith(name + "-")) {
+            if (line.startsWith(networkPrefix + "-")) {
                 left.add("netns " + line);
             }
         }
@@ -106,7 +129,7 @@ final class RealNode implements AutoCloseable {
     }
 
     private List<String> runcContainers() throws IOException {
-        Path root = io.podvisor.runtime.linux.HostInstances.HOST.dir(name).resolve("runc");
+        Path root = HostInstances.HOST.dir(name).resolve("runc");
         if (!Files.isDirectory(root)) {
             return List.of();
         }

@@ -2,15 +2,12 @@ package io.podvisor.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -18,7 +15,6 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -51,27 +47,7 @@ class ServerProcessTest {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true);
         Process p = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        // read until the kubeconfig line, then keep draining (a full pipe would stop the server's logging)
-        CompletableFuture<List<String>> lines = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            List<String> seen = new ArrayList<>();
-            try {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (!lines.isDone()) {
-                        seen.add(line);
-                    }
-                    if (line.startsWith("export KUBECONFIG=")) {
-                        lines.complete(seen);
-                    }
-                }
-            } catch (IOException e) {
-                seen.add("<" + e.getMessage() + ">");
-            }
-            lines.complete(seen);
-        });
-        List<String> seen = lines.get(60, TimeUnit.SECONDS);
+        List<String> seen = ChildLines.until(p, line -> line.startsWith("export KUBECONFIG="), Duration.ofSeconds(60));
         assertThat(seen).as("server output").isNotEmpty();
         String last = seen.getLast();
         assertThat(last).as("server output: %s", seen).startsWith("export KUBECONFIG=");

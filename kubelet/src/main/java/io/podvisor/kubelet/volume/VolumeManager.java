@@ -208,6 +208,20 @@ public final class VolumeManager {
         deleteTree(pod);
     }
 
+    /**
+     * Unmounts every volume mount (the memory-backed emptyDirs' tmpfs) of every pod, for a node
+     * that stops with its pods: the containers go with the runtime, and their volumes must not stay
+     * mounted on the host. The directories stay, for a restart on the same data dir.
+     */
+    public void unmountAll() {
+        if (rootDir == null) {
+            return;
+        }
+        for (Path m : mounter.mountsUnder(rootDir.resolve("pods"))) {
+            mounter.unmount(m);
+        }
+    }
+
     static void deleteTree(Path p) {
         if (!io.podvisor.core.FileTrees.delete(p)) {
             LOG.log(System.Logger.Level.WARNING, "Cannot remove all of " + p);

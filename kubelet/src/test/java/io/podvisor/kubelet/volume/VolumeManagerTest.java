@@ -85,6 +85,19 @@ class VolumeManagerTest {
     }
 
     @Test
+    void aStoppingNodeUnmountsEveryPodsTmpfsAndKeepsTheDirectories() {
+        VolumeManager m = manager();
+        setUp(m, pod("- {name: ram, emptyDir: {medium: Memory}}"));
+        assertThat(mounter.mountsUnder(tmp.resolve("root"))).hasSize(1);
+
+        m.unmountAll();
+
+        assertThat(mounter.log()).containsExactly("mount ram size=268435456", "umount ram");
+        assertThat(mounter.mountsUnder(tmp.resolve("root"))).isEmpty();
+        assertThat(vol("kubernetes.io~empty-dir", "ram")).isDirectory();
+    }
+
+    @Test
     void memoryMediumFallsBackToADirectoryWhenThisProcessCannotMount() {
         Pod p = pod("- {name: ram, emptyDir: {medium: Memory}}");
         PodVolumes v = new VolumeManager(tmp.resolve("root"), cluster, Mounter.NONE).setUp(

@@ -18,7 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiPredicate;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * so a lock that can be taken marks a dead instance whose host objects are leftovers.
  *
  * <p>{@link #claim} is the one way in: it removes every dead instance's leftovers (through the given
- * remover), refuses a name, network prefix or pod CIDR that a live instance already has (or picks the
+ * remover; a record whose objects could not all be removed stays for the next sweep), refuses a name, network prefix or pod CIDR that a live instance already has (or picks the
  * first free CIDR of a list when none was asked for), then records and locks the new instance.
  * Claims, sweeps and releases run one at a time on the host ({@code <root>/.lock}) and in this JVM.
  *
@@ -80,10 +80,11 @@ public final class HostInstances {
      *
      * @param cidrCandidates the pod CIDRs to choose from, in order, when the entry has none
      * @param overlaps       whether two CIDRs share an address
-     * @param removeDead     removes a dead instance's host objects (runs with the registry locked; must not throw)
+     * @param removeDead     removes a dead instance's host objects (runs with the registry locked; must not
+     *                       throw); false when some are left, so the record stays for the next sweep
      */
     public record Policy(List<String> cidrCandidates, BiPredicate<String, String> overlaps,
-                         Consumer<Entry> removeDead) {}
+                         Predicate<Entry> removeDead) {}
 
     private final Path root;
 
@@ -118,7 +119,7 @@ public final class HostInstances {
     }
 
     /** Removes the leftovers of every dead instance; returns the live ones. */
-    public List<Entry> sweep(Consumer<Entry> removeDead) throws IOException {
+    public List<Entry> sweep(Predicate<Entry> removeDead) throws IOException {
         synchronized (HELD) {
             try (FileChannel global = openGlobal(); FileLock ignored = global.lock()) {
                 return sweepLocked(removeDead);
@@ -126,7 +127,7 @@ public final class HostInstances {
         }
     }
 
-    private List<Entry> sweepLocked(Consumer<Entry> removeDead) throws IOException {
+    private List<Entry> sweepLocked(Predicate<Entry> removeDead) throws IOException {
         List<Entry> live = new ArrayList<>();
         List<Path> dirs;
         try (Stream<Path> s = Files.list(root)) {
@@ -142,10 +143,9 @@ public final class HostInstances {
             }
             Path lockFile = dir.resolve(LOCK);
             if (!Files.exists(lockFile)) {
-                if (entry != null) {
-                    removeDead.accept(entry);
+                if (entry == null || removeDead.test(entry)) {
+                    FileTrees.delete(dir);
                 }
-                FileTrees.delete(dir);
                 continue;
             }
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
@@ -161,8 +161,8 @@ public final class HostInstances {
                     }
                     continue;
                 }
-                if (entry != null) {
-                    removeDead.accept(entry);
+                if (entry != null && !removeDead.test(entry)) {
+                    continue; // kept (with its lock free) for the next sweep to try again
                 }
                 Files.deleteIfExists(dir.resolve(ENTRY));
                 Files.deleteIfExists(lockFile);

@@ -33,8 +33,10 @@ final class Leftovers {
      * their processes), mounts under its state dir and its node's data dir (the kubelet's tmpfs
      * volumes), network namespaces, veths, bridge (and with it the bridge's route), cgroups, runc
      * state and directories; its data dir too when it was a temporary one. Never throws.
+     *
+     * @return false when a container or mount of it is still there
      */
-    static void removeDead(HostInstances.Entry dead, Path runcBinary) {
+    static boolean removeDead(HostInstances.Entry dead, Path runcBinary) {
         try {
             LOG.log(System.Logger.Level.INFO, "Removing the leftovers of dead runtime instance " + dead.name()
                     + " (process " + dead.pid() + ", state " + dead.stateDir() + ")");
@@ -56,10 +58,15 @@ final class Leftovers {
                 if (dead.temporaryDataDir() && dataDir.isAbsolute() && dataDir.getNameCount() > 1) {
                     Trees.deleteTree(dataDir);
                 }
+                if (!Mounts.under(dataDir).isEmpty()) {
+                    return false;
+                }
             }
+            return runc.list().isEmpty() && Mounts.under(stateDir).isEmpty();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not remove all that dead runtime instance " + dead.name()
                     + " left: " + e);
+            return false;
         }
     }
 

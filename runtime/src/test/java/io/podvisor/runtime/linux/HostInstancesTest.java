@@ -37,6 +37,19 @@ class HostInstancesTest {
         return new HostInstances.Policy(PodNetworks.AUTO_CIDRS, PodNetworks::overlap, removed::add);
     }
 
+    @Test
+    void aDeadInstanceWhoseObjectsCouldNotAllBeRemovedIsKeptForTheNextSweep() throws Exception {
+        Path dir = Files.createDirectories(root.resolve("pvy"));
+        Files.writeString(dir.resolve("instance.json"), """
+                {"name":"pvy","kind":"runc","pid":1,"stateDir":"/gone","networkPrefix":"pvy","podCidr":"10.90.0.0/16"}""");
+        Files.createFile(dir.resolve("lock"));
+        assertThat(registry().sweep(e -> false)).isEmpty();
+        assertThat(Files.exists(dir.resolve("instance.json"))).isTrue();
+        assertThat(registry().sweep(removed::add)).isEmpty();
+        assertThat(removed).extracting(HostInstances.Entry::name).containsExactly("pvy");
+        assertThat(Files.exists(dir)).isFalse();
+    }
+
     static HostInstances.Entry entry(String name, String prefix, String cidr) {
         return new HostInstances.Entry(name, "runc", ProcessHandle.current().pid(), "/data/" + name, false,
                 "/data/" + name + "/runtime", null, prefix, cidr);
@@ -121,7 +134,7 @@ class HostInstancesTest {
             var claim = new HostInstances(Path.of(args[0])).claim(
                     new HostInstances.Entry(args[1], "runc", ProcessHandle.current().pid(), null, false, "/gone",
                             null, args[1], args[2]),
-                    new HostInstances.Policy(List.of(), PodNetworks::overlap, e -> {}));
+                    new HostInstances.Policy(List.of(), PodNetworks::overlap, e -> true));
             System.out.println("claimed " + claim.entry().name());
             System.out.flush();
             Thread.currentThread().join();
