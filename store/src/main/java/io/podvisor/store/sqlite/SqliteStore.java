@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -97,11 +98,19 @@ public final class SqliteStore implements Store {
      * most {@code historyBytes} for watch replay.
      */
     public static SqliteStore open(Path file, KeyedExecutor executor, int historySize, long historyBytes) {
+        return open(file, executor, historySize, historyBytes, c -> {});
+    }
+
+    /** As {@link #open(Path, KeyedExecutor, int, long)}, with {@code writerSettings} applied to the write connection's. */
+    static SqliteStore open(Path file, KeyedExecutor executor, int historySize, long historyBytes,
+            Consumer<SQLiteConfig> writerSettings) {
         Objects.requireNonNull(executor, "executor");
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         Connection writer = null;
         try {
-            writer = config(SQLiteConfig.TransactionMode.IMMEDIATE).createConnection(url);
+            SQLiteConfig writerConfig = config(SQLiteConfig.TransactionMode.IMMEDIATE);
+            writerSettings.accept(writerConfig);
+            writer = writerConfig.createConnection(url);
             KvTable.createSchema(writer);
             writer.setAutoCommit(false);
             Connection reader = config(SQLiteConfig.TransactionMode.DEFERRED).createConnection(url);
@@ -293,7 +302,7 @@ public final class SqliteStore implements Store {
             } catch (SQLException e) {
                 rollback();
                 UncheckedIOException failure = failure("write failed", e);
-                writeFailure = failure.getMessage();
+                writeFailure = failure.getCause().getMessage();
                 applied.forEach(p -> p.fail(failure));
                 return;
             }
@@ -303,18 +312,25 @@ public final class SqliteStore implements Store {
                 hub.publish(p.event);
                 p.done = true;
             }
-        } catch (RuntimeException | Error e) {
-            try {
-                writer.rollback();
-            } catch (SQLException | RuntimeException ignored) {
-                // the original failure is the one to report
-            }
-            for (PendingWrite p : group) {
-                if (!p.done) {
-                    p.fail(e instanceof RuntimeException re ? re : new IllegalStateException("write failed: " + e, e));
-                }
-            }
+        } catch (RuntimeException e) {
+            abandon(group, e);
+        } catch (Error e) {
+            abandon(group, new IllegalStateException("write failed: " + e, e));
             throw e;
+        }
+    }
+
+    /** Rolls the group's transaction back and answers every change not answered yet with {@code failure}. */
+    private void abandon(List<PendingWrite> group, RuntimeException failure) {
+        try {
+            rollback();
+        } catch (RuntimeException ignored) {
+            // the original failure is the one to report
+        }
+        for (PendingWrite p : group) {
+            if (!p.done) {
+                p.fail(failure);
+            }
         }
     }
 
@@ -339,8 +355,13 @@ public final class SqliteStore implements Store {
                 next++;
                 applied.add(p);
             } catch (SQLException | RuntimeException e) {
-                rollbackTo(savepoint);
-                p.fail(e instanceof SQLException sql ? noteFailure(sql) : (RuntimeException) e);
+                RuntimeException failure = e instanceof SQLException sql ? noteFailure(sql) : (RuntimeException) e;
+                if (!rolledBackTo(savepoint)) {
+                    // SQLite ended the whole transaction itself (a full disk, an I/O error): the changes
+                    // applied before this one are gone too, so the whole group fails with this failure
+                    throw failure;
+                }
+                p.fail(failure);
             }
         }
         return applied;
@@ -348,16 +369,18 @@ public final class SqliteStore implements Store {
 
     private UncheckedIOException noteFailure(SQLException e) {
         UncheckedIOException failure = failure("write failed", e);
-        writeFailure = failure.getMessage();
+        writeFailure = failure.getCause().getMessage();
         return failure;
     }
 
-    private void rollbackTo(Savepoint savepoint) {
+    /** Undoes what was done since {@code savepoint}; false when the savepoint is gone with its transaction. */
+    private boolean rolledBackTo(Savepoint savepoint) {
         try {
             writer.rollback(savepoint);
             writer.releaseSavepoint(savepoint);
+            return true;
         } catch (SQLException e) {
-            throw failure("rollback failed", e);
+            return false;
         }
     }
 
@@ -373,9 +396,21 @@ public final class SqliteStore implements Store {
         }
     }
 
+    /**
+     * Rolls the write transaction back and opens the next one (the write connection always has one
+     * open). After a full disk or an I/O error SQLite may have rolled it back itself; then the
+     * driver's rollback fails and the next transaction is begun here, so that a later savepoint
+     * cannot start (and its release commit) a transaction of its own.
+     */
     private void rollback() {
         try {
             writer.rollback();
+            return;
+        } catch (SQLException e) {
+            // no transaction left to roll back: begin the next one below
+        }
+        try (Statement begin = writer.createStatement()) {
+            begin.execute("BEGIN IMMEDIATE");
         } catch (SQLException e) {
             throw failure("rollback failed", e);
         }

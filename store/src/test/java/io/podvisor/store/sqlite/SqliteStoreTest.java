@@ -85,6 +85,32 @@ class SqliteStoreTest extends StoreContract {
     }
 
     @Test
+    void aWriteThatFailsInSqliteIsAHealthProblemUntilAWriteSucceeds() {
+        // a database that may not grow past 64 pages of 4 KiB: a full disk, as SQLite sees one
+        try (SqliteStore s = SqliteStore.open(dir.resolve("full.db"), new DeterministicExecutor(), 100, 1_000_000,
+                c -> c.setMaxPageCount(64))) {
+            s.create("/small", "1".getBytes(UTF_8));
+            s.create("/big", new byte[128 * 1024]);
+            assertThat(s.healthProblem()).isEmpty();
+
+            assertThatThrownBy(() -> s.create("/bigger", new byte[512 * 1024])).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("SQLITE_FULL");
+            assertThat(s.healthProblem()).hasValueSatisfying(p -> assertThat(p).startsWith("write failed: ")
+                    .contains("SQLITE_FULL"));
+            assertThat(s.currentRevision()).isEqualTo(2);
+            assertThat(s.get("/bigger")).isEmpty();
+
+            assertThat(s.update("/small", "2".getBytes(UTF_8), 0).modRevision()).isEqualTo(3);
+            assertThat(s.healthProblem()).isEmpty();
+        }
+        try (SqliteStore reopened = SqliteStore.open(dir.resolve("full.db"), new DeterministicExecutor())) {
+            assertThat(reopened.currentRevision()).isEqualTo(3);
+            assertThat(new String(reopened.get("/small").orElseThrow().value(), UTF_8)).isEqualTo("2");
+            assertThat(reopened.get("/bigger")).isEmpty();
+        }
+    }
+
+    @Test
     void unopenableFileFails() {
         assertThatThrownBy(() -> SqliteStore.open(dir)).isInstanceOf(UncheckedIOException.class);
     }
