@@ -1,5 +1,8 @@
 package io.podvisor.cli;
 
+import ch.qos.logback.classic.Level;
+import io.podvisor.cli.logging.NodeLog;
+import io.podvisor.cli.logging.VerbosityOption;
 import io.podvisor.cli.server.DataDir;
 import io.podvisor.cli.server.NodeServer;
 import io.podvisor.core.SystemClock;
@@ -63,6 +66,9 @@ public final class ServerCommand implements Callable<Integer> {
             description = "A registry to pull from over plain HTTP (repeatable); registries on loopback always are.")
     List<String> insecureRegistries = new java.util.ArrayList<>();
 
+    @picocli.CommandLine.Mixin
+    VerbosityOption verbosity;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -76,7 +82,12 @@ public final class ServerCommand implements Callable<Integer> {
             err.println("podvisor: --max-pods must be at least 1, not " + maxPods);
             return 2;
         }
+        if (verbosity.problem() != null) {
+            err.println("podvisor: " + verbosity.problem());
+            return 2;
+        }
         Path data = DataDir.prepare(dataDir != null ? dataDir : DataDir.defaultPath());
+        NodeLog.configure(data, verbosity.level(), Level.TRACE); // a server's log is on its standard error too
         String node = nodeName != null ? nodeName : io.podvisor.cli.server.NodeNames.hostName();
         SystemClock clock = new SystemClock();
         ContainerRuntime rt;

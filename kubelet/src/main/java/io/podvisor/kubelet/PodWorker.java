@@ -38,8 +38,12 @@ public final class PodWorker {
 
     enum State { SYNCING, TERMINATING, TERMINATED }
 
+    private static final System.Logger LOG = System.getLogger(PodWorker.class.getName());
+
     private final KubeletContext ctx;
     private final String uid;
+    /** The failed steps last logged: a pod waiting out the same failure logs it once. */
+    private String loggedFailures;
     private final ContainerStarter starter;
     private final HookRunner hooks;
     private volatile Pod pod;
@@ -189,6 +193,35 @@ public final class PodWorker {
     // ---- the sync ----
 
     private void sync() {
+        try {
+            syncOnce();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Error syncing pod " + podKey(pod) + " (podUID " + uid + ")", e);
+            throw e;
+        }
+    }
+
+    private static String podKey(Pod p) {
+        return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+    }
+
+    /** Logs the sync's failed steps, in upstream's words, when they differ from those logged last. */
+    private void logFailures(Pod p, List<StepResult> steps) {
+        String failures = steps.stream().filter(s -> !s.succeeded())
+                .map(s -> "failed to \"" + switch (s.action()) {
+                    case "Start" -> "StartContainer";
+                    case "CreateSandbox" -> "CreatePodSandbox";
+                    default -> s.action();
+                } + "\" for \"" + s.target() + "\" with " + s.error() + (s.message() == null ? "" : ": \"" + s.message() + "\""))
+                .collect(java.util.stream.Collectors.joining(", "));
+        if (!failures.isEmpty() && !failures.equals(loggedFailures)) {
+            LOG.log(System.Logger.Level.WARNING, "Error syncing pod, skipping: " + failures + " pod=\"" + podKey(p)
+                    + "\" podUID=\"" + uid + "\"");
+        }
+        loggedFailures = failures.isEmpty() ? null : failures;
+    }
+
+    private void syncOnce() {
         if (cleanedUp || stopped) {
             return;
         }
@@ -260,6 +293,7 @@ public final class PodWorker {
         }
         if (!steps.isEmpty()) {
             lastSteps = List.copyOf(steps);
+            logFailures(p, steps);
         }
         if (steps.stream().anyMatch(s -> s.action().equals("Start") && s.succeeded())) {
             requestSync(); // the next init or main container may be due now

@@ -55,11 +55,16 @@ final class ApiHandler extends Handler.Abstract {
                 callback.succeeded();
             }
         } catch (ApiException e) {
+            if (e.code() >= 500) { // the server's failure, not the client's: logged with its cause
+                LOG.error("{} {} answered {}: {}", request.getMethod(), request.getHttpURI().getPath(), e.code(),
+                        e.getMessage(), e.getCause());
+            }
             fail(ex, e);
         } catch (IOException e) {
             callback.failed(e);
         } catch (RuntimeException e) {
-            LOG.warn("{} {} failed", request.getMethod(), request.getHttpURI().getPathQuery(), e);
+            // the path without its query: nothing a client sent beyond what names the resource
+            LOG.error("{} {} answered 500: {}", request.getMethod(), request.getHttpURI().getPath(), e, e);
             fail(ex, new ApiException.Internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
         } catch (OutOfMemoryError e) {
             health.fatal(e);

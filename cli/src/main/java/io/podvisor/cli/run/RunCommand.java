@@ -1,6 +1,9 @@
 package io.podvisor.cli.run;
 
 import io.podvisor.cli.run.Manifests.Manifest;
+import ch.qos.logback.classic.Level;
+import io.podvisor.cli.logging.NodeLog;
+import io.podvisor.cli.logging.VerbosityOption;
 import io.podvisor.cli.server.DataDir;
 import io.podvisor.cli.server.NodeNames;
 import io.podvisor.cli.server.NodeServer;
@@ -59,6 +62,9 @@ public final class RunCommand implements Callable<Integer> {
                     + "that no other node on this host uses).")
     String podCidr;
 
+    @picocli.CommandLine.Mixin
+    VerbosityOption verbosity;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -69,6 +75,11 @@ public final class RunCommand implements Callable<Integer> {
             limit = Until.duration(timeout);
         } catch (IllegalArgumentException e) {
             err.println("podvisor run: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        if (verbosity.problem() != null) {
+            err.println("podvisor run: " + verbosity.problem());
             err.flush();
             return 2;
         }
@@ -98,6 +109,8 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         // a temporary directory is made 0700 (createTempDirectory); a given one is checked and made private
         Path dir = dataDir != null ? DataDir.prepare(dataDir) : Files.createTempDirectory("podvisor-run-");
+        // the terminal shows the timeline: the log goes to the data dir's file, only warnings to standard error
+        NodeLog.configure(dir, verbosity.level(), Level.WARN);
         SystemClock clock = new SystemClock();
         ContainerRuntime rt;
         try {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.podvisor.apiserver.http.ApiServer;
 import io.podvisor.apiserver.registry.Registries;
+import io.podvisor.cli.logging.Redaction;
 import io.podvisor.controllers.Controllers;
 import io.podvisor.core.Clock;
 import io.podvisor.core.KeyedExecutor;
@@ -107,7 +108,9 @@ public final class NodeServer implements AutoCloseable {
 
     private static ApiServer.Prepared prepared(CompletableFuture<ApiServer.Prepared> tls) throws IOException {
         try {
-            return tls.join();
+            ApiServer.Prepared prepared = tls.join();
+            Redaction.add(prepared.credentials().token()); // masked in every log line from here on
+            return prepared;
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;

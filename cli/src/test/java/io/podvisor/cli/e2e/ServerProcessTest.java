@@ -2,7 +2,6 @@ package io.podvisor.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,14 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,7 +67,7 @@ class ServerProcessTest {
         Kubectl kubectl = new Kubectl(data.resolve("kubeconfig"), tmp.resolve("home"));
         try {
             assertThat(s.kubeconfigLine()).isEqualTo("export KUBECONFIG=" + data.resolve("kubeconfig"));
-            HttpClient http = trustingServerCa(data);
+            HttpClient http = io.podvisor.cli.testing.NodeHttp.trustingServerCa(data);
             var ready = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + s.port() + "/readyz")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.body()).isEqualTo("ok");
@@ -110,17 +105,9 @@ class ServerProcessTest {
         }
     }
 
+    /** A client that trusts the node's CA (for the other end-to-end tests too). */
     static HttpClient trustingServerCa(Path data) throws Exception {
-        byte[] pem = Files.readAllBytes(data.resolve("pki/ca.crt"));
-        var cert = CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem));
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        ks.setCertificateEntry("podvisor-ca", cert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(10)).build();
+        return io.podvisor.cli.testing.NodeHttp.trustingServerCa(data);
     }
 
     /** The local addresses of listening TCP sockets on {@code port}, from /proc/net/tcp and tcp6. */

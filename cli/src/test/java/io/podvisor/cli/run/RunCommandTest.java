@@ -186,6 +186,22 @@ class RunCommandTest {
         assertThat(Files.exists(Path.of(data, "state.db"))).isTrue();
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void logQuietlyAgain() {
+        io.podvisor.cli.logging.NodeLog.reset();
+    }
+
+    @Test
+    void theLogGoesToTheDataDirsFileAndTheTerminalKeepsTheTimeline() throws IOException {
+        Path data = dir.resolve("data");
+        CliRun.Output r = run("run", file("web.yaml", WEB), "--runtime", "fake", "--data-dir", data.toString(), "-v=6");
+
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out() + r.err()).doesNotContainPattern("(?m)^[IWEDT]\\d{4} \\d\\d:");
+        assertThat(Files.readString(data.resolve("logs/podvisor.log"))).containsPattern("(?m)^I\\d{4} .*listening on");
+        assertThat(run("run", file("web.yaml", WEB), "--v", "-1").err()).isEqualTo("podvisor run: -v must be 0 or more, not -1\n");
+    }
+
     @Test
     void aBadUntilIsAUsageError() throws IOException {
         assertThat(run("run", file("web.yaml", WEB), "--until", "soon").code()).isEqualTo(2);

@@ -1,0 +1,53 @@
+package io.podvisor.kubelet.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.podvisor.kubelet.harness.NodeHarness;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A pod sync that fails is logged with its cause and the pod's key, once while the failure stays the same. */
+class SyncFailureLogTest {
+
+    private final Logger jul = Logger.getLogger("io.podvisor.kubelet.PodWorker");
+    private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final Handler recorder = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            logged.add(r.getLevel() + " " + r.getMessage());
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
+
+    @BeforeEach
+    void record() {
+        jul.addHandler(recorder);
+    }
+
+    @AfterEach
+    void stopRecording() {
+        jul.removeHandler(recorder);
+    }
+
+    @Test
+    void aContainerThatCannotBeConfiguredIsLoggedWithThePodsKeyOnce() {
+        NodeHarness h = new NodeHarness();
+        h.apply(ContainerConfigScenariosTest.ENV_POD); // its ConfigMap does not exist
+        h.advanceSeconds(60);
+
+        String uid = h.pod("web").getMetadata().getUid();
+        assertThat(logged).containsExactly("WARNING Error syncing pod, skipping: failed to \"StartContainer\" for \"app\" with "
+                + "CreateContainerConfigError: \"configmap \"app-config\" not found\" pod=\"default/web\" podUID=\"" + uid + "\"");
+    }
+}
