@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -78,12 +79,13 @@ public final class HostInstances {
     /**
      * What {@link #claim} needs besides the entry.
      *
-     * @param cidrCandidates the pod CIDRs to choose from, in order, when the entry has none
+     * @param cidrCandidates the pod CIDRs to choose from, in order, when the entry has none (asked for
+     *                       once the dead are removed, so their routes are gone)
      * @param overlaps       whether two CIDRs share an address
      * @param removeDead     removes a dead instance's host objects (runs with the registry locked; must not
      *                       throw); false when some are left, so the record stays for the next sweep
      */
-    public record Policy(List<String> cidrCandidates, BiPredicate<String, String> overlaps,
+    public record Policy(Supplier<List<String>> cidrCandidates, BiPredicate<String, String> overlaps,
                          Predicate<Entry> removeDead) {}
 
     private final Path root;
@@ -199,14 +201,15 @@ public final class HostInstances {
             }
             return wanted;
         }
-        for (String candidate : policy.cidrCandidates()) {
+        List<String> candidates = policy.cidrCandidates().get();
+        for (String candidate : candidates) {
             boolean free = live.stream().noneMatch(o -> o.podCidr() != null && policy.overlaps().test(candidate, o.podCidr()));
             if (free) {
                 return wanted.withPodCidr(candidate);
             }
         }
-        throw new RuntimeFailure("no free pod CIDR among " + policy.cidrCandidates()
-                + ": the other nodes on this host use them; choose one with --pod-cidr");
+        throw new RuntimeFailure("no free pod CIDR for runtime instance " + wanted.name()
+                + ": other nodes on this host or the host's routes use every default one; choose one with --pod-cidr");
     }
 
     private Claim register(Entry entry) throws IOException {

@@ -82,8 +82,13 @@ record Ipv4Cidr(int network, int prefixLength) {
 
     /** True when the two share an address (one holds the other). */
     boolean overlaps(Ipv4Cidr other) {
-        int m = mask(Math.min(prefixLength, other.prefixLength));
-        return (network & m) == (other.network & m);
+        return overlaps(other.network, other.prefixLength);
+    }
+
+    /** True when this shares an address with {@code address/length} (any length 0..32, e.g. a route's). */
+    boolean overlaps(int address, int length) {
+        int m = mask(Math.min(prefixLength, length));
+        return (network & m) == (address & m);
     }
 
     @Override

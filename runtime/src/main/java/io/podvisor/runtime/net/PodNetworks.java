@@ -89,6 +89,42 @@ public final class PodNetworks implements AutoCloseable {
     }
 
     /**
+     * The CIDRs of {@link #AUTO_CIDRS} that no route of the host's main table reaches into (a
+     * podman or docker bridge, a LAN): the candidates a node picks its pod CIDR from.
+     */
+    public static List<String> autoCidrsFreeOnHost() {
+        return freeOf(AUTO_CIDRS, ip("-4", "route", "show").stdout());
+    }
+
+    /** Those of {@code candidates} that overlap no destination in {@code routes}, {@code ip -4 route show} text. */
+    static List<String> freeOf(List<String> candidates, String routes) {
+        List<int[]> taken = new ArrayList<>();
+        for (String line : routes.split("\n")) {
+            String[] f = line.strip().split("\\s+");
+            String dst = f[f.length > 1 && ROUTE_TYPES.contains(f[0]) ? 1 : 0];
+            if (dst.isEmpty() || dst.equals("default")) {
+                continue;
+            }
+            String[] parts = dst.split("/");
+            try {
+                int length = parts.length == 2 ? Integer.parseInt(parts[1]) : 32;
+                if (length >= 0 && length <= 32) {
+                    taken.add(new int[] {Ipv4Cidr.parseAddress(parts[0]), length});
+                }
+            } catch (IllegalArgumentException e) {
+                // not an IPv4 destination
+            }
+        }
+        return candidates.stream().filter(c -> {
+            Ipv4Cidr cidr = Ipv4Cidr.parse(c);
+            return taken.stream().noneMatch(t -> cidr.overlaps(t[0], t[1]));
+        }).toList();
+    }
+
+    private static final Set<String> ROUTE_TYPES = Set.of("unicast", "local", "broadcast", "multicast", "throw",
+            "unreachable", "prohibit", "blackhole", "nat", "anycast");
+
+    /**
      * Checks that {@code cidr} is a usable pod CIDR ({@code a.b.c.d/len}, a network address, length 8..29).
      *
      * @throws IllegalArgumentException saying what is wrong

@@ -52,8 +52,8 @@ public final class RuncRuntime implements ContainerRuntime {
      * @param name       names the cgroup hierarchy, runc's root and (its first letters and digits) the network
      * @param stateDir   bundles, overlay layers and per-sandbox files
      * @param images     where images are found
-     * @param podCidr    the pod addresses, or null for the first of {@link PodNetworks#AUTO_CIDRS} no live
-     *                   instance on the host uses
+     * @param podCidr    the pod addresses, or null for the first of {@link PodNetworks#AUTO_CIDRS} that no
+     *                   live instance and no route on the host uses
      * @param clock      timestamps and stop/exec timers
      * @param runcBinary the runc executable
      * @param dataDir    the node's data dir, or null: mounts under it (the kubelet's memory-backed volumes)
@@ -152,7 +152,7 @@ public final class RuncRuntime implements ContainerRuntime {
                 options.dataDir() == null ? null : options.dataDir().toString(), options.temporaryDataDir(),
                 options.stateDir().toAbsolutePath().toString(), options.runcRoot().toString(), options.networkPrefix(),
                 options.podCidr());
-        HostInstances.Claim claim = HostInstances.HOST.claim(wanted, new HostInstances.Policy(PodNetworks.AUTO_CIDRS,
+        HostInstances.Claim claim = HostInstances.HOST.claim(wanted, new HostInstances.Policy(PodNetworks::autoCidrsFreeOnHost,
                 PodNetworks::overlap, dead -> Leftovers.removeDead(dead, options.runcBinary())));
         RuncRuntime rt = null;
         try {

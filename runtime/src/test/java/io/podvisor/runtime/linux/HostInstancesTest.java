@@ -34,7 +34,7 @@ class HostInstancesTest {
     }
 
     HostInstances.Policy policy() {
-        return new HostInstances.Policy(PodNetworks.AUTO_CIDRS, PodNetworks::overlap, removed::add);
+        return new HostInstances.Policy(() -> PodNetworks.AUTO_CIDRS, PodNetworks::overlap, removed::add);
     }
 
     @Test
@@ -134,7 +134,7 @@ class HostInstancesTest {
             var claim = new HostInstances(Path.of(args[0])).claim(
                     new HostInstances.Entry(args[1], "runc", ProcessHandle.current().pid(), null, false, "/gone",
                             null, args[1], args[2]),
-                    new HostInstances.Policy(List.of(), PodNetworks::overlap, e -> true));
+                    new HostInstances.Policy(List::of, PodNetworks::overlap, e -> true));
             System.out.println("claimed " + claim.entry().name());
             System.out.flush();
             Thread.currentThread().join();

@@ -40,4 +40,24 @@ class Ipv4CidrTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(new PodNetworks("pv1", "10.88.0.0/16", Path.of("/tmp")).bridge()).isEqualTo("pv10");
     }
+
+    @Test
+    void overlappingCidrsAndTheAutomaticCidrsTheHostsRoutesLeaveFree() {
+        assertThat(PodNetworks.overlap("10.88.0.0/16", "10.88.7.0/24")).isTrue();
+        assertThat(PodNetworks.overlap("10.88.7.0/24", "10.88.0.0/16")).isTrue();
+        assertThat(PodNetworks.overlap("10.88.0.0/16", "10.89.0.0/16")).isFalse();
+        assertThat(PodNetworks.overlap("10.0.0.0/8", "10.119.0.0/16")).isTrue();
+
+        String routes = """
+                default via 192.168.1.1 dev eth0 proto dhcp src 192.168.1.20 metric 100
+                10.88.0.0/16 dev podman0 proto kernel scope link src 10.88.0.1
+                10.90.3.7 dev wg0 scope link
+                blackhole 10.91.0.0/16
+                192.168.1.0/24 dev eth0 proto kernel scope link src 192.168.1.20
+                """;
+        assertThat(PodNetworks.freeOf(java.util.List.of("10.88.0.0/16", "10.89.0.0/16", "10.90.0.0/16", "10.91.0.0/16",
+                "10.92.0.0/16"), routes)).containsExactly("10.89.0.0/16", "10.92.0.0/16");
+        assertThat(PodNetworks.freeOf(PodNetworks.AUTO_CIDRS, "")).hasSize(32).startsWith("10.88.0.0/16")
+                .endsWith("10.119.0.0/16");
+    }
 }
