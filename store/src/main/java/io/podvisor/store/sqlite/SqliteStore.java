@@ -207,6 +207,18 @@ public final class SqliteStore implements Store {
         return hub.oldestWatchableRevision();
     }
 
+    /** A {@code PRAGMA} of the write connection (tests check the durability settings writes run with). */
+    String writerPragma(String name) {
+        writeLock.lock();
+        try (Statement st = writer.createStatement(); java.sql.ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw failure("read failed", e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     @Override
     public Optional<String> healthProblem() {
         String failure = writeFailure;

@@ -111,6 +111,15 @@ class SqliteStoreTest extends StoreContract {
     }
 
     @Test
+    void writesAreSyncedToDiskBeforeTheyAreAcknowledged() {
+        try (SqliteStore s = SqliteStore.open(dir.resolve("sync.db"), new DeterministicExecutor())) {
+            // 2 = FULL: in WAL mode the log is synced at every commit, so a power loss keeps it
+            assertThat(s.writerPragma("synchronous")).isEqualTo("2");
+            assertThat(s.writerPragma("journal_mode")).isEqualTo("wal");
+        }
+    }
+
+    @Test
     void unopenableFileFails() {
         assertThatThrownBy(() -> SqliteStore.open(dir)).isInstanceOf(UncheckedIOException.class);
     }
