@@ -2,7 +2,6 @@ package io.podvisor.api.validation;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -17,13 +16,15 @@ import java.util.Set;
 
 /**
  * The checks common to every container (main, init, sidecar), in upstream's order: name, image,
- * termination message policy, ports, env, volume mounts, pull policy, resources.
+ * termination message policy, ports, env and envFrom ({@link EnvValidation}), volume mounts (with
+ * sub-paths and propagation), pull policy, resources, security context.
  */
 final class ContainerValidation {
 
     static final List<String> PROTOCOLS = List.of("SCTP", "TCP", "UDP");
     private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
     private static final List<String> MESSAGE_POLICIES = List.of("File", "FallbackToLogsOnError");
+    private static final List<String> PROPAGATIONS = List.of("Bidirectional", "HostToContainer", "None");
     private static final Set<String> STANDARD_RESOURCES = Set.of("cpu", "memory", "ephemeral-storage");
 
     private ContainerValidation() {}
@@ -36,10 +37,13 @@ final class ContainerValidation {
         Errs.required(errs, path + ".image", c.getImage());
         oneOf(errs, path + ".terminationMessagePolicy", c.getTerminationMessagePolicy(), MESSAGE_POLICIES);
         errs.addAll(ports(c.getPorts(), path + ".ports"));
-        errs.addAll(env(c.getEnv(), path + ".env"));
-        errs.addAll(mounts(c.getVolumeMounts(), volumes, path + ".volumeMounts"));
+        EnvValidation.env(errs, c.getEnv(), path + ".env");
+        EnvValidation.envFrom(errs, c.getEnvFrom(), path + ".envFrom");
+        errs.addAll(mounts(c.getVolumeMounts(), volumes, path + ".volumeMounts", Boolean.TRUE.equals(
+                c.getSecurityContext() == null ? null : c.getSecurityContext().getPrivileged())));
         oneOf(errs, path + ".imagePullPolicy", c.getImagePullPolicy(), PULL_POLICIES);
         errs.addAll(resources(c.getResources(), path + ".resources"));
+        SecurityValidation.container(errs, c.getSecurityContext(), path + ".securityContext");
         return errs;
     }
 
@@ -78,20 +82,7 @@ final class ContainerValidation {
         return errs;
     }
 
-    private static List<FieldError> env(List<EnvVar> env, String path) {
-        List<FieldError> errs = new ArrayList<>();
-        for (int i = 0; env != null && i < env.size(); i++) {
-            String name = env.get(i).getName() == null ? "" : env.get(i).getName();
-            String at = path + "[" + i + "].name";
-            if (name.isEmpty()) {
-                errs.add(FieldError.required(at, null));
-            }
-            Errs.each(errs, at, Errs.q(name), Names.envVarName(name));
-        }
-        return errs;
-    }
-
-    private static List<FieldError> mounts(List<VolumeMount> mounts, Set<String> volumes, String path) {
+    private static List<FieldError> mounts(List<VolumeMount> mounts, Set<String> volumes, String path, boolean privileged) {
         List<FieldError> errs = new ArrayList<>();
         Set<String> mountPaths = new HashSet<>();
         for (int i = 0; mounts != null && i < mounts.size(); i++) {
@@ -107,8 +98,31 @@ final class ContainerValidation {
             if (!mountPaths.add(mountPath)) {
                 errs.add(FieldError.invalid(at + ".mountPath", Errs.q(mountPath), "must be unique"));
             }
+            subPaths(errs, m, path, at);
+            String propagation = m.getMountPropagation();
+            if (propagation != null && !PROPAGATIONS.contains(propagation)) {
+                errs.add(FieldError.notSupported(at + ".mountPropagation", Errs.q(propagation), PROPAGATIONS));
+            } else if ("Bidirectional".equals(propagation) && !privileged) {
+                errs.add(FieldError.forbidden(at + ".mountPropagation",
+                        "Bidirectional mount propagation is available only to privileged containers"));
+            }
         }
         return errs;
+    }
+
+    /** As upstream, the paths of these errors name the list, not the mount ({@code volumeMounts.subPath}). */
+    private static void subPaths(List<FieldError> errs, VolumeMount m, String path, String at) {
+        String subPath = m.getSubPath() == null ? "" : m.getSubPath();
+        if (!subPath.isEmpty()) {
+            VolumeValidation.localDescendingPath(errs, subPath, path + ".subPath");
+        }
+        String expr = m.getSubPathExpr() == null ? "" : m.getSubPathExpr();
+        if (!expr.isEmpty()) {
+            if (!subPath.isEmpty()) {
+                errs.add(FieldError.invalid(at + ".subPathExpr", Errs.q(expr), "subPathExpr and subPath are mutually exclusive"));
+            }
+            VolumeValidation.localDescendingPath(errs, expr, path + ".subPathExpr");
+        }
     }
 
     private static List<FieldError> resources(ResourceRequirements r, String path) {

@@ -137,7 +137,8 @@ final class DataValidation {
     static List<FieldError> namespace(Namespace ns) {
         List<FieldError> errs = MetaValidation.validate(ns.getMetadata(), false, MetaValidation.NameRule.LABEL);
         if (ns.getSpec() != null && ns.getSpec().getFinalizers() != null) {
-            for (String f : ns.getSpec().getFinalizers()) {
+            for (String given : ns.getSpec().getFinalizers()) {
+                String f = given == null ? "" : given;
                 Errs.each(errs, "spec.finalizers", Errs.q(f), Names.qualifiedName(f));
                 if (!f.contains("/") && !f.equals("kubernetes")) {
                     errs.add(FieldError.invalid("spec.finalizers", Errs.q(f),

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +108,14 @@ public final class GoDecoding {
         if (!(node instanceof ObjectNode o) || !StrictDecoding.isModelBean(raw)) {
             return;
         }
+        if (raw == OwnerReference.class) {
+            // fabric8 fills an absent apiVersion and kind with "v1" and "OwnerReference"; Go leaves them empty
+            for (String typeMeta : new String[] {"apiVersion", "kind"}) {
+                if (o.path(typeMeta).isNull() || o.path(typeMeta).isMissingNode()) {
+                    o.put(typeMeta, "");
+                }
+            }
+        }
         Map<String, JavaType> known = StrictDecoding.properties(type);
         o.properties().forEach(e -> {
             JavaType child = known.get(e.getKey());
@@ -125,7 +134,9 @@ public final class GoDecoding {
     /** A list element or map value: its zero value when null, else walked. */
     private static JsonNode element(JsonNode value, JavaType type) {
         if (value == null || value.isNull()) {
-            return zero(type);
+            JsonNode zero = zero(type);
+            walk(zero, type);
+            return zero;
         }
         if (type != null && type.getRawClass() == Quantity.class) {
             return quantity(value);

@@ -1,6 +1,7 @@
 package io.podvisor.api.validation;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.podvisor.api.errors.FieldError;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -15,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * Object metadata rules shared by every kind: name (or generateName), namespace presence, labels,
- * annotations (keys and the 256 KiB total), finalizer names; on update, the immutable identity
+ * annotations (keys and the 256 KiB total), finalizer names, owner references; on update, the immutable identity
  * fields (name, namespace, uid, creationTimestamp). A missing name is accepted when
  * {@code generateName} is set (upstream generates the name before validating; a server that
  * generates it later still gets the prefix checked).
@@ -71,10 +72,56 @@ final class MetaValidation {
         errs.addAll(annotations(m.getAnnotations(), "metadata.annotations"));
         if (m.getFinalizers() != null) {
             for (String f : m.getFinalizers()) {
-                Errs.each(errs, "metadata.finalizers", Errs.q(f), Names.qualifiedName(f));
+                Errs.each(errs, "metadata.finalizers", Errs.q(f), Names.qualifiedName(f == null ? "" : f));
             }
         }
+        ownerReferences(errs, m.getOwnerReferences(), "metadata.ownerReferences");
         return errs;
+    }
+
+    /**
+     * Upstream's {@code ValidateOwnerReferences}: each reference's version, kind, name and uid set
+     * (the paths name the list, as upstream's do), no Event as an owner, at most one controller.
+     */
+    static void ownerReferences(List<FieldError> errs, List<OwnerReference> refs, String path) {
+        String firstController = null;
+        for (OwnerReference ref : refs == null ? List.<OwnerReference>of() : refs) {
+            String apiVersion = ref.getApiVersion() == null ? "" : ref.getApiVersion();
+            String[] gv = apiVersion.split("/", -1);
+            boolean validVersion = gv.length == 1 ? !apiVersion.isEmpty() : gv.length == 2 && !gv[1].isEmpty();
+            if (!validVersion) {
+                errs.add(FieldError.invalid(path + ".apiVersion", Errs.q(apiVersion), "version must not be empty"));
+            }
+            String kind = ref.getKind() == null ? "" : ref.getKind();
+            if (kind.isEmpty()) {
+                errs.add(FieldError.invalid(path + ".kind", Errs.q(kind), "must not be empty"));
+            }
+            if (ref.getName() == null || ref.getName().isEmpty()) {
+                errs.add(FieldError.invalid(path + ".name", "\"\"", "must not be empty"));
+            }
+            if (ref.getUid() == null || ref.getUid().isEmpty()) {
+                errs.add(FieldError.invalid(path + ".uid", "\"\"", "must not be empty"));
+            }
+            if (apiVersion.equals("v1") && kind.equals("Event")) {
+                errs.add(FieldError.invalid(path, render(ref), "/v1, Kind=Event is disallowed from being an owner"));
+            }
+            if (Boolean.TRUE.equals(ref.getController())) {
+                String current = kind + "/" + ref.getName();
+                if (firstController != null) {
+                    errs.add(FieldError.invalid(path, "[]v1.OwnerReference{…}", "Only one reference can have Controller set to true. Found \"true\" in references for "
+                            + firstController + " and " + current));
+                } else {
+                    firstController = current;
+                }
+            }
+        }
+    }
+
+    /** Go's {@code %#v} of an owner reference, pointers shown by their values. */
+    private static String render(OwnerReference r) {
+        return "v1.OwnerReference{APIVersion:" + Errs.q(r.getApiVersion()) + ", Kind:" + Errs.q(r.getKind()) + ", Name:"
+                + Errs.q(r.getName()) + ", UID:" + Errs.q(r.getUid()) + ", Controller:(*bool)(" + r.getController()
+                + "), BlockOwnerDeletion:(*bool)(" + r.getBlockOwnerDeletion() + ")}";
     }
 
     /** Label keys and values; every error's path is the map's own path (as upstream). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodReadinessGate;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.podvisor.api.Yaml;
@@ -14,9 +15,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Pod and pod-template spec rules in upstream's order: volumes, containers, init containers
- * (regular and sidecar), restart and DNS policy, node selector, service account, deadline,
- * tolerations.
+ * Pod and pod-template spec rules in upstream's order: volumes (their sources by
+ * {@link VolumeValidation}), containers, init containers (regular and sidecar), restart and DNS
+ * policy, node selector, service account, deadline, security context, readiness gates, tolerations.
  */
 final class PodValidation {
 
@@ -51,6 +52,13 @@ final class PodValidation {
         if (deadline != null && (deadline < 1 || deadline > Integer.MAX_VALUE)) {
             errs.add(FieldError.invalid(path + ".activeDeadlineSeconds", String.valueOf(deadline),
                     Names.inclusiveRange(1, Integer.MAX_VALUE)));
+        }
+        SecurityValidation.pod(errs, spec.getSecurityContext(), path + ".securityContext");
+        List<PodReadinessGate> gates = VolumeValidation.nonNull(spec.getReadinessGates());
+        for (int i = 0; i < gates.size(); i++) {
+            String type = gates.get(i).getConditionType() == null ? "" : gates.get(i).getConditionType();
+            String at = path + ".readinessGates[" + i + "].conditionType";
+            Errs.each(errs, at, Errs.q(type), Names.qualifiedName(type));
         }
         errs.addAll(Tolerations.validate(spec.getTolerations(), path + ".tolerations"));
         return errs;
@@ -96,15 +104,7 @@ final class PodValidation {
         for (String extra : types.subList(1, types.size())) {
             errs.add(FieldError.forbidden(path + "." + extra, "may not specify more than 1 volume type"));
         }
-        if (v.getHostPath() != null) {
-            Errs.required(errs, path + ".hostPath.path", v.getHostPath().getPath());
-        } else if (v.getSecret() != null) {
-            Errs.required(errs, path + ".secret.secretName", v.getSecret().getSecretName());
-        } else if (v.getConfigMap() != null) {
-            Errs.required(errs, path + ".configMap.name", v.getConfigMap().getName());
-        } else if (v.getPersistentVolumeClaim() != null) {
-            Errs.required(errs, path + ".persistentVolumeClaim.claimName", v.getPersistentVolumeClaim().getClaimName());
-        }
+        VolumeValidation.source(errs, v, path);
         return errs;
     }
 
