@@ -297,15 +297,24 @@ public final class SqliteStore implements Store {
             // taken by a group that failed without an answer for it (an Error): fail it alone
             mine.fail(new IllegalStateException("write abandoned by a failed commit"));
         }
+        List<PendingWrite> committed = commit(group);
+        // in revision order, before the lock is released: a watch registered later replays them
+        for (PendingWrite p : committed) {
+            hub.publish(p.event);
+        }
+    }
+
+    /** Applies the group in one transaction and commits it; returns the changes committed, answered. */
+    private List<PendingWrite> commit(List<PendingWrite> group) {
         try {
             if (closed) {
                 group.forEach(p -> p.fail(new IllegalStateException("store is closed")));
-                return;
+                return List.of();
             }
             List<PendingWrite> applied = apply(group);
             if (applied.isEmpty()) {
                 rollback();
-                return;
+                return List.of();
             }
             long last = applied.getLast().event.revision();
             try {
@@ -316,16 +325,15 @@ public final class SqliteStore implements Store {
                 UncheckedIOException failure = failure("write failed", e);
                 writeFailure = failure.getCause().getMessage();
                 applied.forEach(p -> p.fail(failure));
-                return;
+                return List.of();
             }
             writeFailure = null;
             revision = last;
-            for (PendingWrite p : applied) {
-                hub.publish(p.event);
-                p.done = true;
-            }
+            applied.forEach(p -> p.done = true);
+            return applied;
         } catch (RuntimeException e) {
             abandon(group, e);
+            return List.of();
         } catch (Error e) {
             abandon(group, new IllegalStateException("write failed: " + e, e));
             throw e;
