@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    /** The logger of the request log, written only while it logs at INFO (the node's {@code -v=3} and above). */
+    public static final String REQUEST_LOG = "io.podvisor.apiserver.http.RequestLog";
 
     /**
      * @param dataDir where {@code pki/}, {@code token} and {@code kubeconfig} live
@@ -156,6 +158,13 @@ public final class ApiServer {
         deadline = headers;
         s.addConnector(connector);
         s.setErrorHandler(new StatusErrorHandler());
+        if (LoggerFactory.getLogger(REQUEST_LOG).isInfoEnabled()) {
+            // a line per answered request, as kube-apiserver's httplog at -v=3; no header but User-Agent
+            org.eclipse.jetty.server.Slf4jRequestLogWriter writer = new org.eclipse.jetty.server.Slf4jRequestLogWriter();
+            writer.setLoggerName(REQUEST_LOG);
+            s.setRequestLog(new org.eclipse.jetty.server.CustomRequestLog(writer,
+                    "HTTP verb=%m URI=\"%U%q\" latency=%{ms}Tms userAgent=\"%{User-Agent}i\" srcIP=\"%{client}a:%{client}p\" resp=%s"));
+        }
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(s, c -> {
             c.setIdleTimeout(Duration.ofHours(4));
             c.setMaxBinaryMessageSize(1024 * 1024);

@@ -11,6 +11,7 @@ import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.util.FileSize;
+import io.podvisor.apiserver.http.ApiServer;
 import io.podvisor.apiserver.tls.SecretFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sets up the node's log, klog-style: {@code -v=0} logs warnings, errors and the node's important
- * information; 2 adds the libraries' information; 4 the node's debug lines; 6 everything the node
- * traces. Lines go to standard error (from a threshold: a {@code podvisor run} keeps its terminal
+ * information; 2 adds the libraries' information; 3 a line per API request; 4 the node's debug
+ * lines; 6 everything the node traces. Lines go to standard error (from a threshold: a {@code podvisor run} keeps its terminal
  * for warnings) and, with a data directory, to {@code DATA-DIR/logs/podvisor.log} (mode 0600 in a
  * 0700 directory), rotated at {@value #FILE_SIZE} keeping {@value #KEPT} older files.
  */
@@ -53,6 +54,7 @@ public final class NodeLog {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(verbosity >= 2 ? Level.INFO : Level.WARN);
         context.getLogger(NODE).setLevel(verbosity >= MAX_VERBOSITY ? Level.TRACE : verbosity >= 4 ? Level.DEBUG : Level.INFO);
+        context.getLogger(ApiServer.REQUEST_LOG).setLevel(verbosity >= 3 ? Level.INFO : Level.OFF);
         root.addAppender(terminal(context, terminalThreshold));
         if (dataDir != null) {
             root.addAppender(file(context, file(dataDir)));

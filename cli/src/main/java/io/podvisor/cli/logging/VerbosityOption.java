@@ -7,7 +7,7 @@ public final class VerbosityOption {
 
     @Option(names = {"-v", "--v"}, paramLabel = "N", defaultValue = "0",
             description = "Log verbosity, as klog's -v: 0 warnings, errors and important information (default), "
-                    + "2 the libraries' information, 4 debug lines, 6 everything. The log is DATA-DIR/logs/podvisor.log.")
+                    + "2 the libraries' information, 3 a line per API request, 4 debug lines, 6 everything. The log is DATA-DIR/logs/podvisor.log.")
     int level;
 
     /** The verbosity asked for; never negative once {@link #problem()} is null. */

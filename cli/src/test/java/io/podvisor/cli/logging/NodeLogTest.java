@@ -151,7 +151,10 @@ class NodeLogTest {
         }
 
         String log = Files.readString(NodeLog.file(data));
-        assertThat(log).as("the node logged at -v=6").contains("listening on https://127.0.0.1:");
+        assertThat(log).as("the node logged at -v=6").contains("listening on https://127.0.0.1:")
+                .containsPattern("(?m)^I.* RequestLog\\] HTTP verb=POST URI=\"/api/v1/namespaces/default/secrets\" latency=\\d+ms "
+                        + "userAgent=\"Java-http-client/.*\" srcIP=\"127.0.0.1:\\d+\" resp=201$")
+                .containsPattern("RequestLog\\] HTTP verb=GET .* resp=401");
         assertThat(log).doesNotContain(token, secret, encoded);
     }
 
