@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podvisor.api.errors.ApiException;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -43,6 +44,21 @@ final class Bodies {
         return node;
     }
 
+    /**
+     * The keys a JSON body of a create or update repeats ({@link JsonScan#duplicates}); none for
+     * YAML or protobuf. Call after {@link #object} accepted the body.
+     */
+    static List<String> duplicateFields(String contentType, byte[] body) {
+        if (!isJson(contentType) || ProtobufBodies.isProtobuf(contentType)) {
+            return List.of();
+        }
+        try {
+            return JsonScan.duplicates(body);
+        } catch (IOException e) {
+            return List.of(); // object() has already refused what does not parse
+        }
+    }
+
     /** An optional options body (DELETE, eviction): empty → null. */
     static <T> T options(String contentType, byte[] body, Class<T> type) {
         if (body.length == 0) {
@@ -57,8 +73,15 @@ final class Bodies {
     }
 
     private static JsonNode parse(ObjectMapper mapper, byte[] body, String format) {
-        try {
-            return mapper.readTree(body);
+        try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(body)) {
+            JsonNode node = mapper.readTree(p);
+            if (mapper == Json.MAPPER) {
+                String trailing = JsonScan.trailing(body, p.currentLocation().getByteOffset());
+                if (trailing != null) {
+                    throw new ApiException.BadRequest("couldn't get version/kind; json parse error: " + trailing);
+                }
+            }
+            return node;
         } catch (JsonProcessingException e) {
             throw new ApiException.BadRequest("couldn't get version/kind; " + format + " parse error: " + e.getOriginalMessage());
         } catch (IOException e) {

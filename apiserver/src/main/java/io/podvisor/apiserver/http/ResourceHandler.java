@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.api.patch.PatchType;
 import io.podvisor.api.resources.ResourceType;
+import io.podvisor.api.validation.StrictDecoding;
 import io.podvisor.apiserver.registry.Registry;
 import io.podvisor.apiserver.registry.Registry.Part;
 import io.podvisor.core.Clock;
@@ -129,18 +130,48 @@ final class ResourceHandler {
 
     private void create(Exchange ex, ResourcePath p) throws IOException {
         Registry.WriteOptions options = WriteParams.create(ex.query());
-        JsonNode body = Bodies.object(ex.header("Content-Type"), ex.body());
+        byte[] raw = ex.body();
+        JsonNode body = Bodies.object(ex.header("Content-Type"), raw);
+        List<String> duplicates = duplicates(ex, p, raw, body, options);
         Registry.WriteResult r = registry.create(p.type(), p.namespace(), body, options);
+        ex.warnings(duplicates);
         ex.warnings(r.warnings());
         ex.sendJson(r.created() ? 201 : 200, r.object());
     }
 
     private void update(Exchange ex, ResourcePath p, Part part) throws IOException {
         Registry.WriteOptions options = WriteParams.update(ex.query());
-        JsonNode body = Bodies.object(ex.header("Content-Type"), ex.body());
+        byte[] raw = ex.body();
+        JsonNode body = Bodies.object(ex.header("Content-Type"), raw);
+        List<String> duplicates = duplicates(ex, p, raw, body, options);
         Registry.WriteResult r = registry.update(p.type(), p.namespace(), p.name(), body, options, part);
+        ex.warnings(duplicates);
         ex.warnings(r.warnings());
         ex.sendJson(r.created() ? 201 : 200, r.object());
+    }
+
+    /**
+     * Keys a JSON body repeats, as upstream's decoding treats them under {@code fieldValidation}:
+     * Strict refuses the body (with its unknown fields, as {@code strict decoding error: unknown
+     * field "a", duplicate field "b"}), Warn returns them as warnings, Ignore drops them (the last
+     * value counts, as in Go).
+     */
+    private static List<String> duplicates(Exchange ex, ResourcePath p, byte[] raw, JsonNode body,
+            Registry.WriteOptions options) {
+        if (options.fieldValidation() == Registry.FieldValidation.IGNORE) {
+            return List.of();
+        }
+        List<String> found = Bodies.duplicateFields(ex.header("Content-Type"), raw).stream()
+                .map(d -> "duplicate field \"" + d + "\"").toList();
+        if (found.isEmpty() || options.fieldValidation() != Registry.FieldValidation.STRICT) {
+            return found;
+        }
+        List<String> all = new ArrayList<>();
+        StrictDecoding.unknownFields(body, p.type().javaType()).forEach(u -> all.add("unknown field \"" + u + "\""));
+        all.addAll(found);
+        ResourceType t = p.type();
+        throw new ApiException.BadRequest(t.kind() + " in version \"" + t.version() + "\" cannot be handled as a "
+                + t.kind() + ": strict decoding error: " + String.join(", ", all));
     }
 
     private void patch(Exchange ex, ResourcePath p, Part part) throws IOException {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.api.resources.ResourceType;
 import io.podvisor.api.validation.GoDecoding;
+import io.podvisor.api.validation.GoTypes;
 import io.podvisor.api.validation.StrictDecoding;
 import io.podvisor.apiserver.registry.Registry.FieldValidation;
 import java.util.ArrayList;
@@ -47,6 +48,9 @@ final class BodyDecoder {
         }
         checkGroupVersionKind(type, body);
         ObjectNode tree = ((ObjectNode) body).deepCopy();
+        GoTypes.firstMismatch(tree, type.javaType()).ifPresent(mismatch -> {
+            throw cannotHandle(type, mismatch);
+        });
         List<String> unknown = unknownFields.find(tree, type.javaType());
         List<String> warnings = new ArrayList<>();
         if (!unknown.isEmpty()) {

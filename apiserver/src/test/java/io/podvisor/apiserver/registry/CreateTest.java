@@ -121,6 +121,37 @@ class CreateTest {
     }
 
     @Test
+    void jsonTypeMismatchesAreRefusedAsGoWordsThem() {
+        String[][] cases = {
+            {"'metadata':{'name':'web','labels':{'a':1}}",
+                "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string"},
+            {"'metadata':{'name':'web','annotations':{'a':true}}",
+                "json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.annotations of type string"},
+            {"'metadata':{'name':'web'},'spec':{'containers':[{'name':'c','image':'i','ports':[{'containerPort':'80'}]}]}",
+                "json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32"},
+            {"'metadata':{'name':'web'},'spec':{'terminationGracePeriodSeconds':1.5,'containers':[{'name':'c','image':'i'}]}",
+                "json: cannot unmarshal number 1.5 into Go struct field PodSpec.spec.terminationGracePeriodSeconds of type int64"},
+            {"'metadata':{'name':'web'},'spec':{'containers':'c'}",
+                "json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container"},
+            {"'metadata':{'name':'web'},'spec':[]",
+                "json: cannot unmarshal array into Go struct field Pod.spec of type v1.PodSpec"},
+            {"'metadata':{'name':'web','labels':[]}",
+                "json: cannot unmarshal array into Go struct field ObjectMeta.metadata.labels of type map[string]string"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> f.reg.create(ResourceTypes.PODS, "default",
+                    json("{'apiVersion':'v1','kind':'Pod'," + c[0] + "}"), WriteOptions.DEFAULT))
+                    .isInstanceOf(ApiException.BadRequest.class)
+                    .hasMessage("Pod in version \"v1\" cannot be handled as a Pod: " + c[1]);
+        }
+        assertThat(f.reg.list(ResourceTypes.PODS, new Registry.ListOptions("default", null, null, null, 0, null, false))
+                .items()).isEmpty();
+        f.reg.create(ResourceTypes.PODS, "default", json("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'web',"
+                + "'labels':null},'spec':{'containers':[{'name':'c','image':'i','ports':[{'containerPort':80}]}]}}"),
+                WriteOptions.DEFAULT);
+    }
+
+    @Test
     void dryRunStoresNothing() {
         long before = f.store.currentRevision();
         WriteResult r = f.reg.create(ResourceTypes.PODS, "default", Fixture.pod("web"),
