@@ -192,12 +192,24 @@ public final class PodWorker {
 
     // ---- the sync ----
 
+    /** How long after a sync that threw the next one runs (upstream's pod worker back-off). */
+    static final Duration FAILED_SYNC_BACKOFF = Duration.ofSeconds(10);
+
+    /**
+     * One sync. A sync that throws (a spec the node cannot act on) never ends the worker: the failure
+     * is logged with the pod's key, recorded as a {@code FailedSync} warning on the pod, and the
+     * sync is tried again after {@link #FAILED_SYNC_BACKOFF}, as the kubelet's pod workers do.
+     */
     private void sync() {
         try {
             syncOnce();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "Error syncing pod " + podKey(pod) + " (podUID " + uid + ")", e);
-            throw e;
+            try {
+                event(null, EventTypes.WARNING, Reasons.FAILED_SYNC, "error syncing pod: " + e);
+            } finally {
+                resyncAt(ctx.clock().now().plus(FAILED_SYNC_BACKOFF));
+            }
         }
     }
 

@@ -51,6 +51,8 @@ public final class Reasons {
     public static final String FAILED_CREATE_POD_SANDBOX = "FailedCreatePodSandBox";
     /** Warning: a volume could not be set up. */
     public static final String FAILED_MOUNT = "FailedMount";
+    /** The kubelet: a pod sync failed for a reason no other event names (it is retried). */
+    public static final String FAILED_SYNC = "FailedSync";
     /** A pod (kubelet) or Job (job controller) outlived its {@code activeDeadlineSeconds}. */
     public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
     /** Warning: the pod was evicted. */

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * checked; every object with owner references is checked when it appears, and all of them every
  * {@code sweepPeriod}. A check reads each owner live (by kind, namespace and name, compared by UID):
  * if none exists the dependent is deleted as {@code kubectl delete} would (pods gracefully); if some
- * are gone, the dangling references are removed.
+ * are gone, the dangling references are removed. A reference that cannot name an owner (null, or
+ * without a uid: stored before the API refused them) is dangling; it never stops the others.
  *
  * <p>Thread-safety: one executor key per dependent; the index is concurrent.
  */
@@ -88,7 +90,9 @@ public final class GarbageCollector {
         }
         dependents.add(id);
         for (OwnerReference r : refs) {
-            dependentsByOwner.computeIfAbsent(r.getUid(), k -> ConcurrentHashMap.newKeySet()).add(id);
+            if (r != null && r.getUid() != null) {
+                dependentsByOwner.computeIfAbsent(r.getUid(), k -> ConcurrentHashMap.newKeySet()).add(id);
+            }
         }
         if ("ADDED".equals(type)) {
             queue.add(id);
@@ -110,7 +114,8 @@ public final class GarbageCollector {
             dependents.remove(id);
             return;
         }
-        List<OwnerReference> live = refs.stream().filter(r -> ownerExists(r, obj.getMetadata().getNamespace())).toList();
+        List<OwnerReference> live = refs.stream().filter(r -> r != null && ownerExists(r, obj.getMetadata().getNamespace()))
+                .toList();
         if (live.size() == refs.size()) {
             return;
         }
@@ -132,6 +137,6 @@ public final class GarbageCollector {
             return true;
         }
         HasMetadata owner = client.get(type.get().javaType(), type.get().namespaced() ? namespace : null, ref.getName());
-        return owner != null && ref.getUid().equals(owner.getMetadata().getUid());
+        return owner != null && Objects.equals(ref.getUid(), owner.getMetadata().getUid());
     }
 }

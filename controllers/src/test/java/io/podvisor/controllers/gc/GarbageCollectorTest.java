@@ -82,4 +82,40 @@ class GarbageCollectorTest {
         assertThat(c.pod("child").getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(r -> assertThat(r.getName()).isEqualTo("alive"));
     }
+
+    @Test
+    void referencesThatNameNoOwnerAreDanglingAndNeverDelayOthers() {
+        Pod bad = Yaml.read("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: bad
+                  namespace: default
+                  ownerReferences: [{apiVersion: batch/v1, kind: Job, name: gone}]
+                spec: {containers: [{name: a, image: x}]}
+                """, Pod.class);
+        bad.getMetadata().getOwnerReferences().add(null);
+        c.api.create(bad);
+        Job owner = c.api.create(Yaml.read("""
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: owner, namespace: default}
+                spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: x}]}}}
+                """, Job.class));
+        c.api.create(Yaml.read("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: child
+                  namespace: default
+                  ownerReferences: [{apiVersion: batch/v1, kind: Job, name: owner, uid: %s}]
+                spec: {containers: [{name: a, image: x}]}
+                """.formatted(owner.getMetadata().getUid()), Pod.class));
+        c.settle();
+        assertThat(c.podNames()).as("the pod whose references name no owner is collected").containsExactly("child");
+
+        c.api.delete(Job.class, "default", "owner", null);
+        c.settle();
+        assertThat(c.podNames()).as("collected at once, without waiting for a sweep").isEmpty();
+    }
 }

@@ -50,4 +50,23 @@ class SyncFailureLogTest {
         assertThat(logged).containsExactly("WARNING Error syncing pod, skipping: failed to \"StartContainer\" for \"app\" with "
                 + "CreateContainerConfigError: \"configmap \"app-config\" not found\" pod=\"default/web\" podUID=\"" + uid + "\"");
     }
+
+    @Test
+    void aSyncThatThrowsIsLoggedRecordedAsAnEventAndRetried() {
+        NodeHarness h = new NodeHarness();
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web, namespace: default}
+                spec:
+                  volumes: [{name: m, emptyDir: {medium: Memory, sizeLimit: 12XB}}]
+                  containers: [{name: app, image: busybox, volumeMounts: [{name: m, mountPath: /m}]}]
+                """); // stored before the API refused such quantities
+        assertThat(h.events("web", "FailedSync")).singleElement().asString().startsWith("1x error syncing pod: ");
+        assertThat(logged).anyMatch(l -> l.startsWith("SEVERE Error syncing pod default/web"));
+
+        h.advanceSeconds(30);
+        assertThat(h.events("web", "FailedSync")).as("retried every 10 s").singleElement().asString().startsWith("4x ");
+        assertThat(h.kubectl("web")).isEqualTo("0/1 Pending 0");
+    }
 }
