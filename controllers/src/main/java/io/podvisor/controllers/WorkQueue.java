@@ -14,12 +14,14 @@ import java.util.function.Consumer;
 /**
  * A controller's queue of object keys: a key added while it already waits is not added twice; the
  * step for a key runs on the executor under {@code <name>/<key>}, so one key is never synced
- * concurrently with itself. A step that throws is retried after a per-key back-off (1 s doubling to
- * 60 s); a step that returns normally resets it. Delayed adds use the {@link Clock}.
+ * concurrently with itself. A step that throws is logged with the key and its cause and retried
+ * after a per-key back-off (1 s doubling to 60 s); a step that returns normally resets it. Delayed adds use the {@link Clock}.
  *
  * <p>Thread-safety: safe for concurrent use.
  */
 public final class WorkQueue {
+
+    private static final System.Logger LOG = System.getLogger(WorkQueue.class.getName());
 
     private final String name;
     private final KeyedExecutor executor;
@@ -93,7 +95,10 @@ public final class WorkQueue {
             retries.reset(key);
         } catch (RuntimeException e) {
             retries.next(key, clock.now());
-            addAfter(key, retries.delay(key));
+            Duration delay = retries.delay(key);
+            LOG.log(System.Logger.Level.ERROR, "Error syncing " + name + " \"" + key + "\", retrying in "
+                    + io.podvisor.core.GoDuration.format(delay), e);
+            addAfter(key, delay);
         }
     }
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podvisor.kubelet.harness.NodeHarness;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,27 +15,18 @@ class SyncFailureLogTest {
 
     private final Logger jul = Logger.getLogger("io.podvisor.kubelet.PodWorker");
     private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final Handler recorder = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            logged.add(r.getLevel() + " " + r.getMessage());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
 
     @BeforeEach
     void record() {
-        jul.addHandler(recorder);
+        jul.setFilter(r -> {
+            logged.add(r.getLevel() + " " + r.getMessage());
+            return false;
+        });
     }
 
     @AfterEach
     void stopRecording() {
-        jul.removeHandler(recorder);
+        jul.setFilter(null);
     }
 
     @Test
