@@ -98,8 +98,8 @@ public final class Runtimes {
         String name = choice.name() != null ? choice.name() : instanceName(dataDir);
         return switch (kind) {
             case "fake" -> new FakeRuntime(clock);
-            case "process" -> new ProcessRuntime(new ProcessRuntime.Options(name,
-                    dataDir.resolve("runtime"), isRoot() && Cgroups.detect(name).writable()), clock);
+            case "process" -> ProcessRuntime.start(new ProcessRuntime.Options(name, dataDir.resolve("runtime"),
+                    isRoot() && Cgroups.detect(name).writable(), dataDir, choice.temporaryDataDir()), clock);
             case "runc" -> {
                 Optional<String> why = runcUnavailableReason();
                 if (why.isPresent()) {

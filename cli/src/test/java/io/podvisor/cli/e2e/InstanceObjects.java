@@ -52,7 +52,7 @@ final class InstanceObjects {
         if (Files.exists(record)) {
             found.add("record " + record);
         }
-        Path runcRoot = Path.of(e.runcRoot());
+        Path runcRoot = e.runcRoot() == null ? record.resolve("runc") : Path.of(e.runcRoot());
         if (Files.isDirectory(runcRoot)) {
             try (Stream<Path> s = Files.list(runcRoot)) {
                 s.forEach(c -> found.add("runc container " + c.getFileName()));
@@ -62,7 +62,7 @@ final class InstanceObjects {
             found.add("cgroup " + cgroup);
             found.addAll(processes(cgroup).stream().map(pid -> "process " + pid).toList());
         }
-        List<String> roots = new ArrayList<>(List.of(e.stateDir(), e.runcRoot()));
+        List<String> roots = new ArrayList<>(List.of(e.stateDir(), runcRoot.toString()));
         if (e.dataDir() != null) {
             roots.add(e.dataDir());
         }
@@ -72,6 +72,17 @@ final class InstanceObjects {
                 found.add("mount " + line.split(" ")[8] + " " + target);
             }
         }
+        if (e.networkPrefix() != null) {
+            found.addAll(network(e));
+        }
+        if (e.temporaryDataDir() && e.dataDir() != null && Files.exists(Path.of(e.dataDir()))) {
+            found.add("data dir " + e.dataDir());
+        }
+        return found;
+    }
+
+    private static List<String> network(HostInstances.Entry e) throws IOException {
+        List<String> found = new ArrayList<>();
         for (String line : HostCommand.run(List.of("ip", "netns", "list")).stdout().split("\n")) {
             if (line.startsWith(e.networkPrefix() + "-")) {
                 found.add("netns " + line.split("\\s+")[0]);
@@ -87,9 +98,6 @@ final class InstanceObjects {
             if (line.contains(" dev " + e.networkPrefix() + "0 ") || line.startsWith(e.podCidr() + " ")) {
                 found.add("route " + line.strip());
             }
-        }
-        if (e.temporaryDataDir() && e.dataDir() != null && Files.exists(Path.of(e.dataDir()))) {
-            found.add("data dir " + e.dataDir());
         }
         return found;
     }

@@ -22,8 +22,8 @@ class TwoNodesOneHostTest {
     @TempDir
     Path tmp;
 
-    /** A pod that sleeps with a memory-backed emptyDir mounted (a tmpfs on the host). */
-    static final String POD = """
+    /** A pod that sleeps (the process runtime ignores the image). */
+    static final String SLEEPER = """
             apiVersion: v1
             kind: Pod
             metadata:
@@ -34,6 +34,10 @@ class TwoNodesOneHostTest {
               - name: app
                 image: localhost/busybox:host
                 command: ["sleep", "3600"]
+            """;
+
+    /** {@link #SLEEPER} with a memory-backed emptyDir mounted (a tmpfs on the host). */
+    static final String POD = SLEEPER + """
                 volumeMounts:
                 - {name: scratch, mountPath: /scratch}
               volumes:

@@ -176,6 +176,28 @@ public final class HostInstances {
         return live;
     }
 
+    /**
+     * Removes what every kind of dead instance may leave: the processes and cgroups under its name,
+     * the mounts under its state dir and its node's data dir, and a temporary data dir. Never throws.
+     *
+     * @return true when none of its mounts is left
+     */
+    public static boolean removeCommonLeftovers(Entry dead) {
+        Cgroups.detect(dead.name()).removeAll();
+        Path stateDir = Path.of(dead.stateDir());
+        Mounts.unmountAll(stateDir);
+        boolean unmounted = Mounts.under(stateDir).isEmpty();
+        if (dead.dataDir() != null) {
+            Path dataDir = Path.of(dead.dataDir());
+            Mounts.unmountAll(dataDir);
+            unmounted &= Mounts.under(dataDir).isEmpty();
+            if (unmounted && dead.temporaryDataDir() && dataDir.isAbsolute() && dataDir.getNameCount() > 1) {
+                FileTrees.delete(dataDir);
+            }
+        }
+        return unmounted;
+    }
+
     private static Entry checked(Entry wanted, List<Entry> live, Policy policy) throws RuntimeFailure {
         for (Entry other : live) {
             if (other.name().equals(wanted.name())) {

@@ -12,6 +12,7 @@ import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.SandboxConfig;
 import io.podvisor.runtime.SandboxInfo;
 import io.podvisor.runtime.linux.Cgroups;
+import io.podvisor.runtime.linux.HostInstances;
 import io.podvisor.runtime.net.HostPodNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,8 +63,16 @@ public final class ProcessRuntime implements ContainerRuntime {
      * @param name       names the instance's cgroup ({@code /<name>}); letters, digits, {@code -_.}
      * @param stateDir   holds the containers' working directories; emptied on {@link #shutdown()}
      * @param useCgroups place containers in cgroups when the host allows it (root, writable hierarchy)
+     * @param dataDir    the node's data dir, or null (recorded with the instance, see {@link #start})
+     * @param temporaryDataDir true when the data dir is this instance's alone: removed once it is dead
      */
-    public record Options(String name, Path stateDir, boolean useCgroups) {}
+    public record Options(String name, Path stateDir, boolean useCgroups, Path dataDir, boolean temporaryDataDir) {
+
+        /** Options of an instance that is not part of a node's data dir. */
+        public Options(String name, Path stateDir, boolean useCgroups) {
+            this(name, stateDir, useCgroups, null, false);
+        }
+    }
 
     private final Options options;
     private final Clock clock;
@@ -76,6 +85,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     private final LabelledMap<ProcessContainer> containers = new LabelledMap<>(c -> c.config.labels());
     private final List<Consumer<ContainerInfo>> listeners = new CopyOnWriteArrayList<>();
     private final ProcessExec exec = new ProcessExec(this);
+    private volatile HostInstances.Claim claim;
 
     private record Sandbox(String id, SandboxConfig config, java.time.Instant createdAt, String cgroup,
                            boolean ready) {
@@ -94,6 +104,24 @@ public final class ProcessRuntime implements ContainerRuntime {
         this.options = options;
         this.clock = clock;
         this.cgroups = cgroups != null && cgroups.writable() && launcher.canGate() ? cgroups : null;
+    }
+
+    /**
+     * A runtime that, when its containers get cgroups (root), is recorded in {@link HostInstances#HOST}
+     * for its process's life: dead process-runtime instances' leftovers (their processes, by their
+     * cgroups; a temporary data dir) are removed first, and a live instance of the same name is refused.
+     */
+    public static ProcessRuntime start(Options options, Clock clock) throws RuntimeFailure {
+        ProcessRuntime rt = new ProcessRuntime(options, clock);
+        if (rt.usesCgroups()) {
+            HostInstances.Entry wanted = new HostInstances.Entry(options.name(), "process",
+                    ProcessHandle.current().pid(), options.dataDir() == null ? null : options.dataDir().toString(),
+                    options.temporaryDataDir(), options.stateDir().toAbsolutePath().toString(), null, null, null);
+            rt.claim = HostInstances.HOST.claim(wanted, new HostInstances.Policy(List::of, (a, b) -> false,
+                    dead -> dead.kind().equals("process") && HostInstances.removeCommonLeftovers(dead)
+                            && io.podvisor.core.FileTrees.delete(Path.of(dead.stateDir()).resolve("containers"))));
+        }
+        return rt;
     }
 
     /** True if containers get cgroups. */
@@ -262,6 +290,10 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
         deleteTree(options.stateDir().resolve("containers"));
         executor.shutdown();
+        HostInstances.Claim held = claim;
+        if (held != null) {
+            held.close();
+        }
     }
 
     // ---- for ProcessContainer and ProcessExec ----

@@ -45,24 +45,13 @@ final class Leftovers {
                     : HostInstances.HOST.dir(dead.name()).resolve("runc"));
             PodNetworks networks = dead.networkPrefix() == null || dead.podCidr() == null ? null
                     : new PodNetworks(dead.networkPrefix(), dead.podCidr(), stateDir.resolve("network"));
-            Cgroups cgroups = Cgroups.detect(dead.name());
-            Leftovers leftovers = new Leftovers(runc, cgroups, networks, stateDir);
+            Leftovers leftovers = new Leftovers(runc, Cgroups.detect(dead.name()), networks, stateDir);
             leftovers.removeContainersAndMounts();
             if (networks != null) {
                 networks.close();
             }
             leftovers.removeHostState();
-            if (dead.dataDir() != null) {
-                Path dataDir = Path.of(dead.dataDir());
-                Mounts.unmountAll(dataDir);
-                if (dead.temporaryDataDir() && dataDir.isAbsolute() && dataDir.getNameCount() > 1) {
-                    Trees.deleteTree(dataDir);
-                }
-                if (!Mounts.under(dataDir).isEmpty()) {
-                    return false;
-                }
-            }
-            return runc.list().isEmpty() && Mounts.under(stateDir).isEmpty();
+            return HostInstances.removeCommonLeftovers(dead) && runc.list().isEmpty();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not remove all that dead runtime instance " + dead.name()
                     + " left: " + e);
