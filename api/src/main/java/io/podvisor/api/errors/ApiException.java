@@ -128,6 +128,28 @@ public abstract sealed class ApiException extends RuntimeException {
         }
     }
 
+    /**
+     * 422 Invalid without field errors, as upstream's generic server response words it: a free
+     * message and the underlying error as an {@code UnexpectedServerResponse} cause (a JSON patch
+     * that does not apply: {@code the server rejected our request due to an error in our request}).
+     */
+    public static final class Unprocessable extends ApiException {
+        private final List<StatusCause> causes;
+
+        public Unprocessable(String message, String cause) {
+            super(422, "Invalid", message, null, null, null);
+            StatusCause c = new StatusCause();
+            c.setReason("UnexpectedServerResponse");
+            c.setMessage(cause);
+            this.causes = List.of(c);
+        }
+
+        @Override
+        public List<StatusCause> causes() {
+            return causes;
+        }
+    }
+
     /** 410 Gone / Expired: a watch or continue token too old for the history window. */
     public static final class Gone extends ApiException {
         public Gone(String message) {

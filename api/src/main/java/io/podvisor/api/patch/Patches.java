@@ -10,7 +10,8 @@ import io.podvisor.api.errors.ApiException;
 /**
  * Applies a patch document to an object's JSON. Pure functions: the inputs are not modified and a
  * new tree is returned. A malformed patch or one that cannot apply is an
- * {@link ApiException.BadRequest} (JSON patch {@code test} failures and bad paths included);
+ * {@link ApiException.BadRequest}; a JSON patch whose operations do not apply (a failed
+ * {@code test}, a missing path) is 422 as upstream answers it ({@link ApiException.Unprocessable});
  * nothing is half-applied.
  */
 public final class Patches {
@@ -27,7 +28,8 @@ public final class Patches {
         try {
             return JsonPatch.apply(patch, target == null ? JsonNodeFactory.instance.nullNode() : target);
         } catch (JsonPatchException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
-            throw new ApiException.BadRequest("the JSON patch cannot be applied: " + e.getMessage());
+            throw new ApiException.Unprocessable("the server rejected our request due to an error in our request",
+                    e.getMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Status;
 import io.podvisor.api.errors.ApiException;
 import org.junit.jupiter.api.Test;
 
@@ -28,24 +29,32 @@ class JsonAndMergePatchTest {
     }
 
     @Test
-    void jsonPatchFailingTestIsBadRequest() {
+    void jsonPatchFailingTestIsUnprocessable() {
         JsonNode patch = Json.of("""
                 [{'op':'test','path':'/spec/containers/0/image','value':'busybox'},
                  {'op':'replace','path':'/spec/containers/0/image','value':'nginx:1.28'}]""");
 
         assertThatThrownBy(() -> Patches.json(POD, patch))
-                .isInstanceOf(ApiException.BadRequest.class)
-                .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo(400))
-                .hasMessageContaining("busybox");
+                .isInstanceOf(ApiException.Unprocessable.class)
+                .hasMessage("the server rejected our request due to an error in our request")
+                .satisfies(e -> {
+                    Status s = ((ApiException) e).toStatus();
+                    assertThat(s.getCode()).isEqualTo(422);
+                    assertThat(s.getReason()).isEqualTo("Invalid");
+                    assertThat(s.getDetails().getCauses()).singleElement().satisfies(c -> {
+                        assertThat(c.getReason()).isEqualTo("UnexpectedServerResponse");
+                        assertThat(c.getMessage()).contains("busybox");
+                    });
+                });
         assertThat(POD.at("/spec/containers/0/image").asText()).isEqualTo("nginx:1.27");
     }
 
     @Test
-    void jsonPatchMissingPathIsBadRequest() {
+    void jsonPatchMissingPathIsUnprocessable() {
         assertThatThrownBy(() -> Patches.json(POD, Json.of("[{'op':'remove','path':'/metadata/annotations/x'}]")))
-                .isInstanceOf(ApiException.BadRequest.class);
+                .isInstanceOf(ApiException.Unprocessable.class);
         assertThatThrownBy(() -> Patches.json(POD, Json.of("[{'op':'replace','path':'/spec/nope/0','value':1}]")))
-                .isInstanceOf(ApiException.BadRequest.class);
+                .isInstanceOf(ApiException.Unprocessable.class);
     }
 
     @Test
@@ -54,7 +63,7 @@ class JsonAndMergePatchTest {
                 .isInstanceOf(ApiException.BadRequest.class)
                 .hasMessage("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
         assertThatThrownBy(() -> Patches.json(POD, Json.of("[{'op':'frobnicate','path':'/a'}]")))
-                .isInstanceOf(ApiException.BadRequest.class);
+                .isInstanceOf(ApiException.Unprocessable.class);
     }
 
     @Test

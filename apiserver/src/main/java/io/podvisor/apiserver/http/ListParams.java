@@ -29,6 +29,9 @@ final class ListParams {
         String cont = q.get("continue");
         validate(watch, rv, match, cont, q.get("sendInitialEvents") != null && q.flag("sendInitialEvents"));
         resourceVersion(rv);
+        if (!watch && cont != null && !cont.isEmpty() && rv != null && !rv.isEmpty() && !rv.equals("0")) {
+            throw new ApiException.BadRequest("specifying resource version is not allowed when using continue");
+        }
         return new Registry.ListOptions(namespace, q.get("labelSelector"), q.get("fieldSelector"), rv,
                 limit == null ? 0 : limit, cont, q.flag("allowWatchBookmarks"));
     }

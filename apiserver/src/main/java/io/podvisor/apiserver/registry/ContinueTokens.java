@@ -35,7 +35,7 @@ final class ContinueTokens {
             }
             return new Token(n.get("rv").asLong(), n.get("start").asText());
         } catch (Exception e) {
-            throw new ApiException.BadRequest("continue key is not valid: " + e.getMessage());
+            throw new ApiException.BadRequest("invalid continue token: continue key is not valid: " + e.getMessage());
         }
     }
 }
