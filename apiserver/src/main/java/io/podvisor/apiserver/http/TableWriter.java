@@ -40,8 +40,9 @@ final class TableWriter {
         return switch (param) {
             case "None" -> Include.NONE;
             case "Object" -> Include.OBJECT;
-            default -> throw new ApiException.BadRequest("unsupported includeObject value: " + param
-                    + ", must be one of: None, Metadata, Object");
+            default -> throw new ApiException.BadRequest("Unable to convert to Table as requested: includeObject: "
+                    + "Invalid value: " + io.podvisor.api.errors.FieldError.quote(param)
+                    + ": must be 'Metadata', 'Object', 'None', or empty");
         };
     }
 

@@ -171,14 +171,16 @@ final class Deleter {
             return;
         }
         ObjectMeta m = current.object().getMetadata();
+        // upstream's BeforeDelete names the kind, not the resource: Operation cannot be fulfilled on Pod "web"
         if (p.getUid() != null && !p.getUid().equals(m.getUid())) {
-            throw new ApiException.Conflict(type.group(), type.plural(), name, "Precondition failed: UID in precondition: "
-                    + p.getUid() + ", UID in object meta: " + m.getUid());
+            throw new ApiException.Conflict(type.group(), type.kind(), name, "the UID in the precondition (" + p.getUid()
+                    + ") does not match the UID in record (" + m.getUid()
+                    + "). The object might have been deleted and then recreated");
         }
         if (p.getResourceVersion() != null && !p.getResourceVersion().equals(m.getResourceVersion())) {
-            throw new ApiException.Conflict(type.group(), type.plural(), name,
-                    "Precondition failed: ResourceVersion in precondition: " + p.getResourceVersion()
-                            + ", ResourceVersion in object meta: " + m.getResourceVersion());
+            throw new ApiException.Conflict(type.group(), type.kind(), name, "the ResourceVersion in the precondition ("
+                    + p.getResourceVersion() + ") does not match the ResourceVersion in record (" + m.getResourceVersion()
+                    + "). The object might have been modified");
         }
     }
 }

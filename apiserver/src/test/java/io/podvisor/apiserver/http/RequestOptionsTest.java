@@ -137,6 +137,9 @@ class RequestOptionsTest extends ServerTestBase {
         assertStatus(get("/api/v1/pods?watch=1&resourceVersionMatch=NotOlderThan&resourceVersion=5"), 422, "Invalid",
                 "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: "
                         + "resourceVersionMatch is forbidden for watch");
+        assertStatus(get("/api/v1/pods?includeObject=Bogus", "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io"), 400,
+                "BadRequest", "Unable to convert to Table as requested: includeObject: Invalid value: \"Bogus\": "
+                        + "must be 'Metadata', 'Object', 'None', or empty");
         assertStatus(get("/api/v1/pods?limit=1&continue=abc&resourceVersion=7"), 400, "BadRequest",
                 "specifying resource version is not allowed when using continue");
         assertThat(registry.lastList).isNull();

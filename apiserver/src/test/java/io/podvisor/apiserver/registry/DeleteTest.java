@@ -88,7 +88,15 @@ class DeleteTest {
         o.setPreconditions(pre);
         assertThatThrownBy(() -> f.reg.delete(ResourceTypes.PODS, "default", "web", o))
                 .isInstanceOf(ApiException.Conflict.class)
-                .hasMessageStartingWith("Operation cannot be fulfilled on pods \"web\": Precondition failed: UID in precondition: x");
+                .hasMessageMatching("Operation cannot be fulfilled on Pod \"web\": the UID in the precondition \\(x\\) does "
+                        + "not match the UID in record \\([0-9a-f-]+\\)\\. The object might have been deleted and then recreated");
+        pre.setUid(null);
+        pre.setResourceVersion("1");
+        assertThatThrownBy(() -> f.reg.delete(ResourceTypes.PODS, "default", "web", o))
+                .isInstanceOf(ApiException.Conflict.class)
+                .hasMessageMatching("Operation cannot be fulfilled on Pod \"web\": the ResourceVersion in the precondition "
+                        + "\\(1\\) does not match the ResourceVersion in record \\(\\d+\\)\\. The object might have been modified");
+        assertThat(f.reg.get(Pod.class, "default", "web")).isNotNull();
         assertThatThrownBy(() -> f.reg.delete(ResourceTypes.PODS, "default", "nope", null)).isInstanceOf(ApiException.NotFound.class);
     }
 
