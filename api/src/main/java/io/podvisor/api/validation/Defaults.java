@@ -1,5 +1,6 @@
 package io.podvisor.api.validation;
 
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -12,11 +13,14 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import java.util.Map;
 
 /**
@@ -48,9 +52,33 @@ public final class Defaults {
             case Service s -> service(s);
             case Secret s -> secret(s);
             case Namespace n -> namespace(n);
+            case Endpoints e -> endpoints(e);
+            case EndpointSlice e -> endpointSlice(e);
             default -> { }
         }
         return object;
+    }
+
+    /** Upstream's {@code SetDefaults_EndpointPort}: TCP when no protocol is given. */
+    private static void endpoints(Endpoints ep) {
+        if (ep.getSubsets() != null) {
+            ep.getSubsets().stream().filter(Objects::nonNull).flatMap(ss -> ss.getPorts() == null ? Stream.empty() : ss.getPorts().stream())
+                    .filter(p -> p != null && p.getProtocol() == null).forEach(p -> p.setProtocol("TCP"));
+        }
+    }
+
+    /** A slice port's protocol defaults to TCP and its name to "". */
+    private static void endpointSlice(EndpointSlice slice) {
+        if (slice.getPorts() != null) {
+            slice.getPorts().stream().filter(Objects::nonNull).forEach(p -> {
+                if (p.getProtocol() == null) {
+                    p.setProtocol("TCP");
+                }
+                if (p.getName() == null) {
+                    p.setName("");
+                }
+            });
+        }
     }
 
     private static void service(Service svc) {

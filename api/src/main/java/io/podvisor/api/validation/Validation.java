@@ -1,12 +1,15 @@
 package io.podvisor.api.validation;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.podvisor.api.errors.FieldError;
 import io.podvisor.api.resources.ResourceType;
 import io.podvisor.api.resources.ResourceTypes;
@@ -18,7 +21,7 @@ import java.util.Map;
 /**
  * Validation of a defaulted object, per kind, with upstream's messages and field paths (spec §13):
  * object metadata (names, labels, annotations), pods, jobs, services, config maps, secrets,
- * namespaces, events. On update, {@code old} is the stored object and immutability rules apply
+ * namespaces, endpoints, endpoint slices, leases, events. On update, {@code old} is the stored object and immutability rules apply
  * (e.g. {@code spec: Forbidden: pod updates may not change fields other than …}).
  *
  * <p>Errors equal in text are reported once (upstream's aggregate drops repeats). Pure and
@@ -53,6 +56,9 @@ public final class Validation {
             case ConfigMap c -> DataValidation.configMap(c);
             case Secret s -> DataValidation.secret(s);
             case Namespace n -> DataValidation.namespace(n);
+            case Endpoints e -> NetworkValidation.endpoints(e);
+            case EndpointSlice e -> NetworkValidation.endpointSlice(e);
+            case Lease l -> NetworkValidation.lease(l);
             default -> MetaValidation.validate(object.getMetadata(), namespaced(object), MetaValidation.NameRule.SUBDOMAIN);
         };
     }

@@ -14,7 +14,7 @@ class ApiFuzzTest {
     @Test
     void mutatedObjectsOfEveryKindAreAnsweredWithoutServerErrorsAndRejectionsStoreNothing() throws Exception {
         try (FuzzNode node = new FuzzNode()) {
-            FuzzRun.Result result = new FuzzRun(node, 17).run(3000);
+            FuzzRun.Result result = new FuzzRun(node, 17).run(2000);
             assertThat(result.failures()).as(FuzzRun.describe(result)).isEmpty();
             assertThat(result.codes()).as("some mutations are accepted and some rejected")
                     .containsKeys(200, 201, 400, 422);

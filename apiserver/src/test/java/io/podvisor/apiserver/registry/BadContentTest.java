@@ -77,6 +77,24 @@ class BadContentTest {
                 Arguments.of(ResourceTypes.JOBS, "{'apiVersion':'batch/v1','kind':'Job','metadata':{'name':'bad'},"
                         + "'spec':{'template':{'spec':{'restartPolicy':'Never','containers':[null]}}}}",
                         422, "spec.template.spec.containers[0].name: Required value"),
+                Arguments.of(ResourceTypes.ENDPOINTS, "{'apiVersion':'v1','kind':'Endpoints','metadata':{'name':'bad'},"
+                        + "'subsets':[{'addresses':[{'ip':'999.1.1.1'}],'ports':[{'port':80},{'name':'b','port':70000}]}]}", 422,
+                        "[subsets[0].addresses[0].ip: Invalid value: \"999.1.1.1\": must be a valid IP address, (e.g. 10.9.8.7 or "
+                        + "2001:db8::ffff), subsets[0].ports[0].name: Required value, subsets[0].ports[1].port: Invalid value: 70000: "
+                        + "must be between 1 and 65535, inclusive]"),
+                Arguments.of(ResourceTypes.ENDPOINTS, "{'apiVersion':'v1','kind':'Endpoints','metadata':{'name':'bad'},'subsets':[{}]}",
+                        422, "subsets[0]: Required value: must specify `addresses` or `notReadyAddresses`"),
+                Arguments.of(ResourceTypes.ENDPOINT_SLICES, "{'apiVersion':'discovery.k8s.io/v1','kind':'EndpointSlice','metadata':"
+                        + "{'name':'bad'},'addressType':'Bogus','endpoints':[{'addresses':[]}]}", 422,
+                        "[addressType: Unsupported value: \"Bogus\": supported values: \"FQDN\", \"IPv4\", \"IPv6\", "
+                        + "endpoints[0].addresses: Required value: must contain at least 1 address]"),
+                Arguments.of(ResourceTypes.ENDPOINT_SLICES, "{'apiVersion':'discovery.k8s.io/v1','kind':'EndpointSlice','metadata':"
+                        + "{'name':'bad'},'addressType':'IPv4','endpoints':[{'addresses':['::1']}]}", 422,
+                        "endpoints[0].addresses[0]: Invalid value: \"::1\": must be a valid IPv4 address"),
+                Arguments.of(ResourceTypes.LEASES, "{'apiVersion':'coordination.k8s.io/v1','kind':'Lease','metadata':{'name':'bad'},"
+                        + "'spec':{'leaseDurationSeconds':0,'leaseTransitions':-1}}", 422,
+                        "[spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0, "
+                        + "spec.leaseTransitions: Invalid value: -1: must be greater than or equal to 0]"),
                 Arguments.of(ResourceTypes.EVENTS, "{'apiVersion':'v1','kind':'Event','metadata':{'name':'bad'},"
                         + "'involvedObject':{'kind':'Pod','name':'p'},'lastTimestamp':'99999999999999999999999'}", 400,
                         "Event in version \"v1\" cannot be handled as a Event: parsing time \"99999999999999999999999\" as "
@@ -103,5 +121,14 @@ class BadContentTest {
         Fixture f = new Fixture();
         Pod pod = (Pod) f.create(ResourceTypes.PODS, "default", app(",'resources':{'limits':{'cpu':null}}")).object();
         assertThat(pod.getSpec().getContainers().getFirst().getResources().getLimits().get("cpu").toString()).isEqualTo("0");
+    }
+
+    @Test
+    void endpointPortsDefaultToTcp() {
+        Fixture f = new Fixture();
+        var ep = (io.fabric8.kubernetes.api.model.Endpoints) f.create(ResourceTypes.ENDPOINTS, "default",
+                "{'apiVersion':'v1','kind':'Endpoints','metadata':{'name':'web'},"
+                + "'subsets':[{'addresses':[{'ip':'10.1.0.5'}],'ports':[{'port':80}]}]}").object();
+        assertThat(ep.getSubsets().getFirst().getPorts().getFirst().getProtocol()).isEqualTo("TCP");
     }
 }

@@ -20,6 +20,15 @@ class GarbageCollectorTest {
         new GarbageCollector(c.api, c.clock, c.executor).start();
     }
 
+    private Job job(String name) {
+        return c.api.create(Yaml.read("""
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: %s, namespace: default}
+                spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: x}]}}}
+                """.formatted(name), Job.class));
+    }
+
     @Test
     void deletesThePodsOfADeletedJob() {
         new JobController(c.api, c.clock, c.executor, c.events, c.random).start();
@@ -60,12 +69,7 @@ class GarbageCollectorTest {
                   ownerReferences: [{apiVersion: batch/v1, kind: Job, name: gone, uid: no-such-uid}]
                 spec: {containers: [{name: a, image: x}]}
                 """, Pod.class));
-        Job owner = c.api.create(Yaml.read("""
-                apiVersion: batch/v1
-                kind: Job
-                metadata: {name: alive, namespace: default}
-                spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: x}]}}}
-                """, Job.class));
+        Job owner = job("alive");
         c.api.create(Yaml.read("""
                 apiVersion: v1
                 kind: Pod
@@ -96,12 +100,7 @@ class GarbageCollectorTest {
                 """, Pod.class);
         bad.getMetadata().getOwnerReferences().add(null);
         c.api.create(bad);
-        Job owner = c.api.create(Yaml.read("""
-                apiVersion: batch/v1
-                kind: Job
-                metadata: {name: owner, namespace: default}
-                spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: x}]}}}
-                """, Job.class));
+        Job owner = job("owner");
         c.api.create(Yaml.read("""
                 apiVersion: v1
                 kind: Pod
