@@ -1,9 +1,13 @@
 package io.podvisor.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.podvisor.cli.server.Runtimes;
+import io.podvisor.runtime.RuntimeFailure;
+import io.podvisor.runtime.linux.HostInstances;
 import io.podvisor.runtime.net.PodNetworks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two runc nodes on two data dirs, each with the name and pod CIDR it takes by default, run pods
- * side by side; stopping one removes all of its host objects and none of the other's, whose pod
- * keeps running and answering exec until it stops in turn.
+ * side by side; a third node asking for the first one's pod CIDR, or on the second one's data dir,
+ * is refused with the reason; stopping one removes all of its host objects and none of the
+ * other's, whose pod keeps running and answering exec until it stops in turn.
  */
 class TwoNodesOneHostTest {
 
@@ -56,6 +61,17 @@ class TwoNodesOneHostTest {
             assertThat(b.name).isNotEqualTo(a.name);
             assertThat(b.networkPrefix).isNotEqualTo(a.networkPrefix);
             assertThat(PodNetworks.overlap(a.podCidr, b.podCidr)).as("%s vs %s", a.podCidr, b.podCidr).isFalse();
+            assertThatThrownBy(() -> Runtimes.create(new Runtimes.Choice("runc", null, a.podCidr), tmp.resolve("c"), a.clock))
+                    .isInstanceOf(RuntimeFailure.class)
+                    .hasMessage("pod CIDR " + a.podCidr + " overlaps " + a.podCidr + " of the node running on this host "
+                            + "with data dir " + a.dataDir + " (process " + ProcessHandle.current().pid()
+                            + "); choose another --pod-cidr");
+            RealNode second = b;
+            assertThatThrownBy(() -> Runtimes.create(new Runtimes.Choice("runc", null, null), second.dataDir, second.clock))
+                    .isInstanceOf(RuntimeFailure.class)
+                    .hasMessage("runtime instance " + second.name + " is in use by process " + ProcessHandle.current().pid()
+                            + " (data dir " + second.dataDir + "); stop that node first");
+            assertThat(HostInstances.HOST.dir(Runtimes.instanceName(tmp.resolve("c")))).doesNotExist();
 
             String ipA = runPod(a, "on-a");
             String ipB = runPod(b, "on-b");
