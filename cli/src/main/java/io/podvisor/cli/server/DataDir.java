@@ -72,15 +72,22 @@ public final class DataDir {
             Files.createDirectories(data);
             return data;
         }
+        int uid = currentUid();
         if (!Files.exists(data, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(data)) {
-            Files.createDirectories(data.getParent());
+            Path existing = data.getParent();
+            while (!Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            checkAncestors(data, existing.toRealPath(), uid); // nothing is made under a parent others control
+            createParents(data.getParent());
             SecretFiles.createPrivateDirectory(data);
         }
         if (!Files.isDirectory(data)) {
             throw new UnsafeException("unsafe data directory " + data + ": not a directory");
         }
-        int uid = currentUid();
-        check(data, data.toRealPath(), uid, true);
+        Path real = data.toRealPath();
+        check(data, real, uid, true);
+        checkAncestors(data, real.getParent(), uid);
         for (String name : GUARDED) {
             Path p = data.resolve(name);
             if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -130,6 +137,35 @@ public final class DataDir {
             throw new UnsafeException("unsafe data directory " + data + what + " is writable by group or others (mode "
                     + PosixFilePermissions.toString(a.permissions()) + ")");
         }
+    }
+
+    /**
+     * Refuses a directory whose parents someone else could change: each must belong to this user or
+     * root and, unless sticky (as {@code /tmp}), be writable by no one else, or the data directory
+     * could be renamed away and replaced between the checks and its use.
+     */
+    private static void checkAncestors(Path data, Path parent, int uid) throws IOException {
+        for (Path p = parent; p != null; p = p.getParent()) {
+            int owner = (Integer) Files.getAttribute(p, "unix:uid");
+            if (owner != uid && owner != 0) {
+                throw new UnsafeException("unsafe data directory " + data + ": its parent " + p + " is owned by uid "
+                        + owner + ", neither this user (uid " + uid + ") nor root");
+            }
+            int mode = (Integer) Files.getAttribute(p, "unix:mode");
+            if ((mode & 0022) != 0 && (mode & 01000) == 0) {
+                throw new UnsafeException("unsafe data directory " + data + ": its parent " + p
+                        + " is writable by group or others (mode " + PosixFilePermissions.toString(Files.getPosixFilePermissions(p)) + ")");
+            }
+        }
+    }
+
+    /** Creates the missing directories of {@code dir}, each 0700 whatever the umask (as XDG asks of its base directories). */
+    private static void createParents(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        createParents(dir.getParent());
+        SecretFiles.createPrivateDirectory(dir);
     }
 
     private static void tighten(Path p, String mode) throws IOException {

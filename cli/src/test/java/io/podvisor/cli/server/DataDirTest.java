@@ -31,6 +31,7 @@ class DataDirTest {
         Path data = DataDir.prepare(tmp.resolve("a/b/data"));
 
         assertThat(mode(data)).isEqualTo("rwx------");
+        assertThat(mode(tmp.resolve("a"))).as("a parent made on the way").isEqualTo("rwx------");
     }
 
     @Test
@@ -63,6 +64,32 @@ class DataDirTest {
         assertThatThrownBy(() -> DataDir.prepare(data)).isInstanceOf(DataDir.UnsafeException.class)
                 .hasMessage("unsafe data directory " + data + " is writable by group or others (mode rwxrwxrwx)");
         assertThat(mode(data)).as("left as found").isEqualTo("rwxrwxrwx");
+    }
+
+    @Test
+    void aDirUnderAParentOthersMayWriteIsRefusedUnlessTheParentIsSticky() throws IOException {
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        chmod(shared, "rwxrwxrwx");
+        Path data = shared.resolve("data");
+
+        assertThatThrownBy(() -> DataDir.prepare(data)).isInstanceOf(DataDir.UnsafeException.class)
+                .hasMessage("unsafe data directory " + data + ": its parent " + shared
+                        + " is writable by group or others (mode rwxrwxrwx)");
+        assertThat(data).as("nothing made under it").doesNotExist();
+
+        Files.setAttribute(shared, "unix:mode", 01777); // as /tmp: no one may rename another's entry
+        assertThat(mode(DataDir.prepare(data))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void aDirUnderAParentOfAnotherUserIsRefused() throws IOException {
+        assumeTrue(DataDir.currentUid() == 0, "chown needs root");
+        Path theirs = Files.createDirectory(tmp.resolve("theirs"));
+        Files.setAttribute(theirs, "unix:uid", OTHER_UID);
+
+        assertThatThrownBy(() -> DataDir.prepare(theirs.resolve("data"))).isInstanceOf(DataDir.UnsafeException.class)
+                .hasMessage("unsafe data directory " + theirs.resolve("data") + ": its parent " + theirs
+                        + " is owned by uid 65534, neither this user (uid 0) nor root");
     }
 
     @Test
