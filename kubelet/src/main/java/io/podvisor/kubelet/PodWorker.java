@@ -217,9 +217,14 @@ public final class PodWorker {
         return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
     }
 
-    /** Logs the sync's failed steps, in upstream's words, when they differ from those logged last. */
+    /**
+     * Logs the sync's failed steps, in upstream's words, when they differ from those logged last. A
+     * container waiting out a back-off is no error, as upstream's kubelet has it: its event says so.
+     */
     private void logFailures(Pod p, List<StepResult> steps) {
-        String failures = steps.stream().filter(s -> !s.succeeded())
+        String failures = steps.stream()
+                .filter(s -> !s.succeeded() && !s.error().equals("CrashLoopBackOff")
+                        && !s.error().equals(io.podvisor.kubelet.images.ImageManager.IMAGE_PULL_BACK_OFF))
                 .map(s -> "failed to \"" + switch (s.action()) {
                     case "Start" -> "StartContainer";
                     case "CreateSandbox" -> "CreatePodSandbox";

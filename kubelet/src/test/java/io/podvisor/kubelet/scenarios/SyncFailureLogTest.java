@@ -58,4 +58,22 @@ class SyncFailureLogTest {
         assertThat(h.events("web", "FailedSync")).as("retried every 10 s").singleElement().asString().startsWith("4x ");
         assertThat(h.kubectl("web")).isEqualTo("0/1 Pending 0");
     }
+
+    @Test
+    void aContainerWaitingOutItsCrashLoopBackOffIsNoError() {
+        NodeHarness h = new NodeHarness();
+        h.script("app", io.podvisor.runtime.fake.ContainerScript.script().exitAfter(java.time.Duration.ofSeconds(1), 1));
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: crash}
+                spec:
+                  containers:
+                  - {name: app, image: busybox}
+                """);
+        h.advanceSeconds(60);
+
+        assertThat(h.kubectl("crash")).contains("CrashLoopBackOff");
+        assertThat(logged).isEmpty();
+    }
 }
