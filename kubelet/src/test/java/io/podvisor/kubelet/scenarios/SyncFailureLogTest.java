@@ -63,14 +63,7 @@ class SyncFailureLogTest {
     void aContainerWaitingOutItsCrashLoopBackOffIsNoError() {
         NodeHarness h = new NodeHarness();
         h.script("app", io.podvisor.runtime.fake.ContainerScript.script().exitAfter(java.time.Duration.ofSeconds(1), 1));
-        h.apply("""
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: crash}
-                spec:
-                  containers:
-                  - {name: app, image: busybox}
-                """);
+        h.apply("{apiVersion: v1, kind: Pod, metadata: {name: crash}, spec: {containers: [{name: app, image: busybox}]}}");
         h.advanceSeconds(60);
 
         assertThat(h.kubectl("crash")).contains("CrashLoopBackOff");
