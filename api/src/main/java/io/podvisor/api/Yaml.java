@@ -1,7 +1,9 @@
 package io.podvisor.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -26,7 +28,7 @@ public final class Yaml {
     private static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)));
-    private static final ObjectMapper JSON = configure(new ObjectMapper());
+    private static final ObjectMapper JSON = newJsonMapper();
 
     private Yaml() {}
 
@@ -35,7 +37,10 @@ public final class Yaml {
      * MicroTime fields), for components that keep their own.
      */
     public static ObjectMapper newJsonMapper() {
-        return configure(new ObjectMapper());
+        // a character outside the BMP (an emoji) is written as one 4-byte UTF-8 sequence, not as two
+        // encoded surrogates that no UTF-8 reader (this one included) accepts back
+        return configure(new ObjectMapper(JsonFactory.builder()
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build()));
     }
 
     /** A new YAML-reading mapper configured like {@link #newJsonMapper()}. */
