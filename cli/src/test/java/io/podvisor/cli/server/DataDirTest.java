@@ -125,10 +125,8 @@ class DataDirTest {
 
     @Test
     void aPlantedTokenOrPkiOfAnotherUserIsRefused() throws IOException {
-        assumeTrue(DataDir.currentUid() == 0, "chown needs root");
         Path data = DataDir.prepare(tmp.resolve("data"));
-        Path token = Files.writeString(data.resolve("token"), "a".repeat(64) + "\n");
-        Files.setAttribute(token, "unix:uid", OTHER_UID);
+        Path token = plantForeignToken(data);
         assertThatThrownBy(() -> DataDir.prepare(data)).isInstanceOf(DataDir.UnsafeException.class)
                 .hasMessage("unsafe data directory " + data + ": " + token + " is owned by uid 65534, not by this user (uid 0)");
 
@@ -160,6 +158,19 @@ class DataDirTest {
         try (var left = Files.list(data)) {
             assertThat(left.toList()).as("nothing written into the refused directory").isEmpty();
         }
+    }
+
+    @Test
+    void aServerOnADataDirWithAPlantedTokenOfAnotherUserExitsWith2() throws IOException {
+        Path data = DataDir.prepare(tmp.resolve("data"));
+        Path token = plantForeignToken(data);
+
+        CliRun.Output r = CliRun.run("server", "--data-dir", data.toString(), "--runtime", "fake", "--port", "0");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("podvisor: unsafe data directory " + data + ": " + token
+                + " is owned by uid 65534, not by this user (uid 0)\n");
+        assertThat(data.resolve("kubeconfig")).as("nothing served with it").doesNotExist();
     }
 
     @Test
@@ -201,6 +212,14 @@ class DataDirTest {
         for (Path secret : secrets) {
             assertThat(mode(secret)).as(secret.toString()).isEqualTo("rw-------");
         }
+    }
+
+    /** A well-formed token in {@code data} owned by {@link #OTHER_UID} (skips the test unless root, who may chown). */
+    private static Path plantForeignToken(Path data) throws IOException {
+        assumeTrue(DataDir.currentUid() == 0, "chown needs root");
+        Path token = Files.writeString(data.resolve("token"), "a".repeat(64) + "\n");
+        Files.setAttribute(token, "unix:uid", OTHER_UID);
+        return token;
     }
 
     private static String mode(Path p) throws IOException {
