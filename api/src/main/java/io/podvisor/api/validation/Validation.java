@@ -21,8 +21,9 @@ import java.util.Map;
 /**
  * Validation of a defaulted object, per kind, with upstream's messages and field paths (spec §13):
  * object metadata (names, labels, annotations), pods, jobs, services, config maps, secrets,
- * namespaces, endpoints, endpoint slices, leases, events. On update, {@code old} is the stored object and immutability rules apply
- * (e.g. {@code spec: Forbidden: pod updates may not change fields other than …}).
+ * namespaces, endpoints, endpoint slices, leases, events. On update, {@code old} is the stored object
+ * and immutability rules apply (e.g. {@code spec: Forbidden: pod updates may not change fields other than …}), and content errors
+ * the stored object already had are not raised again (ratcheting).
  *
  * <p>Errors equal in text are reported once (upstream's aggregate drops repeats). Pure and
  * thread-safe; neither argument is modified.
@@ -41,7 +42,7 @@ public final class Validation {
         if (old != null && !(object instanceof Job)) {
             errs.addAll(MetaValidation.update(object.getMetadata(), old.getMetadata()));
         }
-        errs.addAll(create(object));
+        errs.addAll(old == null ? create(object) : ratcheted(create(object), create(old)));
         if (old != null) {
             errs.addAll(update(object, old));
         }
@@ -61,6 +62,21 @@ public final class Validation {
             case Lease l -> NetworkValidation.lease(l);
             default -> MetaValidation.validate(object.getMetadata(), namespaced(object), MetaValidation.NameRule.SUBDOMAIN);
         };
+    }
+
+    /**
+     * On update, the content errors the stored object already had are not raised again: an object
+     * stored before a rule existed can still have its status written, its finalizers removed and
+     * its other fields changed, while nothing new that the rule refuses gets in (upstream ratchets
+     * its newer rules the same way, through options derived from the old object).
+     */
+    private static List<FieldError> ratcheted(List<FieldError> now, List<FieldError> before) {
+        if (now.isEmpty() || before.isEmpty()) {
+            return now;
+        }
+        java.util.Set<String> existing = new java.util.HashSet<>();
+        before.forEach(e -> existing.add(e.toString()));
+        return now.stream().filter(e -> !existing.contains(e.toString())).toList();
     }
 
     private static List<FieldError> update(HasMetadata object, HasMetadata old) {

@@ -131,4 +131,29 @@ class BadContentTest {
                 + "'subsets':[{'addresses':[{'ip':'10.1.0.5'}],'ports':[{'port':80}]}]}").object();
         assertThat(ep.getSubsets().getFirst().getPorts().getFirst().getProtocol()).isEqualTo("TCP");
     }
+
+    @Test
+    void anObjectStoredBeforeARuleExistedCanStillBeUpdatedButGainsNothingNewThatTheRuleRefuses() {
+        Fixture f = new Fixture();
+        Pod created = (Pod) f.createPod("default", "old").object();
+        // as stored by an earlier version, which did not check user ids
+        created.getSpec().getContainers().getFirst().setSecurityContext(new io.fabric8.kubernetes.api.model.SecurityContextBuilder()
+                .withRunAsUser(-1L).build());
+        created.getMetadata().setFinalizers(new java.util.ArrayList<>(java.util.List.of("example.com/keep")));
+        f.store.update(Keys.key(ResourceTypes.PODS, "default", "old"),
+                new ObjectCodec().encode(ResourceTypes.PODS, created), Fixture.rv(created));
+        Pod stored = (Pod) f.get(ResourceTypes.PODS, "default", "old");
+        assertThat(stored.getSpec().getContainers().getFirst().getSecurityContext().getRunAsUser()).isEqualTo(-1L);
+
+        stored.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").build());
+        assertThat(f.reg.updateStatus(stored).getStatus().getPhase()).isEqualTo("Running");
+        f.mergePatch(ResourceTypes.PODS, "default", "old", "{'metadata':{'finalizers':null,'labels':{'more':'x'}}}");
+        assertThat(f.get(ResourceTypes.PODS, "default", "old").getMetadata().getFinalizers()).isNullOrEmpty();
+
+        ApiException e = catchThrowableOfType(ApiException.class, () -> f.mergePatch(ResourceTypes.PODS, "default", "old",
+                "{'spec':{'activeDeadlineSeconds':0}}"));
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("spec.activeDeadlineSeconds: Invalid value: 0")
+                .doesNotContain("runAsUser");
+    }
 }
