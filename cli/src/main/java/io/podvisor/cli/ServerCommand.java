@@ -100,6 +100,16 @@ public final class ServerCommand implements Callable<Integer> {
         }
         NodeServer server = NodeServer.start(new NodeServer.Options(data, port, bindAddress, node, manifests, maxPods),
                 clock, new VirtualThreadKeyedExecutor(), rt);
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
+            server.threadDied(error); // an OutOfMemoryError anywhere: the health checks say so
+            if (previous != null) {
+                previous.uncaughtException(thread, error);
+            } else {
+                System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+                error.printStackTrace(System.err);
+            }
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

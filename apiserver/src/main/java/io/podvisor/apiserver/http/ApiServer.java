@@ -69,6 +69,7 @@ public final class ApiServer {
     private volatile Duration headerTimeout = HeaderDeadline.DEFAULT;
     private HeaderDeadline deadline;
     private volatile boolean started;
+    private final Health health;
     private Server server;
     private int port;
     private Pki pki;
@@ -79,6 +80,7 @@ public final class ApiServer {
         this.registry = registry;
         this.streams = streams;
         this.clock = clock;
+        this.health = new Health(registry::storageProblem, () -> started && ready.get());
     }
 
     /**
@@ -172,8 +174,7 @@ public final class ApiServer {
         LogsEndpoint logs = new LogsEndpoint(registry, streams);
         ExecEndpoint exec = new ExecEndpoint(registry, streams, ws::getServerWebSocketContainer);
         ResourceHandler resources = new ResourceHandler(registry, clock, logs, exec);
-        ws.setHandler(new ApiHandler(new Auth(credentials), ResourceTypes.ALL_TYPES, resources,
-                new Health(registry::storageProblem, () -> started && ready.get())));
+        ws.setHandler(new ApiHandler(new Auth(credentials), ResourceTypes.ALL_TYPES, resources, health));
         s.setHandler(new Handler.Wrapper(ws) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
@@ -213,6 +214,17 @@ public final class ApiServer {
     /** Connections accepted that have not yet brought a request (0 when stopped). */
     synchronized int connectionsAwaitingRequest() {
         return server == null || deadline == null ? 0 : deadline.waiting();
+    }
+
+    /**
+     * Records an error after which the node cannot be trusted to serve (an {@link OutOfMemoryError}
+     * that ended a thread of the kubelet, a controller or the store): {@code /livez} and
+     * {@code /readyz} fail their {@code memory} check from then on. Other errors are ignored.
+     */
+    public void recordFatal(Throwable error) {
+        if (error instanceof VirtualMachineError) {
+            health.fatal(error);
+        }
     }
 
     /** Sets what {@code /readyz} reports while started (default true). */

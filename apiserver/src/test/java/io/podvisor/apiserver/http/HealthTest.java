@@ -76,6 +76,19 @@ class HealthTest extends ServerTestBase {
     }
 
     @Test
+    void anOutOfMemoryErrorThatEndedAnotherThreadFailsLivenessAndOtherErrorsDoNot() throws Exception {
+        server.recordFatal(new IllegalStateException("a bug, not the node's memory"));
+        assertThat(anonymous("/livez").body()).isEqualTo("ok");
+
+        server.recordFatal(new OutOfMemoryError("Java heap space (a kubelet thread, thrown by the test)"));
+
+        assertThat(anonymous("/livez").statusCode()).isEqualTo(500);
+        assertThat(anonymous("/readyz").statusCode()).isEqualTo(500);
+        assertThat(get("/livez/memory").body()).isEqualTo(
+                "internal server error: java.lang.OutOfMemoryError: Java heap space (a kubelet thread, thrown by the test)\n");
+    }
+
+    @Test
     void aNodeNotReadyFailsReadinessOnly() throws Exception {
         server.setReady(false);
 

@@ -140,6 +140,14 @@ public final class NodeServer implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Tells the API's health checks about an error that ended one of the node's threads; an
+     * {@link OutOfMemoryError} makes {@code /livez} and {@code /readyz} fail from then on.
+     */
+    public void threadDied(Throwable error) {
+        api.recordFatal(error);
+    }
+
     public Path kubeconfig() {
         return api.kubeconfig();
     }
