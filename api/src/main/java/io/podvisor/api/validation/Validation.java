@@ -2,8 +2,10 @@ package io.podvisor.api.validation;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -21,7 +23,7 @@ import java.util.Map;
 /**
  * Validation of a defaulted object, per kind, with upstream's messages and field paths (spec §13):
  * object metadata (names, labels, annotations), pods, jobs, services, config maps, secrets,
- * namespaces, endpoints, endpoint slices, leases, events. On update, {@code old} is the stored object
+ * namespaces, endpoints, endpoint slices, leases, nodes, events. On update, {@code old} is the stored object
  * and immutability rules apply (e.g. {@code spec: Forbidden: pod updates may not change fields other than …}), and content errors
  * the stored object already had are not raised again (ratcheting).
  *
@@ -60,6 +62,8 @@ public final class Validation {
             case Endpoints e -> NetworkValidation.endpoints(e);
             case EndpointSlice e -> NetworkValidation.endpointSlice(e);
             case Lease l -> NetworkValidation.lease(l);
+            case Node n -> ClusterValidation.node(n);
+            case Event e -> ClusterValidation.event(e);
             default -> MetaValidation.validate(object.getMetadata(), namespaced(object), MetaValidation.NameRule.SUBDOMAIN);
         };
     }

@@ -91,6 +91,16 @@ class BadContentTest {
                 Arguments.of(ResourceTypes.ENDPOINT_SLICES, "{'apiVersion':'discovery.k8s.io/v1','kind':'EndpointSlice','metadata':"
                         + "{'name':'bad'},'addressType':'IPv4','endpoints':[{'addresses':['::1']}]}", 422,
                         "endpoints[0].addresses[0]: Invalid value: \"::1\": must be a valid IPv4 address"),
+                Arguments.of(ResourceTypes.NODES, "{'apiVersion':'v1','kind':'Node','metadata':{'name':'bad'},'spec':{'taints':["
+                        + "{'key':'k','effect':'Bogus'},{'key':'a','effect':'NoSchedule'},{'key':'a','value':'v','effect':'NoSchedule'}]},"
+                        + "'status':{'capacity':{'cpu':'-1'}}}", 422,
+                        "[spec.taints[0].effect: Unsupported value: \"Bogus\": supported values: \"NoSchedule\", \"PreferNoSchedule\", "
+                        + "\"NoExecute\", spec.taints[2]: Duplicate value: core.Taint{Key:\"a\", Value:\"v\", Effect:\"NoSchedule\", "
+                        + "TimeAdded:<nil>}: taints must be unique by key and effect pair, status.capacity.cpu: Invalid value: \"-1\": "
+                        + "must be greater than or equal to 0]"),
+                Arguments.of(ResourceTypes.EVENTS, "{'apiVersion':'v1','kind':'Event','metadata':{'name':'bad'},"
+                        + "'involvedObject':{'kind':'Pod','namespace':'other','name':'p'}}", 422,
+                        "involvedObject.namespace: Invalid value: \"other\": does not match event.namespace"),
                 Arguments.of(ResourceTypes.LEASES, "{'apiVersion':'coordination.k8s.io/v1','kind':'Lease','metadata':{'name':'bad'},"
                         + "'spec':{'leaseDurationSeconds':0,'leaseTransitions':-1}}", 422,
                         "[spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0, "
