@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podvisor.api.errors.ApiException;
+import io.podvisor.api.errors.FieldError;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -45,15 +46,27 @@ final class Bodies {
     }
 
     /**
-     * The keys a JSON body of a create or update repeats ({@link JsonScan#duplicates}); none for
-     * YAML or protobuf. Call after {@link #object} accepted the body.
+     * What upstream's strict decoding says of the keys a body of a create or update repeats
+     * ({@link JsonScan#duplicates}): for JSON {@code duplicate field "metadata.name"} per key; for
+     * YAML one {@code error converting YAML to JSON: yaml: unmarshal errors:} listing {@code line N:
+     * key "name" already set in map}; none for protobuf. Call after {@link #object} accepted the body.
      */
     static List<String> duplicateFields(String contentType, byte[] body) {
-        if (!isJson(contentType) || ProtobufBodies.isProtobuf(contentType)) {
+        if (ProtobufBodies.isProtobuf(contentType) || !(isJson(contentType) || isYaml(contentType))) {
             return List.of();
         }
         try {
-            return JsonScan.duplicates(body);
+            if (isJson(contentType)) {
+                return JsonScan.duplicates(Json.MAPPER.getFactory(), body).stream()
+                        .map(d -> "duplicate field \"" + d.path() + "\"").toList();
+            }
+            List<JsonScan.Duplicate> found = JsonScan.duplicates(Json.YAML.getFactory(), body);
+            if (found.isEmpty()) {
+                return List.of();
+            }
+            return List.of("error converting YAML to JSON: yaml: unmarshal errors:" + found.stream()
+                    .map(d -> "\n  line " + d.line() + ": key " + FieldError.quote(d.key()) + " already set in map")
+                    .collect(java.util.stream.Collectors.joining()));
         } catch (IOException e) {
             return List.of(); // object() has already refused what does not parse
         }

@@ -120,7 +120,8 @@ final class Exchange {
             return;
         }
         for (String w : warnings) {
-            String text = w.replace("\\", "\\\\").replace("\"", "\\\"");
+            // line breaks become spaces, as Go writes header values
+            String text = w.replace('\r', ' ').replace('\n', ' ').replace("\\", "\\\\").replace("\"", "\\\"");
             response.getHeaders().add("Warning", "299 - \"" + text + "\"");
         }
     }

@@ -1,5 +1,6 @@
 package io.podvisor.apiserver.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -20,14 +21,18 @@ final class JsonScan {
 
     private JsonScan() {}
 
+    /** A key given again: its path, the key and the line it is on again (1-based). */
+    record Duplicate(String path, String key, int line) {}
+
     /**
-     * The paths of repeated keys in document order, as upstream prints field paths
-     * ({@code metadata.name}, {@code spec.containers[0].name}); the body must be well-formed JSON.
+     * The repeated keys in document order, with paths as upstream prints field paths
+     * ({@code metadata.name}, {@code spec.containers[0].name}); the body must be well-formed for
+     * the factory (JSON or YAML).
      */
-    static List<String> duplicates(byte[] body) throws IOException {
-        List<String> out = new ArrayList<>();
+    static List<Duplicate> duplicates(JsonFactory factory, byte[] body) throws IOException {
+        List<Duplicate> out = new ArrayList<>();
         Deque<Frame> stack = new ArrayDeque<>();
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
+        try (JsonParser p = factory.createParser(body)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 switch (t) {
@@ -45,7 +50,7 @@ final class JsonScan {
                         Frame f = stack.peek();
                         f.key = p.currentName();
                         if (!f.keys.add(f.key)) {
-                            out.add(f.childPath());
+                            out.add(new Duplicate(f.childPath(), f.key, p.currentTokenLocation().getLineNr()));
                         }
                     }
                     default -> stack.peek().valueDone();

@@ -161,14 +161,19 @@ final class ResourceHandler {
         if (options.fieldValidation() == Registry.FieldValidation.IGNORE) {
             return List.of();
         }
-        List<String> found = Bodies.duplicateFields(ex.header("Content-Type"), raw).stream()
-                .map(d -> "duplicate field \"" + d + "\"").toList();
+        List<String> found = Bodies.duplicateFields(ex.header("Content-Type"), raw);
         if (found.isEmpty() || options.fieldValidation() != Registry.FieldValidation.STRICT) {
             return found;
         }
         List<String> all = new ArrayList<>();
+        boolean yaml = Bodies.isYaml(ex.header("Content-Type"));
+        if (yaml) {
+            all.addAll(found); // upstream converts YAML strictly before it decodes the JSON
+        }
         StrictDecoding.unknownFields(body, p.type().javaType()).forEach(u -> all.add("unknown field \"" + u + "\""));
-        all.addAll(found);
+        if (!yaml) {
+            all.addAll(found);
+        }
         ResourceType t = p.type();
         throw new ApiException.BadRequest(t.kind() + " in version \"" + t.version() + "\" cannot be handled as a "
                 + t.kind() + ": strict decoding error: " + String.join(", ", all));

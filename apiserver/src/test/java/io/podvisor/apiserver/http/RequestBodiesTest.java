@@ -46,6 +46,30 @@ class RequestBodiesTest extends ServerTestBase {
     }
 
     @Test
+    void repeatedYamlKeysAreFoundAsUpstreamsStrictYamlConversionFindsThem() throws Exception {
+        String yaml = """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: y2
+                  name: y3
+                spec:
+                  bogus: 1
+                  containers: [{name: c, image: i, image: j}]
+                """;
+        assertBadRequest(send("POST", "/api/v1/namespaces/default/pods?fieldValidation=Strict", "application/yaml", yaml),
+                "Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: error converting YAML to JSON: "
+                        + "yaml: unmarshal errors:\n  line 5: key \"name\" already set in map\n"
+                        + "  line 8: key \"image\" already set in map, unknown field \"spec.bogus\"");
+        assertThat(registry.lastWrite).isNull();
+
+        HttpResponse<String> warned = send("POST", "/api/v1/namespaces/default/pods", "application/yaml", yaml);
+        assertThat(warned.statusCode()).isEqualTo(201);
+        assertThat(warned.headers().allValues("Warning")).contains("299 - \"error converting YAML to JSON: yaml: unmarshal "
+                + "errors:   line 5: key \\\"name\\\" already set in map   line 8: key \\\"image\\\" already set in map\"");
+    }
+
+    @Test
     void bytesAfterTheObjectAreRefused() throws Exception {
         String pod = ResourceRoutesTest.POD;
         assertBadRequest(send("POST", "/api/v1/namespaces/default/pods", "application/json", pod + " garbage"),
