@@ -34,4 +34,21 @@ class GuardedPrinterTest {
         assertThat(bad.get(name)).isEqualTo("bad");
         assertThat(bad).filteredOn(c -> !c.equals("bad")).containsOnly("<unknown>");
     }
+
+    @Test
+    void aPodStoredWithANullReadinessGateStillListsWithTheOthers() {
+        io.fabric8.kubernetes.api.model.Pod bad = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withName("bad").withNamespace("default").endMetadata().withNewSpec()
+                .addNewContainer().withName("app").withImage("busybox").endContainer().endSpec()
+                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("False").endCondition()
+                .endStatus().build();
+        bad.getSpec().setReadinessGates(new ArrayList<>(java.util.Collections.singletonList(null)));
+        io.fabric8.kubernetes.api.model.Pod good = new io.fabric8.kubernetes.api.model.PodBuilder(bad).editMetadata()
+                .withName("good").endMetadata().editSpec().withReadinessGates(List.of()).endSpec().build();
+        ObjectNode table = Tables.table(ResourceTypes.PODS, List.of(good, bad), NOW, "7", false);
+        assertThat(table.get("rows")).hasSize(2);
+        assertThat(table.at("/rows/0/cells/0").asText()).isEqualTo("good");
+        assertThat(table.at("/rows/0/cells/1").asText()).isEqualTo("0/1");
+        assertThat(table.at("/rows/1/cells/0").asText()).isEqualTo("bad");
+    }
 }
