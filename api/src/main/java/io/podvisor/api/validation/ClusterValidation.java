@@ -76,4 +76,39 @@ final class ClusterValidation {
         }
         return errs;
     }
+
+    /**
+     * An events.k8s.io/v1 Event: upstream's rules for events of the new API (event time, reporting
+     * controller and instance, action, reason, type, and the lengths of each).
+     */
+    static List<FieldError> event(io.fabric8.kubernetes.api.model.events.v1.Event event) {
+        List<FieldError> errs = MetaValidation.validate(event.getMetadata(), true, MetaValidation.NameRule.SUBDOMAIN);
+        if (event.getEventTime() == null || event.getEventTime().getTime() == null || event.getEventTime().getTime().isEmpty()) {
+            errs.add(FieldError.required("eventTime", null));
+        }
+        String type = event.getType() == null ? "" : event.getType();
+        if (!type.equals("Normal") && !type.equals("Warning")) {
+            errs.add(FieldError.invalid("type", "\"\"", "has invalid value: " + type));
+        }
+        String controller = event.getReportingController() == null ? "" : event.getReportingController();
+        if (controller.isEmpty()) {
+            errs.add(FieldError.required("reportingController", null));
+        }
+        Errs.each(errs, "reportingController", Errs.q(controller), Names.qualifiedName(controller));
+        limited(errs, "reportingInstance", event.getReportingInstance(), 128, true);
+        limited(errs, "action", event.getAction(), 128, true);
+        limited(errs, "reason", event.getReason(), 128, true);
+        limited(errs, "note", event.getNote(), 1024, false);
+        return errs;
+    }
+
+    private static void limited(List<FieldError> errs, String path, String value, int limit, boolean required) {
+        String v = value == null ? "" : value;
+        if (required && v.isEmpty()) {
+            errs.add(FieldError.required(path, null));
+        }
+        if (v.length() > limit) {
+            errs.add(FieldError.invalid(path, "\"\"", "can have at most " + limit + " characters"));
+        }
+    }
 }

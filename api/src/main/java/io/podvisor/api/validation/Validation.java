@@ -64,6 +64,7 @@ public final class Validation {
             case Lease l -> NetworkValidation.lease(l);
             case Node n -> ClusterValidation.node(n);
             case Event e -> ClusterValidation.event(e);
+            case io.fabric8.kubernetes.api.model.events.v1.Event e -> ClusterValidation.event(e);
             default -> MetaValidation.validate(object.getMetadata(), namespaced(object), MetaValidation.NameRule.SUBDOMAIN);
         };
     }

@@ -101,6 +101,10 @@ class BadContentTest {
                 Arguments.of(ResourceTypes.EVENTS, "{'apiVersion':'v1','kind':'Event','metadata':{'name':'bad'},"
                         + "'involvedObject':{'kind':'Pod','namespace':'other','name':'p'}}", 422,
                         "involvedObject.namespace: Invalid value: \"other\": does not match event.namespace"),
+                Arguments.of(ResourceTypes.EVENTS_V1, "{'apiVersion':'events.k8s.io/v1','kind':'Event','metadata':{'name':'bad'},"
+                        + "'type':'Bogus','reportingController':'c','action':'" + "a".repeat(129) + "'}", 422,
+                        "[eventTime: Required value, type: Invalid value: \"\": has invalid value: Bogus, reportingInstance: Required value, "
+                        + "action: Invalid value: \"\": can have at most 128 characters, reason: Required value]"),
                 Arguments.of(ResourceTypes.LEASES, "{'apiVersion':'coordination.k8s.io/v1','kind':'Lease','metadata':{'name':'bad'},"
                         + "'spec':{'leaseDurationSeconds':0,'leaseTransitions':-1}}", 422,
                         "[spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0, "
