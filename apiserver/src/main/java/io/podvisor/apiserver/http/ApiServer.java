@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -67,6 +68,7 @@ public final class ApiServer {
     private final Clock clock;
     private final AtomicBoolean ready = new AtomicBoolean(true);
     private volatile Duration headerTimeout = HeaderDeadline.DEFAULT;
+    private volatile Duration keepAliveTimeout = HeaderDeadline.DEFAULT_KEEP_ALIVE;
     private HeaderDeadline deadline;
     private volatile boolean started;
     private final Health health;
@@ -155,7 +157,7 @@ public final class ApiServer {
         connector.setHost(config.bindAddress());
         connector.setPort(config.port());
         connector.setIdleTimeout(Duration.ofMinutes(2).toMillis());
-        HeaderDeadline headers = new HeaderDeadline(connector.getScheduler(), headerTimeout);
+        HeaderDeadline headers = new HeaderDeadline(connector.getScheduler(), headerTimeout, keepAliveTimeout);
         connector.addBean(headers);
         deadline = headers;
         s.addConnector(connector);
@@ -179,7 +181,15 @@ public final class ApiServer {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 headers.arrived(request);
-                return super.handle(request, response, callback);
+                return super.handle(request, response, new Callback.Nested(callback) {
+                    @Override
+                    public void succeeded() {
+                        if (response.getStatus() != HttpStatus.SWITCHING_PROTOCOLS_101) {
+                            headers.awaitNext(request); // not for a connection handed to a WebSocket
+                        }
+                        super.succeeded();
+                    }
+                });
             }
         });
         return s;
@@ -209,6 +219,15 @@ public final class ApiServer {
      */
     public void setHeaderTimeout(Duration timeout) {
         headerTimeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    /**
+     * How long a kept-alive connection may wait for its next request before that request's head
+     * has the header timeout to arrive (default 90 s, kube-apiserver's {@code IdleTimeout}); set
+     * before {@link #start()}.
+     */
+    public void setKeepAliveTimeout(Duration timeout) {
+        keepAliveTimeout = Objects.requireNonNull(timeout, "timeout");
     }
 
     /** Connections accepted that have not yet brought a request (0 when stopped). */

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -38,6 +43,21 @@ class ConnectionLimitsTest extends ServerTestBase {
         } catch (IOException closed) {
             // closed under a TLS session without close_notify
         }
+    }
+
+    /** Reads one answer with a Content-Length body, leaving the connection open. */
+    private static void readOneAnswer(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).as("answer head").isNotNegative();
+            head.append((char) b);
+        }
+        assertThat(head.toString()).startsWith("HTTP/1.1 200 ");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+        assertThat(m.find()).isTrue();
+        assertThat(in.readNBytes(Integer.parseInt(m.group(1)))).hasSize(Integer.parseInt(m.group(1)));
     }
 
     @Test
@@ -98,6 +118,7 @@ class ConnectionLimitsTest extends ServerTestBase {
         server.stop();
         server = new ApiServer(new ApiServer.Config(dir, 0, "127.0.0.1", "node-1"), registry, streams, clock);
         server.setHeaderTimeout(Duration.ofSeconds(1));
+        server.setKeepAliveTimeout(Duration.ofSeconds(1));
         port = server.start();
         addPod("web", Map.of(), "c");
         HttpResponse<Stream<String>> watch = http.send(
@@ -107,16 +128,34 @@ class ConnectionLimitsTest extends ServerTestBase {
         Iterator<String> events = watch.body().iterator();
         assertThat(events.next()).contains("\"ADDED\"");
 
+        LogsAndExecTest.Frames frames = new LogsAndExecTest.Frames();
+        WebSocket exec = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                .subprotocols("v5.channel.k8s.io").connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create("wss://127.0.0.1:" + port + "/api/v1/namespaces/default/pods/web/exec?"
+                        + "command=cat&stdin=true&stdout=true"), frames)
+                .get(10, TimeUnit.SECONDS);
+
         // well inside the 2-minute idle timeout, so only the header bound can close them
         Duration patience = Duration.ofSeconds(30);
-        try (Socket silent = new Socket(); SSLSocket handshakeOnly = tlsSocket(); SSLSocket partial = tlsSocket()) {
+        try (Socket silent = new Socket(); SSLSocket handshakeOnly = tlsSocket(); SSLSocket partial = tlsSocket();
+                SSLSocket partialSecond = tlsSocket()) {
             silent.connect(new InetSocketAddress("127.0.0.1", port));
             partial.getOutputStream().write("GET /version HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            partialSecond.getOutputStream().write(("GET /version HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            readOneAnswer(partialSecond);
+            partialSecond.getOutputStream().write("GET /version HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
             assertClosedBy(silent, patience);
             assertClosedBy(handshakeOnly, patience);
             assertClosedBy(partial, patience);
+            assertClosedBy(partialSecond, patience);
         }
         assertThat(server.connectionsAwaitingRequest()).isZero();
+
+        exec.sendBinary(ByteBuffer.wrap(new byte[] {0, 'h', 'i', '\n'}), true).get(5, TimeUnit.SECONDS);
+        exec.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0xff, 0}), true).get(5, TimeUnit.SECONDS);
+        frames.closed.get(10, TimeUnit.SECONDS);
+        assertThat(frames.channel(1)).as("the exec session outlived the bounds").isEqualTo("hi\n");
 
         addPod("late", Map.of(), "c");
         assertThat(events.next()).contains("\"ADDED\"").contains("\"late\"");
