@@ -71,8 +71,8 @@ final class ListParams {
         }
     }
 
-    /** A revision as upstream's versioner parses it: empty, or an unsigned decimal. */
-    private static void resourceVersion(String rv) {
+    /** A revision as upstream's versioner parses it: empty, or an unsigned decimal (400 otherwise). */
+    static void resourceVersion(String rv) {
         if (rv == null || rv.isEmpty()) {
             return;
         }

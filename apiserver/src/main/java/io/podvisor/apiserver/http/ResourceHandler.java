@@ -119,6 +119,7 @@ final class ResourceHandler {
     }
 
     private void get(Exchange ex, ResourcePath p) throws IOException {
+        ListParams.resourceVersion(ex.query().get("resourceVersion"));
         HasMetadata o = registry.get(p.type(), p.namespace(), p.name());
         Optional<TableWriter> tables = tables(ex, p.type());
         if (tables.isPresent()) {

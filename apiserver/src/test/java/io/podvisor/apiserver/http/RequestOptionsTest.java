@@ -125,6 +125,9 @@ class RequestOptionsTest extends ServerTestBase {
         assertStatus(get("/api/v1/pods?watch=true&resourceVersion=-5"), 400, "BadRequest",
                 "invalid resource version: resourceVersion: Invalid value: \"-5\": strconv.ParseUint: parsing \"-5\": "
                         + "invalid syntax");
+        assertStatus(get("/api/v1/namespaces/default/pods/web?resourceVersion=x1"), 400, "BadRequest",
+                "invalid resource version: resourceVersion: Invalid value: \"x1\": strconv.ParseUint: parsing \"x1\": "
+                        + "invalid syntax");
         assertStatus(get("/api/v1/pods?limit=ten"), 400, "BadRequest", "strconv.ParseInt: parsing \"ten\": invalid syntax");
         assertStatus(get("/api/v1/pods?limit=99999999999999999999"), 400, "BadRequest",
                 "strconv.ParseInt: parsing \"99999999999999999999\": value out of range");
