@@ -8,7 +8,8 @@ import io.podvisor.api.errors.ApiException;
 import io.podvisor.apiserver.registry.Registry;
 import java.io.IOException;
 
-/** {@code POST pods/{name}/eviction}: a policy/v1 Eviction becomes a delete with its {@code deleteOptions}; 201 with a Success Status. */
+/** {@code POST pods/{name}/eviction}: a policy/v1 Eviction becomes a delete with its {@code deleteOptions}, validated as a
+ * DELETE's are (422 and nothing evicted when invalid); 201 with a Success Status. */
 final class Eviction {
 
     private Eviction() {}
@@ -26,6 +27,7 @@ final class Eviction {
             } catch (JsonProcessingException e) {
                 throw new ApiException.BadRequest("unable to decode deleteOptions: " + e.getOriginalMessage());
             }
+            WriteParams.validate(options);
         }
         registry.delete(p.type(), p.namespace(), p.name(), options);
         ObjectNode status = Json.object();

@@ -67,6 +67,29 @@ class RequestOptionsTest extends ServerTestBase {
     }
 
     @Test
+    void anEvictionWithInvalidDeleteOptionsEvictsNothing() throws Exception {
+        addPod("web", Map.of(), "c");
+        String eviction = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"web\"},"
+                + "\"deleteOptions\":%s}";
+        String path = "/api/v1/namespaces/default/pods/web/eviction";
+        assertStatus(send("POST", path, "application/json", eviction.formatted("{\"propagationPolicy\":\"Bogus\"}")),
+                422, "Invalid", badPolicy("Bogus"));
+        assertStatus(send("POST", path, "application/json", eviction.formatted("{\"dryRun\":[\"Bogus\"]}")),
+                422, "Invalid", "DeleteOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: "
+                        + "[]string{\"Bogus\"}: supported values: \"All\"");
+        assertStatus(send("POST", path, "application/json",
+                eviction.formatted("{\"orphanDependents\":false,\"propagationPolicy\":\"Background\"}")), 422, "Invalid",
+                "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Invalid value: \"Background\": "
+                        + "orphanDependents and deletionPropagation cannot be both set");
+        assertThat(exists("web")).isTrue();
+        assertThat(registry.lastDelete).isNull();
+
+        assertThat(send("POST", path, "application/json", eviction.formatted("{\"propagationPolicy\":\"Background\"}"))
+                .statusCode()).isEqualTo(201);
+        assertThat(exists("web")).isFalse();
+    }
+
+    @Test
     void aDeleteBodyMakesTheQueryOptionsIgnored() throws Exception {
         addPod("web", Map.of(), "c");
         assertThat(send("DELETE", "/api/v1/namespaces/default/pods/web?propagationPolicy=Bogus&gracePeriodSeconds=9",
