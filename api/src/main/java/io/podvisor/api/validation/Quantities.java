@@ -106,11 +106,15 @@ public final class Quantities {
         return parse(s).map(Quantities::canonical).orElse(s);
     }
 
-    /** The canonical text: the largest exact suffix of the written family, rounded up to nano units. */
+    /**
+     * The canonical text: the largest exact suffix of the written family, rounded up to nano units. The
+     * SI family stops at {@code E} (10^18); the exponent form has no such cap ({@code 1e21} stays
+     * {@code 1e21}, as upstream prints it), so no power of ten the text only names is ever expanded.
+     */
     public static String canonical(Parsed p) {
         BigDecimal v = p.value();
         if (v.scale() > 9) {
-            v = v.setScale(9, RoundingMode.UP);
+            v = roundedUpToNano(v);
         }
         if (v.signum() == 0) {
             return "0";
@@ -125,12 +129,26 @@ public final class Quantities {
         if (format == Format.BINARY_SI) {
             return sign + binary(v.toBigIntegerExact());
         }
-        int exponent = Math.min(18, Math.floorDiv(-v.scale(), 3) * 3);
+        int exponent = Math.floorDiv(-v.scale(), 3) * 3;
+        if (format == Format.DECIMAL_SI) {
+            exponent = Math.min(18, exponent);
+        }
         BigInteger mantissa = v.scaleByPowerOfTen(-exponent).toBigIntegerExact();
         if (format == Format.DECIMAL_EXPONENT) {
             return sign + mantissa + (exponent == 0 ? "" : "e" + exponent);
         }
         return sign + mantissa + decimalSuffix(exponent);
+    }
+
+    /**
+     * Rounds away from zero to nano units. A nonzero value below 10^-9 becomes ±10^-9 directly: rounding it
+     * with {@code setScale} would divide by 10 to the power of its scale, which {@code 1e-999999999} makes huge.
+     */
+    private static BigDecimal roundedUpToNano(BigDecimal v) {
+        if (v.precision() - v.scale() <= -9) {
+            return BigDecimal.valueOf(v.signum(), 9);
+        }
+        return v.setScale(9, RoundingMode.UP);
     }
 
     private static String binary(BigInteger i) {

@@ -1,8 +1,10 @@
 package io.podvisor.api.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,6 +16,17 @@ class QuantitiesTest {
             "0.0001,100u", "1e3,1e3", "-1,-1", "512Ki,512Ki", "0.5Ki,512", "0,0", "100m,100m"})
     void canonicalFormKeepsTheWrittenFamily(String in, String out) {
         assertThat(Quantities.canonical(in)).isEqualTo(out);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1e21,1e21", "12e20,1200e18", "1e19,10e18", "-1e999999999,-1e999999999", "25e999999998,2500e999999996",
+            "1e-10,1e-9", "-1e-999999999,-1e-9", "1.5e-999999999,1e-9", "1e-1,100e-3"})
+    void exponentFormKeepsLargeExponentsAndNeverExpandsThem(String in, String out) {
+        // upstream prints an exponent-form quantity with a multiple-of-3 exponent and no E (10^18) cap;
+        // before, 1e999999999 was expanded to 10^999999981 to put it under that cap, and values far below a
+        // nano unit were divided by 10 to the power of their scale: both threw ArithmeticException
+        String canonical = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Quantities.canonical(in));
+        assertThat(canonical).isEqualTo(out);
     }
 
     @ParameterizedTest
