@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.api.errors.FieldError;
+import io.podvisor.apiserver.registry.JsonScan;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;

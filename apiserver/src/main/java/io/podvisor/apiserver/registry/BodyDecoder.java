@@ -42,6 +42,11 @@ final class BodyDecoder {
         this.unknownFields = unknownFields;
     }
 
+    /** The unknown fields of an object body, with their paths. */
+    List<String> unknownFields(ResourceType type, JsonNode body) {
+        return body == null || !body.isObject() ? List.of() : unknownFields.find(body, type.javaType());
+    }
+
     Decoded decode(ResourceType type, JsonNode body, FieldValidation mode) {
         if (body == null || !body.isObject()) {
             throw cannotHandle(type, "the body is not a JSON object");

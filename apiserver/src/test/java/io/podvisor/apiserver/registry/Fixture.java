@@ -42,8 +42,17 @@ final class Fixture {
 
     /** A registry over an existing store (a restart). */
     Fixture(CompactableStore existing) {
+        this(existing, Fixture::fakePatch, Fixture::fooFields);
+    }
+
+    /** A registry with the production patch engine and unknown-field finder. */
+    static Fixture standard() {
+        return new Fixture(null, new StandardPatchEngine(), io.podvisor.api.validation.StrictDecoding::unknownFields);
+    }
+
+    private Fixture(CompactableStore existing, PatchEngine patches, BodyDecoder.UnknownFields unknownFields) {
         this.store = existing != null ? existing : new CompactableStore(executor);
-        this.reg = new Registries(store, clock, executor, new Random(42), Fixture::fakePatch, Fixture::fooFields);
+        this.reg = new Registries(store, clock, executor, new Random(42), patches, unknownFields);
         reg.start();
         drain();
     }

@@ -152,6 +152,49 @@ class UpdateTest {
         assertThat(r.object().getMetadata().getLabels()).doesNotContainKey("z");
     }
 
+    private static WriteResult patch(Fixture f, PatchType type, String body, Registry.FieldValidation mode) {
+        return f.reg.patch(ResourceTypes.PODS, "default", "web", type, body.getBytes(),
+                new WriteOptions(false, "m", mode, true), Part.MAIN);
+    }
+
+    private static String invalid(ApiException e) {
+        assertThat(e.toStatus().getCode()).isEqualTo(422);
+        assertThat(e.toStatus().getReason()).isEqualTo("Invalid");
+        return e.getMessage();
+    }
+
+    @Test
+    void repeatedKeysInPatchesFollowFieldValidation() {
+        Fixture f = Fixture.standard();
+        f.createPod("default", "web");
+        Registry.FieldValidation strict = Registry.FieldValidation.STRICT;
+        String labels = "{\"metadata\":{\"labels\":{\"a\":\"1\",\"a\":\"2\"}}";
+
+        assertThat(invalid(catchThrowableOfType(ApiException.class,
+                () -> patch(f, PatchType.MERGE, labels + ",\"spec\":{\"bogus\":1}}", strict))))
+                .startsWith(" \"\" is invalid: patch: Invalid value: \"{")
+                .endsWith("\": strict decoding error: duplicate field \"a\", unknown field \"spec.bogus\"");
+        assertThat(invalid(catchThrowableOfType(ApiException.class, () -> patch(f, PatchType.STRATEGIC, labels + "}", strict))))
+                .isEqualTo(" \"\" is invalid: patch: Invalid value: \"map[metadata:map[labels:map[a:2]]]\": "
+                        + "strict decoding error: duplicate field \"a\"");
+        assertThat(invalid(catchThrowableOfType(ApiException.class, () -> patch(f, PatchType.JSON,
+                "[{\"op\":\"add\",\"path\":\"/metadata/labels/b\",\"path\":\"/metadata/labels/b\",\"value\":\"1\"}]",
+                strict)))).endsWith("\": strict decoding error: json patch duplicate field \"path\"");
+        String apply = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels: {a: \"1\", a: \"2\"}\n";
+        assertThatThrownBy(() -> patch(f, PatchType.APPLY, apply, strict)).isInstanceOf(ApiException.BadRequest.class)
+                .hasMessage("error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n"
+                        + "  line 5: key \"a\" already set in map");
+        assertThat(f.reg.get(ResourceTypes.PODS, "default", "web").getMetadata().getLabels())
+                .doesNotContainKeys("a", "b");
+
+        WriteResult warned = patch(f, PatchType.STRATEGIC, labels + "}", Registry.FieldValidation.WARN);
+        assertThat(warned.warnings()).containsExactly("duplicate field \"a\"");
+        assertThat(warned.object().getMetadata().getLabels()).as("the last value counts, as in Go").containsEntry("a", "2");
+        assertThat(patch(f, PatchType.APPLY, apply, Registry.FieldValidation.WARN).warnings())
+                .containsExactly("line 5: key \"a\" already set in map");
+        assertThat(patch(f, PatchType.MERGE, labels + "}", Registry.FieldValidation.IGNORE).warnings()).isEmpty();
+    }
+
     @Test
     void applyCreatesWhenMissing() {
         WriteResult r = f.reg.patch(ResourceTypes.CONFIGMAPS, "default", "cfg", PatchType.APPLY,

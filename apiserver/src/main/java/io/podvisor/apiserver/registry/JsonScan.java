@@ -1,4 +1,4 @@
-package io.podvisor.apiserver.http;
+package io.podvisor.apiserver.registry;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -17,19 +17,19 @@ import java.util.Set;
  * "spec.replicas"}) and bytes after the top-level value ({@code invalid character 'x' after
  * top-level value}).
  */
-final class JsonScan {
+public final class JsonScan {
 
     private JsonScan() {}
 
     /** A key given again: its path, the key and the line it is on again (1-based). */
-    record Duplicate(String path, String key, int line) {}
+    public record Duplicate(String path, String key, int line) {}
 
     /**
      * The repeated keys in document order, with paths as upstream prints field paths
      * ({@code metadata.name}, {@code spec.containers[0].name}); the body must be well-formed for
      * the factory (JSON or YAML).
      */
-    static List<Duplicate> duplicates(JsonFactory factory, byte[] body) throws IOException {
+    public static List<Duplicate> duplicates(JsonFactory factory, byte[] body) throws IOException {
         List<Duplicate> out = new ArrayList<>();
         Deque<Frame> stack = new ArrayDeque<>();
         try (JsonParser p = factory.createParser(body)) {
@@ -91,7 +91,7 @@ final class JsonScan {
      * Go's complaint about what follows the top-level value that ends at {@code end}, or null when
      * only whitespace does.
      */
-    static String trailing(byte[] body, long end) {
+    public static String trailing(byte[] body, long end) {
         for (int i = (int) end; i < body.length; i++) {
             byte b = body[i];
             if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
