@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.podvisor.api.validation.Quantities;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
@@ -79,8 +80,9 @@ public final class QosClasses {
         Map<String, BigDecimal> out = new HashMap<>();
         for (String name : TRACKED) {
             Quantity q = raw.get(name);
-            if (q != null && q.getNumericalAmount().signum() > 0) {
-                out.put(name, q.getNumericalAmount());
+            BigDecimal v = q == null ? null : Quantities.bounded(q.getNumericalAmount());
+            if (v != null && v.signum() > 0) {
+                out.put(name, v);
             }
         }
         return out;

@@ -97,4 +97,19 @@ class QosClassesTest {
                 .addNewContainer().withName("a").withImage("x").endContainer().build();
         assertThat(QosClasses.compute(spec)).isEqualTo(BE);
     }
+
+    @Test
+    void limitsTooLargeForANumberAreSummedWithoutExpandingThem() {
+        // 1e999999999 + 1e30 would be a billion-digit sum; bounded amounts keep the computation instant
+        PodSpec spec = new PodSpecBuilder().withContainers(
+                c("a", "cpu=1,memory=1e999999999", "cpu=1,memory=1e999999999"),
+                c("b", "cpu=1,memory=1e30", "cpu=1,memory=1e30")).build();
+        PodSpec mixed = new PodSpecBuilder().withContainers(
+                c("a", "cpu=1e-999999999,memory=1Mi", "cpu=1e999999,memory=1e999999999"),
+                c("b", "", "cpu=2,memory=1e30")).build();
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            assertThat(QosClasses.compute(spec)).isEqualTo(G);
+            assertThat(QosClasses.compute(mixed)).isEqualTo(B);
+        });
+    }
 }

@@ -6,9 +6,9 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.podvisor.api.Containers;
 import io.podvisor.api.QosClasses;
+import io.podvisor.api.validation.Quantities;
 import io.podvisor.runtime.ContainerConfig;
 import io.podvisor.runtime.SandboxConfig;
-import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 
@@ -73,7 +73,7 @@ final class ResourceConfigs {
     private static long effective(PodSpec spec, java.util.function.ToLongFunction<Container> amount) {
         long sum = 0;
         for (Container c : spec.getContainers() == null ? List.<Container>of() : spec.getContainers()) {
-            sum += amount.applyAsLong(c);
+            sum = plus(sum, amount.applyAsLong(c));
         }
         long sidecars = 0;
         long initMax = 0;
@@ -81,15 +81,21 @@ final class ResourceConfigs {
             long own = amount.applyAsLong(c);
             long here;
             if (Containers.isSidecar(c)) {
-                sum += own;
-                sidecars += own;
+                sum = plus(sum, own);
+                sidecars = plus(sidecars, own);
                 here = sidecars;
             } else {
-                here = own + sidecars;
+                here = plus(own, sidecars);
             }
             initMax = Math.max(initMax, here);
         }
         return Math.max(sum, initMax);
+    }
+
+    /** a + b, saturated at {@link Long#MAX_VALUE} (limits of {@code 1e999999999} add up to "unlimited", not negative). */
+    private static long plus(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
     }
 
     private static Map<String, Quantity> limits(ResourceRequirements rr) {
@@ -106,11 +112,11 @@ final class ResourceConfigs {
     }
 
     static long millis(Quantity q) {
-        return q == null ? 0 : q.getNumericalAmount().movePointRight(3).setScale(0, RoundingMode.CEILING).longValue();
+        return q == null ? 0 : Quantities.ceilSaturated(q.getNumericalAmount().movePointRight(3));
     }
 
     static long bytes(Quantity q) {
-        return q == null ? 0 : q.getNumericalAmount().setScale(0, RoundingMode.CEILING).longValue();
+        return q == null ? 0 : Quantities.ceilSaturated(q.getNumericalAmount());
     }
 
     private static Long positive(long v) {

@@ -41,6 +41,19 @@ class ResourceConfigsTest {
     }
 
     @Test
+    void limitsBeyondALongAreSaturatedNotExpandedOrWrapped() {
+        // 1e999999999 is a valid quantity; expanding it to an integer would never finish (or throw), and 1e30
+        // would wrap to a negative long
+        Pod p = pod("", c("a", "{requests: {cpu: '1e-999999999', memory: 1Mi}, limits: {cpu: '1e999999', memory: '1e999999999'}}")
+                + c("b", "{limits: {cpu: '2', memory: '1e30'}}"));
+        assertThat(ResourceConfigs.container(p.getSpec().getContainers().get(0)))
+                .isEqualTo(new ContainerConfig.Resources(Long.MAX_VALUE, Long.MAX_VALUE, 1L));
+        assertThat(ResourceConfigs.container(p.getSpec().getContainers().get(1)))
+                .isEqualTo(new ContainerConfig.Resources(Long.MAX_VALUE, 2000L, 2000L));
+        assertThat(ResourceConfigs.pod(p.getSpec()).memoryLimitBytes()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void podResourcesByQosClass() {
         // Guaranteed: limits everywhere, requests defaulted from them
         assertThat(ResourceConfigs.pod(pod("", c("a", "{limits: {cpu: 500m, memory: 100Mi}}")

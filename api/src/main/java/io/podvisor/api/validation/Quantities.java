@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  */
 public final class Quantities {
 
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+    private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+
     /** The message upstream gives for a string that is not a quantity. */
     public static final String FORMAT_ERROR =
             "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
@@ -99,6 +102,45 @@ public final class Quantities {
     /** The exact value of a model quantity; empty when its text is not a quantity. */
     public static Optional<BigDecimal> value(Quantity q) {
         return parse(text(q)).map(Parsed::value);
+    }
+
+    /**
+     * {@code v} limited to what a long holds (a larger magnitude saturates) and, when nonzero, to at least
+     * 10^-9 in magnitude: sums and comparisons of bounded values stay cheap, where adding {@code 1e999999999}
+     * to {@code 1Mi} would build a number of a billion digits.
+     */
+    public static BigDecimal bounded(BigDecimal v) {
+        if (v.compareTo(LONG_MAX) > 0) {
+            return LONG_MAX;
+        }
+        if (v.compareTo(LONG_MIN) < 0) {
+            return LONG_MIN;
+        }
+        if (v.signum() != 0 && v.precision() - v.scale() <= -9) {
+            return BigDecimal.valueOf(v.signum(), 9);
+        }
+        return v;
+    }
+
+    /**
+     * {@code v} rounded up to a whole number and saturated at {@link Long#MAX_VALUE} / {@link Long#MIN_VALUE}
+     * instead of expanded or wrapped: a limit of {@code 1e999999999} is "more than anything" without building
+     * a number of a billion digits, and {@code 1e-999999999} rounds up to 1 without dividing by one.
+     */
+    public static long ceilSaturated(BigDecimal v) {
+        if (v.signum() == 0) {
+            return 0;
+        }
+        if (v.compareTo(LONG_MAX) >= 0) {
+            return Long.MAX_VALUE;
+        }
+        if (v.compareTo(LONG_MIN) <= 0) {
+            return Long.MIN_VALUE;
+        }
+        if (v.abs().compareTo(BigDecimal.ONE) < 0) {
+            return v.signum() > 0 ? 1 : 0;
+        }
+        return v.setScale(0, RoundingMode.CEILING).longValue(); // |v| >= 1: the scale is below the digits written
     }
 
     /** The canonical text of a quantity string, as upstream prints it; the input itself when unparsable. */

@@ -40,4 +40,13 @@ class QuantitiesTest {
     void parsesExactValues(String in, String value) {
         assertThat(Quantities.parse(in).orElseThrow().value()).isEqualByComparingTo(new BigDecimal(value));
     }
+
+    @ParameterizedTest
+    @CsvSource({"0,0", "1.2,2", "-1.2,-1", "1e-999999999,1", "-1e-999999999,0", "128Mi,134217728",
+            "9223372036854775807,9223372036854775807", "9223372036854775808,9223372036854775807",
+            "1e30,9223372036854775807", "1e999999999,9223372036854775807", "-1e999999999,-9223372036854775808"})
+    void ceilingSaturatesInsteadOfExpandingOrWrapping(String in, long out) {
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
+                assertThat(Quantities.ceilSaturated(Quantities.parse(in).orElseThrow().value())).isEqualTo(out));
+    }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.podvisor.api.Containers;
+import io.podvisor.api.validation.Quantities;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,7 +65,7 @@ public final class PodRequests {
     /** Parses a resource list into numeric amounts. */
     public static Map<String, BigDecimal> amounts(Map<String, Quantity> list) {
         Map<String, BigDecimal> out = new TreeMap<>();
-        list.forEach((k, q) -> out.put(k, Quantity.getAmountInBytes(q)));
+        list.forEach((k, q) -> out.put(k, Quantities.bounded(Quantity.getAmountInBytes(q))));
         return out;
     }
 

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
 import io.podvisor.api.Containers;
+import io.podvisor.api.validation.Quantities;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
@@ -91,24 +92,28 @@ public record FieldRefs(Pod pod, String hostIp, List<String> podIps, NodeAllocat
             throw new ConfigException("unsupported container resource : " + r);
         }
         BigDecimal amount = amount(c, kind, name);
-        BigDecimal divisor = fs.getDivisor() == null ? BigDecimal.ZERO : fs.getDivisor().getNumericalAmount();
+        BigDecimal divisor = fs.getDivisor() == null ? BigDecimal.ZERO : Quantities.bounded(fs.getDivisor().getNumericalAmount());
         if (divisor.signum() == 0) {
             divisor = BigDecimal.ONE;
         }
         if (name.equals("cpu")) {
-            BigDecimal milli = amount.movePointRight(3).setScale(0, RoundingMode.CEILING);
-            BigDecimal divMilli = divisor.movePointRight(3).setScale(0, RoundingMode.CEILING);
-            return milli.divide(divMilli, 0, RoundingMode.CEILING).toPlainString();
+            return ceilDivide(amount.movePointRight(3), divisor.movePointRight(3));
         }
-        BigDecimal value = amount.setScale(0, RoundingMode.CEILING);
-        return value.divide(divisor.setScale(0, RoundingMode.CEILING), 0, RoundingMode.CEILING).toPlainString();
+        return ceilDivide(amount, divisor);
+    }
+
+    /** ⌈a⌉ / ⌈b⌉ rounded up, each side saturated at a long rather than expanded (a limit of 1e999999999). */
+    private static String ceilDivide(BigDecimal a, BigDecimal b) {
+        long divisor = Math.max(1, Quantities.ceilSaturated(b));
+        return BigDecimal.valueOf(Quantities.ceilSaturated(a))
+                .divide(BigDecimal.valueOf(divisor), 0, RoundingMode.CEILING).toPlainString();
     }
 
     private BigDecimal amount(Container c, String kind, String name) {
         var rr = c.getResources();
         Map<String, Quantity> list = rr == null ? null : kind.equals("limits") ? rr.getLimits() : rr.getRequests();
         Quantity q = list == null ? null : list.get(name);
-        BigDecimal v = q == null ? BigDecimal.ZERO : q.getNumericalAmount();
+        BigDecimal v = q == null ? BigDecimal.ZERO : Quantities.bounded(q.getNumericalAmount());
         if (kind.equals("limits") && v.signum() == 0) {
             return switch (name) {
                 case "cpu" -> BigDecimal.valueOf(allocatable.cpuMillis()).movePointLeft(3);

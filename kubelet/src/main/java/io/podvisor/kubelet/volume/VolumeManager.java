@@ -165,7 +165,7 @@ public final class VolumeManager {
             size = podMemoryLimit;
         }
         if (src.getSizeLimit() != null) {
-            long limit = src.getSizeLimit().getNumericalAmount().setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+            long limit = io.podvisor.api.validation.Quantities.ceilSaturated(src.getSizeLimit().getNumericalAmount());
             if (limit > 0 && limit < size) {
                 size = limit;
             }
