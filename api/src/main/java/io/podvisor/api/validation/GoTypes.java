@@ -113,7 +113,11 @@ public final class GoTypes {
         return fits ? Optional.empty() : Optional.of("number " + node.asText());
     }
 
-    private static String kind(JsonNode node) {
+    /** What Go's JSON decoder calls a value's kind in its type errors: string, number, bool, array, object or null. */
+    public static String kind(JsonNode node) {
+        if (node.isNull()) {
+            return "null";
+        }
         if (node.isTextual()) {
             return "string";
         }

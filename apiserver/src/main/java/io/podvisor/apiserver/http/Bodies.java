@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.api.errors.FieldError;
+import io.podvisor.api.validation.GoTypes;
 import io.podvisor.apiserver.registry.JsonScan;
 import java.io.IOException;
 import java.util.List;
@@ -38,7 +39,7 @@ final class Bodies {
         }
         JsonNode node = parse(yaml ? Json.YAML : Json.MAPPER, body, format);
         if (node == null || !node.isObject()) {
-            String what = node == null ? "null" : goType(node);
+            String what = node == null ? "null" : GoTypes.kind(node);
             throw new ApiException.BadRequest("couldn't get version/kind; " + format + " parse error: json: cannot unmarshal "
                     + what + " into Go value of type struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; "
                     + "Kind string \"json:\\\"kind,omitempty\\\"\" }");
@@ -101,22 +102,6 @@ final class Bodies {
         } catch (IOException e) {
             throw new ApiException.BadRequest("couldn't get version/kind; " + format + " parse error: " + e.getMessage());
         }
-    }
-
-    private static String goType(JsonNode n) {
-        if (n.isArray()) {
-            return "array";
-        }
-        if (n.isTextual()) {
-            return "string";
-        }
-        if (n.isNumber()) {
-            return "number";
-        }
-        if (n.isBoolean()) {
-            return "bool";
-        }
-        return "null";
     }
 
     static String base(String contentType) {
