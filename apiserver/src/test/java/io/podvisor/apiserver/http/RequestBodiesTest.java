@@ -23,6 +23,18 @@ class RequestBodiesTest extends ServerTestBase {
     }
 
     @Test
+    void aBodyThatIsNoObjectIsRefusedNamingItsKindAsGoDoes() throws Exception {
+        String struct = " into Go value of type struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; "
+                + "Kind string \"json:\\\"kind,omitempty\\\"\" }";
+        for (String[] c : new String[][] {{"[1]", "array"}, {"\"pod\"", "string"}, {"7", "number"}, {"true", "bool"},
+                {"null", "null"}}) {
+            assertBadRequest(send("POST", "/api/v1/namespaces/default/pods", "application/json", c[0]),
+                    "couldn't get version/kind; json parse error: json: cannot unmarshal " + c[1] + struct);
+        }
+        assertThat(registry.lastWrite).isNull();
+    }
+
+    @Test
     void repeatedKeysFollowFieldValidation() throws Exception {
         assertBadRequest(send("POST", "/api/v1/namespaces/default/pods?fieldValidation=Strict", "application/json",
                 DUPLICATED), "Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: "
