@@ -122,7 +122,7 @@ final class StatusGenerator {
             state = waiting(cached.reason(), cached.message());
         }
         boolean ready = c.kind() == ContainerKind.INIT ? initSucceeded : in.probes().ready(c, newest);
-        boolean started = c.kind() != ContainerKind.INIT && in.probes().started(c, newest);
+        boolean started = in.probes().started(c, newest);
         s.setState(state);
         return finish(s, last, ready, started);
     }

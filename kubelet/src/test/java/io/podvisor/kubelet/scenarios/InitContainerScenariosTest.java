@@ -255,4 +255,50 @@ class InitContainerScenariosTest {
         assertThat(log(h, "init1")).containsExactly("0 start init1");
         assertThat(starts(h, "app")).isEmpty();
     }
+
+    /** {@code started/ready} of a container status, as the fields read. */
+    private static String startedReady(ContainerStatus s) {
+        return "started=" + s.getStarted() + " ready=" + s.getReady();
+    }
+
+    @Test
+    void aRunningInitContainerIsStartedButNotReadyAndACompletedOneIsReadyButNotStarted() {
+        // upstream's prober manager sets started on every init container status: true while it runs
+        // (it has no startup probe), false once it has exited; ready only for an exit with 0
+        NodeHarness h = new NodeHarness();
+        h.script("setup", script().exitAfter(ofSeconds(10), 0));
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: staged}
+                spec:
+                  initContainers:
+                  - {name: setup, image: busybox}
+                  - {name: proxy, image: envoy, restartPolicy: Always}
+                  containers:
+                  - {name: app, image: nginx}
+                """);
+        h.advanceSeconds(1);
+        Pod p = h.pod("staged");
+        assertThat(state(init(p, "setup").getState())).isEqualTo("running");
+        assertThat(startedReady(init(p, "setup"))).isEqualTo("started=true ready=false");
+        assertThat(state(init(p, "proxy").getState())).isEqualTo("waiting PodInitializing");
+        assertThat(startedReady(init(p, "proxy"))).isEqualTo("started=false ready=false");
+        assertThat(h.kubectl("staged")).isEqualTo("0/2 Init:0/2 0");
+        assertThat(condition(p, "Initialized")).isEqualTo("False ContainersNotInitialized containers with incomplete status: [setup proxy]");
+        assertThat(h.events("staged")).containsExactly(
+                "Normal Pulling Pulling image \"busybox\"",
+                "Normal Pulled Successfully pulled image \"busybox\" in 0s (0s including waiting). Image size: 4194304 bytes.",
+                "Normal Created Created container: setup",
+                "Normal Started Started container setup");
+
+        h.advanceSeconds(10);
+        p = h.pod("staged");
+        assertThat(state(init(p, "setup").getState())).isEqualTo("terminated Completed 0");
+        assertThat(startedReady(init(p, "setup"))).isEqualTo("started=false ready=true");
+        assertThat(state(init(p, "proxy").getState())).isEqualTo("running");
+        assertThat(startedReady(init(p, "proxy"))).isEqualTo("started=true ready=true");
+        assertThat(startedReady(main(p, "app"))).isEqualTo("started=true ready=true");
+        assertThat(h.kubectl("staged")).isEqualTo("2/2 Running 0");
+    }
 }
