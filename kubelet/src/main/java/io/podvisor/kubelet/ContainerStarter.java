@@ -140,7 +140,8 @@ final class ContainerStarter {
         if (exitedAt != null) {
             ctx.backoff().next(key, exitedAt); // counted once the image is there (a pull may take several syncs)
         }
-        int attempt = last == null ? 0 : ObservedPod.restartCount(last) + 1;
+        int attempt = last == null ? LogPaths.restartCountFromLogs(ctx.config(), pod.getMetadata(), c.name())
+                : ObservedPod.restartCount(last) + 1;
         removeOlderInstances(observed, c.name());
         String id;
         try {

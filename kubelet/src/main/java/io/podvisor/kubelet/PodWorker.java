@@ -247,7 +247,7 @@ public final class PodWorker {
         ObservedPod observed = observe();
         Instant now = ctx.clock().now();
         if (startTime == null) {
-            startTime = now;
+            startTime = PreviousStatus.startTime(p, now);
             armActiveDeadline(p);
         }
         if (state == State.SYNCING) {
@@ -432,7 +432,7 @@ public final class PodWorker {
     }
 
     private void publishStatus(Pod p, List<PodContainer> containers, ObservedPod observed) {
-        PodStatus previous = ctx.status().last(uid);
+        PodStatus previous = PreviousStatus.of(ctx.status().last(uid), p);
         boolean terminal = state == State.TERMINATED && termination != null && termination.deletion();
         PodStatus s = StatusGenerator.generate(new StatusGenerator.Input(p, containers, observed,
                 ctx.probes(), ctx.reasons(), ctx.runtime().type(), ctx.config().nodeIp(), startTime,

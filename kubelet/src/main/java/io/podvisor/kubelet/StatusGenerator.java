@@ -100,17 +100,24 @@ final class StatusGenerator {
         List<ContainerInfo> instances = in.observed().instances(c.name());
         ContainerInfo newest = instances.isEmpty() ? null : instances.getFirst();
         ContainerInfo previous = instances.size() < 2 ? null : instances.get(1);
+        ReasonCache.Entry cached = in.reasons().get(uid, c.name());
+        if (newest == null) {
+            ContainerStatus kept = PreviousStatus.withoutInstance(c, in.previous(),
+                    hasInit ? "PodInitializing" : "ContainerCreating", in.pod().getMetadata().getDeletionTimestamp() != null);
+            ContainerStateTerminated ended = kept.getState().getTerminated();
+            if (cached != null) {
+                kept.setLastState(ended != null ? kept.getState() : kept.getLastState());
+                kept.setState(waiting(cached.reason(), cached.message()));
+            }
+            boolean ready = c.kind() == ContainerKind.INIT && cached == null && ended != null
+                    && Integer.valueOf(0).equals(ended.getExitCode());
+            return finish(kept, kept.getLastState(), ready, false);
+        }
         ContainerStatus s = new ContainerStatus();
         s.setName(c.name());
         s.setImage(c.spec().getImage());
         s.setImageID("");
-        s.setRestartCount(newest == null ? 0 : ObservedPod.restartCount(newest));
-        ReasonCache.Entry cached = in.reasons().get(uid, c.name());
-        if (newest == null) {
-            String waiting = hasInit ? "PodInitializing" : "ContainerCreating";
-            s.setState(cached != null ? waiting(cached.reason(), cached.message()) : waiting(waiting, null));
-            return finish(s, new ContainerState(), false, false);
-        }
+        s.setRestartCount(ObservedPod.restartCount(newest));
         s.setContainerID(in.runtimeType() + "://" + newest.id());
         s.setImageID(imageId(newest));
         ContainerState state = state(newest, in);
@@ -134,7 +141,7 @@ final class StatusGenerator {
         return s;
     }
 
-    private static ContainerState waiting(String reason, String message) {
+    static ContainerState waiting(String reason, String message) {
         ContainerStateWaiting w = new ContainerStateWaiting();
         w.setReason(reason);
         w.setMessage(message);

@@ -51,7 +51,9 @@ public final class NodeHarness {
     private final RecordingRuntime recording = new RecordingRuntime(runtime);
     private final InMemoryCluster cluster = new InMemoryCluster(clock, executor);
     private final InMemoryObjects objects = new InMemoryObjects(clock, cluster);
-    private final Kubelet kubelet;
+    private final KubeletConfig config;
+    private final Mounter mounter;
+    private Kubelet kubelet;
 
     public NodeHarness() {
         this(c -> c);
@@ -71,10 +73,30 @@ public final class NodeHarness {
     public NodeHarness(UnaryOperator<KubeletConfig> config, Consumer<FakeRuntime> scripts, Mounter mounter) {
         scripts.accept(runtime);
         clock.afterEachTimer(executor::runUntilIdle);
-        kubelet = new Kubelet(config.apply(KubeletConfig.defaults("podvisor")), clock, executor, recording, cluster, objects,
-                mounter);
+        this.config = config.apply(KubeletConfig.defaults("podvisor"));
+        this.mounter = mounter;
+        startKubelet();
+    }
+
+    private void startKubelet() {
+        kubelet = new Kubelet(config, clock, executor, recording, cluster, objects, mounter);
         kubelet.start();
         executor.runUntilIdle();
+    }
+
+    /**
+     * Stops the node for {@code down} and starts it again, as a reboot does: the kubelet stops, the
+     * runtime loses every sandbox and container (killed, then removed), virtual time passes, and a
+     * new kubelet starts with the same settings and directories on the same API state.
+     */
+    public void restartNode(Duration down) {
+        executor.runUntilIdle();
+        kubelet.close();
+        for (var sandbox : runtime.listSandboxes(java.util.Map.of())) {
+            runtime.removeSandbox(sandbox.id());
+        }
+        advance(down);
+        startKubelet();
     }
 
     public Kubelet kubelet() {
