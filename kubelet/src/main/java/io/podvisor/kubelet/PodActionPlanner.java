@@ -5,60 +5,46 @@ import io.podvisor.kubelet.ProbeView.ProbeType;
 import io.podvisor.kubelet.ProbeView.Result;
 import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerState;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
  * Decides what one sync of a live (not terminating) pod must do: a pure function of the pod, what
- * the runtime holds and the published probe results (spec §16.1–16.3).
+ * the runtime holds and the published probe results (spec §16.1–16.3), as upstream's
+ * {@code computePodActions} and {@code computeInitContainerActions} decide it.
  *
- * <p>Init step: init containers are walked in spec order. A regular init container must exit 0
- * before the next one starts; a sidecar must be started (running, startup probe passed). Once any
- * main container has existed the pod counts as initialized and regular init containers never run
- * again, while sidecars are still restarted and probed. Main step: each main container is started,
- * kept, or killed (definition changed, liveness or startup failure), restarting per policy; when
- * nothing is kept and nothing will start, the whole pod is stopped.
+ * <p>Init step: init containers are walked from the LAST to the first. The first one found with an
+ * instance decides where initialization stands (a regular init container runs, failed and is
+ * restarted, or succeeded and the next one starts; a started sidecar lets the next one start);
+ * every init container before it has been initialized, so of those only sidecars are looked at,
+ * and any sidecar that is not running is restarted. A failed regular init container is therefore
+ * restarted on its own back-off even while a sidecar before it is down. Once a main container is
+ * created or running, regular init containers never run again. Main step (only once initialized):
+ * each main container is started, kept, or killed (definition changed, liveness or startup
+ * failure), restarting per policy; when nothing is kept and nothing will start, the whole pod is
+ * stopped.
  */
 public final class PodActionPlanner {
+
+    /** Upstream's kill message for a container the runtime lost track of ({@code %q} of the state). */
+    private static final String UNKNOWN_STATE = "is in \"unknown\" state, try killing it before restart";
 
     private PodActionPlanner() {}
 
     public static PodPlan plan(Pod pod, List<PodContainer> containers, ObservedPod observed, ProbeView probes) {
+        if (observed.readySandbox().isEmpty()) {
+            return planNewSandbox(pod, containers, observed);
+        }
         String policy = pod.getSpec().getRestartPolicy();
         List<PodPlan.Kill> kills = new ArrayList<>();
         List<PodContainer> starts = new ArrayList<>();
-        boolean initializedBefore = containers.stream()
-                .anyMatch(c -> c.kind() == ContainerKind.MAIN && observed.newest(c.name()) != null);
-
-        if (observed.readySandbox().isEmpty()) {
-            return planNewSandbox(pod, containers, observed, initializedBefore);
+        InitOutcome init = planInit(pod, containers, observed, probes, kills, starts);
+        if (init == InitOutcome.KILL_POD) {
+            return new PodPlan(false, true, List.of(), List.of());
         }
-
-        boolean initialized = true;
-        for (PodContainer c : containers) {
-            if (c.kind() == ContainerKind.MAIN) {
-                continue;
-            }
-            ContainerInfo inst = observed.newest(c.name());
-            boolean blocks;
-            if (c.kind() == ContainerKind.INIT) {
-                if (initializedBefore) {
-                    continue;
-                }
-                InitOutcome o = planRegularInit(c, inst, policy, kills, starts);
-                if (o == InitOutcome.KILL_POD) {
-                    return new PodPlan(false, true, List.of(), List.of());
-                }
-                blocks = o == InitOutcome.BLOCKS;
-            } else {
-                blocks = !planSidecar(c, inst, probes, kills, starts);
-            }
-            if (blocks && !initializedBefore) {
-                initialized = false;
-                break;
-            }
-        }
-        if (!initialized) {
+        if (init == InitOutcome.IN_PROGRESS) {
             return new PodPlan(false, false, kills, starts);
         }
 
@@ -83,8 +69,7 @@ public final class PodActionPlanner {
                     }
                 }
             } else if (inst.state() == ContainerState.UNKNOWN) {
-                kills.add(new PodPlan.Kill(c, inst,
-                        "Container is in \"unknown\" state, try killing it before restart", null));
+                kills.add(new PodPlan.Kill(c, inst, "Container " + UNKNOWN_STATE, null));
                 toStart++;
             } else if (shouldRestart(policy, inst)) {
                 starts.add(c);
@@ -97,65 +82,126 @@ public final class PodActionPlanner {
         return new PodPlan(false, false, kills, starts);
     }
 
-    private enum InitOutcome { DONE, BLOCKS, KILL_POD }
+    private enum InitOutcome { INITIALIZED, IN_PROGRESS, KILL_POD }
 
-    private static InitOutcome planRegularInit(PodContainer c, ContainerInfo inst, String policy,
-                                               List<PodPlan.Kill> kills, List<PodContainer> starts) {
-        if (inst == null || inst.state() == ContainerState.CREATED) {
-            starts.add(c);
-            return InitOutcome.BLOCKS;
+    /**
+     * 16.2: the init step. Adds the kills and the init containers to start (in spec order) and says
+     * whether the pod is initialized, still initializing, or must be stopped (a regular init
+     * container failed under {@code restartPolicy: Never}).
+     */
+    private static InitOutcome planInit(Pod pod, List<PodContainer> containers, ObservedPod observed, ProbeView probes,
+                                        List<PodPlan.Kill> kills, List<PodContainer> starts) {
+        List<PodContainer> inits = containers.stream().filter(c -> c.kind() != ContainerKind.MAIN).toList();
+        if (inits.isEmpty()) {
+            return InitOutcome.INITIALIZED;
         }
-        switch (inst.state()) {
-            case RUNNING:
-                return InitOutcome.BLOCKS;
-            case EXITED:
-                if (inst.exitCode() == 0) {
-                    return InitOutcome.DONE;
+        // a main container created or running means the pod initialized before (exited ones may
+        // be left from an earlier sandbox)
+        boolean initialized = containers.stream().filter(c -> c.kind() == ContainerKind.MAIN)
+                .map(c -> observed.newest(c.name()))
+                .anyMatch(i -> i != null && (i.state() == ContainerState.CREATED || i.state() == ContainerState.RUNNING));
+        boolean restartOnFailure = !"Never".equals(pod.getSpec().getRestartPolicy());
+        String sandbox = observed.readySandbox().orElseThrow().id();
+        // built last to first, so each start goes to the front: the result is in spec order
+        Deque<PodContainer> toStart = new ArrayDeque<>();
+        // "an init container after this one (or a main container) already has an instance"
+        boolean initializedBefore = initialized;
+        for (int i = inits.size() - 1; i >= 0; i--) {
+            PodContainer c = inits.get(i);
+            boolean sidecar = c.kind() == ContainerKind.SIDECAR;
+            boolean last = i == inits.size() - 1;
+            ContainerInfo inst = newestInSandbox(observed, c.name(), sandbox);
+            if (inst == null) {
+                if (initializedBefore && sidecar) {
+                    toStart.addFirst(c);
                 }
-                if ("Never".equals(policy)) {
-                    return InitOutcome.KILL_POD;
+                continue;
+            }
+            if (initializedBefore && !sidecar) {
+                continue; // after initialization only sidecars are kept running
+            }
+            switch (inst.state()) {
+                case CREATED -> toStart.addFirst(c); // created but never started: start it
+                case RUNNING -> {
+                    if (sidecar && sidecarStarted(c, inst, probes, kills)) {
+                        if (last) {
+                            initialized = true;
+                        } else if (!initializedBefore) {
+                            toStart.addFirst(inits.get(i + 1));
+                        }
+                        keepSidecarAlive(c, inst, probes, kills);
+                    }
                 }
-                starts.add(c);
-                return InitOutcome.BLOCKS;
-            default:
-                if ("Never".equals(policy)) {
-                    return InitOutcome.KILL_POD;
+                case EXITED -> {
+                    if (sidecar) {
+                        toStart.addFirst(c);
+                    } else if (failed(inst)) {
+                        if (!restartOnFailure) {
+                            return InitOutcome.KILL_POD;
+                        }
+                        toStart.addFirst(c);
+                    } else if (last) {
+                        initialized = true;
+                    } else {
+                        toStart.addFirst(inits.get(i + 1));
+                    }
                 }
-                kills.add(new PodPlan.Kill(c, inst,
-                        "Container is in \"unknown\" state, try killing it before restart", null));
-                return InitOutcome.BLOCKS;
+                default -> {
+                    if (!sidecar && !restartOnFailure) {
+                        return InitOutcome.KILL_POD;
+                    }
+                    kills.add(new PodPlan.Kill(c, inst, "Init container " + UNKNOWN_STATE, null));
+                }
+            }
+            initializedBefore = true;
         }
+        if (!initializedBefore) {
+            toStart.addFirst(inits.getFirst()); // nothing ran yet
+        }
+        starts.addAll(toStart);
+        return initialized ? InitOutcome.INITIALIZED : InitOutcome.IN_PROGRESS;
     }
 
-    /** Plans one sidecar; returns whether it counts as started (so later containers may start). */
-    private static boolean planSidecar(PodContainer c, ContainerInfo inst, ProbeView probes,
-                                       List<PodPlan.Kill> kills, List<PodContainer> starts) {
-        if (inst == null || inst.state() == ContainerState.CREATED || inst.state() == ContainerState.EXITED) {
-            starts.add(c);
-            return false;
+    /**
+     * The newest instance of init container {@code name} in the current sandbox: upstream removes
+     * every init container instance when it re-creates the sandbox, so instances left in an older
+     * sandbox do not count for the init step.
+     */
+    private static ContainerInfo newestInSandbox(ObservedPod observed, String name, String sandbox) {
+        return observed.instances(name).stream().filter(i -> sandbox.equals(i.sandboxId())).findFirst().orElse(null);
+    }
+
+    /** A regular init container's instance that failed: exited non-zero, or killed by the OOM killer. */
+    private static boolean failed(ContainerInfo inst) {
+        return inst.exitCode() != 0 || (inst.reason() != null && inst.reason().contains("OOMKilled"));
+    }
+
+    /**
+     * Whether a running sidecar counts as started: it has no startup probe or that probe succeeded.
+     * A failed startup probe kills it (it is restarted once it exited); with no result yet it waits.
+     */
+    private static boolean sidecarStarted(PodContainer c, ContainerInfo inst, ProbeView probes, List<PodPlan.Kill> kills) {
+        if (c.spec().getStartupProbe() == null) {
+            return true;
         }
-        if (inst.state() == ContainerState.UNKNOWN) {
-            kills.add(new PodPlan.Kill(c, inst,
-                    "Container is in \"unknown\" state, try killing it before restart", null));
-            return false;
+        Result startup = probes.result(inst.id(), ProbeType.STARTUP);
+        if (startup == Result.FAILURE) {
+            kills.add(new PodPlan.Kill(c, inst, "Init container " + c.name() + " failed startup probe",
+                    probeGrace(c.spec().getStartupProbe())));
         }
+        return startup == Result.SUCCESS;
+    }
+
+    /** A started sidecar whose definition changed, or whose liveness probe failed, is killed (and restarted). */
+    private static void keepSidecarAlive(PodContainer c, ContainerInfo inst, ProbeView probes, List<PodPlan.Kill> kills) {
         String hash = inst.annotations().get(Labels.CONTAINER_HASH);
         if (hash != null && !hash.equals(c.hash())) {
             kills.add(new PodPlan.Kill(c, inst, "Init container " + c.name() + " definition changed", null));
-            return false;
-        }
-        if (c.spec().getStartupProbe() != null && probes.result(inst.id(), ProbeType.STARTUP) == Result.FAILURE) {
-            kills.add(new PodPlan.Kill(c, inst, "Init container " + c.name() + " failed startup probe",
-                    probeGrace(c.spec().getStartupProbe())));
-            return false;
-        }
-        boolean started = probes.started(c, inst);
-        if (started && c.spec().getLivenessProbe() != null
+        } else if (c.spec().getLivenessProbe() != null
                 && probes.result(inst.id(), ProbeType.LIVENESS) == Result.FAILURE) {
             kills.add(new PodPlan.Kill(c, inst, "Init container " + c.name() + " failed liveness probe",
                     probeGrace(c.spec().getLivenessProbe())));
         }
-        return started;
     }
 
     private static PodPlan.Kill killForMain(PodContainer c, ContainerInfo inst, ProbeView probes, String policy) {
@@ -189,29 +235,25 @@ public final class PodActionPlanner {
     }
 
     /** 16.1: the pod has no ready sandbox. */
-    private static PodPlan planNewSandbox(Pod pod, List<PodContainer> containers, ObservedPod observed,
-                                          boolean initializedBefore) {
+    private static PodPlan planNewSandbox(Pod pod, List<PodContainer> containers, ObservedPod observed) {
         String policy = pod.getSpec().getRestartPolicy();
         boolean firstSandbox = observed.sandboxes().isEmpty();
         if (!firstSandbox && "Never".equals(policy) && !observed.containers().isEmpty()) {
             return new PodPlan(false, true, List.of(), List.of());
         }
-        List<PodContainer> starts = new ArrayList<>();
-        if (!firstSandbox && initializedBefore) {
-            boolean anyMain = containers.stream().filter(c -> c.kind() == ContainerKind.MAIN).anyMatch(c -> {
-                ContainerInfo inst = observed.newest(c.name());
-                return inst == null || inst.state() != ContainerState.EXITED || shouldRestart(policy, inst);
-            });
-            if (!anyMain) {
-                return new PodPlan(false, true, List.of(), List.of());
-            }
+        // the main containers to start: under OnFailure, not those that already succeeded
+        List<PodContainer> mains = containers.stream().filter(c -> c.kind() == ContainerKind.MAIN)
+                .filter(c -> !("OnFailure".equals(policy) && succeeded(observed.newest(c.name())))).toList();
+        if (mains.isEmpty() && containers.stream().filter(c -> c.kind() == ContainerKind.MAIN)
+                .map(c -> observed.newest(c.name())).anyMatch(i -> i != null && i.state() != ContainerState.UNKNOWN)) {
+            return new PodPlan(false, true, List.of(), List.of()); // initialized, and nothing left to run
         }
         PodContainer first = containers.getFirst();
-        if (first.kind() == ContainerKind.MAIN) {
-            containers.stream().filter(c -> c.kind() == ContainerKind.MAIN).forEach(starts::add);
-        } else {
-            starts.add(first);
-        }
-        return new PodPlan(true, false, List.of(), starts);
+        return new PodPlan(true, false, List.of(), first.kind() == ContainerKind.MAIN ? mains : List.of(first));
+    }
+
+    /** Upstream's {@code containerSucceeded}: an instance that is not running and has exit code 0. */
+    private static boolean succeeded(ContainerInfo inst) {
+        return inst != null && inst.state() != ContainerState.RUNNING && inst.exitCode() == 0;
     }
 }

@@ -295,6 +295,12 @@ public final class PodWorker {
         if (operationsInFlight > 0) {
             return;
         }
+        if (isTerminalPhase(publishedPhase())) {
+            // as upstream's kubelet: a pod whose status is terminal is stopped, whatever the plan
+            // (a sidecar backing off when the last main container ended is not started again)
+            beginTermination(p, specGrace(p), false);
+            return;
+        }
         PodPlan plan = PodActionPlanner.plan(p, containers, observed, ctx.probes());
         if (plan.killPod()) {
             beginTermination(p, specGrace(p), false);

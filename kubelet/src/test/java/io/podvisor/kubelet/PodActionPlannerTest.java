@@ -20,12 +20,18 @@ class PodActionPlannerTest {
 
     static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
 
-    static Pod pod(String policy) {
+    /** Pod {@code p} with the given spec (YAML indented under {@code spec:}), defaulted. */
+    static Pod podWithSpec(String spec) {
         return PodDefaults.apply(Yaml.read("""
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: p, namespace: default, uid: u1}
                 spec:
+                """ + spec, Pod.class));
+    }
+
+    static Pod pod(String policy) {
+        return podWithSpec("""
                   restartPolicy: %s
                   initContainers:
                   - {name: init1, image: busybox}
@@ -35,7 +41,7 @@ class PodActionPlannerTest {
                     startupProbe: {tcpSocket: {port: 15000}}
                   containers:
                   - {name: app, image: app}
-                """.formatted(policy), Pod.class));
+                """.formatted(policy));
     }
 
     final Map<String, ProbeView.Result> results = new HashMap<>();
@@ -46,8 +52,12 @@ class PodActionPlannerTest {
     final List<SandboxInfo> sandboxes = new ArrayList<>(List.of(new SandboxInfo("sb", true, "10.88.0.2", T, Map.of(), Map.of())));
 
     void instance(Pod pod, String name, ContainerState state, int exitCode) {
+        instance(pod, name, state, exitCode, "sb");
+    }
+
+    void instance(Pod pod, String name, ContainerState state, int exitCode, String sandbox) {
         String hash = PodContainer.of(pod).stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow().hash();
-        containers.add(new ContainerInfo(name + containers.size(), "sb", name, 0, "img", "ref", state, T, T,
+        containers.add(new ContainerInfo(name + containers.size(), sandbox, name, 0, "img", "ref", state, T, T,
                 state == ContainerState.EXITED ? T : null, exitCode, exitCode == 0 ? "Completed" : "Error", null,
                 Map.of(Labels.CONTAINER_NAME, name), Map.of(Labels.CONTAINER_HASH, hash, Labels.RESTART_COUNT, "0")));
     }
@@ -161,5 +171,123 @@ class PodActionPlannerTest {
         instance(pod, "app", ContainerState.RUNNING, 0);
         assertThat(plan(changed).kills()).singleElement()
                 .extracting(PodPlan.Kill::message).isEqualTo("Container app definition changed, will be restarted");
+    }
+
+    /** A sidecar, then two regular init containers. */
+    static Pod sidecarFirst(String policy) {
+        return podWithSpec("""
+                  restartPolicy: %s
+                  initContainers:
+                  - {name: proxy, image: envoy, restartPolicy: Always}
+                  - {name: migrate, image: flyway}
+                  - {name: seed, image: flyway}
+                  containers:
+                  - {name: app, image: app}
+                """.formatted(policy));
+    }
+
+    @Test
+    void failedInitAfterADownSidecarIsRestartedAlongWithItUnlessNever() {
+        for (String policy : List.of("OnFailure", "Always")) {
+            containers.clear();
+            Pod pod = sidecarFirst(policy);
+            instance(pod, "proxy", ContainerState.EXITED, 1);
+            instance(pod, "migrate", ContainerState.EXITED, 1);
+            assertThat(names(plan(pod))).as(policy).containsExactly("proxy", "migrate");
+        }
+        containers.clear();
+        Pod never = sidecarFirst("Never");
+        instance(never, "proxy", ContainerState.EXITED, 1);
+        instance(never, "migrate", ContainerState.EXITED, 1);
+        assertThat(plan(never).killPod()).isTrue();
+    }
+
+    @Test
+    void succeededInitAfterADownSidecarStartsTheNextOneAlongWithTheSidecar() {
+        Pod pod = sidecarFirst("Always");
+        instance(pod, "proxy", ContainerState.EXITED, 1);
+        instance(pod, "migrate", ContainerState.EXITED, 0);
+        assertThat(names(plan(pod))).containsExactly("proxy", "seed");
+    }
+
+    @Test
+    void runningInitAfterADownSidecarOnlyRestartsTheSidecar() {
+        Pod pod = sidecarFirst("Always");
+        instance(pod, "proxy", ContainerState.EXITED, 1);
+        instance(pod, "migrate", ContainerState.RUNNING, 0);
+        assertThat(names(plan(pod))).containsExactly("proxy");
+    }
+
+    @Test
+    void oomKilledInitContainerFailedEvenWithExitCodeZero() {
+        Pod pod = sidecarFirst("Never");
+        instance(pod, "proxy", ContainerState.RUNNING, 0);
+        String hash = PodContainer.of(pod).get(1).hash();
+        containers.add(new ContainerInfo("migrate-oom", "sb", "migrate", 0, "img", "ref", ContainerState.EXITED, T, T, T,
+                0, "OOMKilled", null, Map.of(Labels.CONTAINER_NAME, "migrate"),
+                Map.of(Labels.CONTAINER_HASH, hash, Labels.RESTART_COUNT, "0")));
+        assertThat(plan(pod).killPod()).isTrue();
+    }
+
+    @Test
+    void mainContainersWaitWhileTheLastSidecarIsDownAndNoMainRuns() {
+        Pod pod = pod("Never");
+        instance(pod, "init1", ContainerState.EXITED, 0);
+        instance(pod, "proxy", ContainerState.EXITED, 1);
+        instance(pod, "app", ContainerState.EXITED, 0);
+        PodPlan p = plan(pod);
+        assertThat(p.killPod()).isFalse();
+        assertThat(names(p)).containsExactly("proxy");
+        containers.removeIf(c -> c.name().equals("proxy"));
+        instance(pod, "proxy", ContainerState.RUNNING, 0);
+        results.put(containers.getLast().id() + "/" + ProbeView.ProbeType.STARTUP, ProbeView.Result.SUCCESS);
+        assertThat(plan(pod).killPod()).isTrue();
+    }
+
+    @Test
+    void initContainerInUnknownStateIsKilledWithTheInitContainerMessage() {
+        Pod pod = pod("Always");
+        instance(pod, "init1", ContainerState.UNKNOWN, 0);
+        assertThat(plan(pod).kills()).singleElement().extracting(PodPlan.Kill::message)
+                .isEqualTo("Init container is in \"unknown\" state, try killing it before restart");
+        containers.clear();
+        Pod never = pod("Never");
+        instance(never, "init1", ContainerState.UNKNOWN, 0);
+        assertThat(plan(never).killPod()).isTrue();
+    }
+
+    @Test
+    void initInstancesLeftInAnOlderSandboxDoNotCount() {
+        sandboxes.clear();
+        sandboxes.add(new SandboxInfo("sb", false, "10.88.0.2", T, Map.of(), Map.of()));
+        sandboxes.add(new SandboxInfo("sb2", true, "10.88.0.3", T.plusSeconds(60), Map.of(), Map.of()));
+        Pod pod = pod("Always");
+        instance(pod, "init1", ContainerState.EXITED, 0);
+        instance(pod, "proxy", ContainerState.EXITED, 137);
+        instance(pod, "app", ContainerState.EXITED, 137);
+        // the new sandbox starts over from the first init container
+        assertThat(names(plan(pod))).containsExactly("init1");
+        instance(pod, "init1", ContainerState.EXITED, 0, "sb2");
+        assertThat(names(plan(pod))).containsExactly("proxy");
+    }
+
+    @Test
+    void newSandboxUnderOnFailureStartsOnlyTheMainContainersThatDidNotSucceed() {
+        sandboxes.clear();
+        sandboxes.add(new SandboxInfo("sb", false, "10.88.0.2", T, Map.of(), Map.of()));
+        Pod pod = podWithSpec("""
+                  restartPolicy: OnFailure
+                  containers:
+                  - {name: done, image: app}
+                  - {name: failed, image: app}
+                """);
+        instance(pod, "done", ContainerState.EXITED, 0);
+        instance(pod, "failed", ContainerState.EXITED, 1);
+        PodPlan p = plan(pod);
+        assertThat(p.createSandbox()).isTrue();
+        assertThat(names(p)).containsExactly("failed");
+        containers.removeIf(c -> c.name().equals("failed"));
+        instance(pod, "failed", ContainerState.EXITED, 0);
+        assertThat(plan(pod).killPod()).isTrue();
     }
 }

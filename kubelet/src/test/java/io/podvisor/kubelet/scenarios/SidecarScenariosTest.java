@@ -6,6 +6,7 @@ import static io.podvisor.kubelet.scenarios.PodViews.eventsWithPath;
 import static io.podvisor.kubelet.scenarios.PodViews.logEndingWith;
 import static io.podvisor.kubelet.scenarios.PodViews.phase;
 import static io.podvisor.kubelet.scenarios.PodViews.readyStarted;
+import static io.podvisor.kubelet.scenarios.PodViews.starts;
 import static io.podvisor.runtime.fake.ContainerScript.script;
 import static java.time.Duration.ZERO;
 import static java.time.Duration.ofSeconds;
@@ -16,6 +17,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.podvisor.kubelet.harness.NodeHarness;
 import io.podvisor.runtime.fake.ContainerScript;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Native sidecars ({@code initContainers[*].restartPolicy: Always}, spec §6) in virtual time. */
 class SidecarScenariosTest {
@@ -287,6 +290,77 @@ class SidecarScenariosTest {
         assertThat(h.kubectl("probe-after-restart")).isEqualTo("2/2 Running 2 (70s ago)");
     }
 
+    /**
+     * A regular init container after a crash-looping sidecar is restarted on its own back-off
+     * (5.3, 16.2): upstream walks the init containers from the last one that ran backwards, so the
+     * failed init container is restarted while the sidecar before it waits out its own back-off;
+     * it does not wait for the sidecar to run again.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"OnFailure", "Always"})
+    void initContainerAfterCrashLoopingSidecarRestartsOnItsOwnBackOff(String policy) {
+        NodeHarness h = new NodeHarness();
+        h.script("proxy", script().exitAfter(ofSeconds(1), 1));
+        h.script("migrate", script().exitAfter(ofSeconds(3), 1));
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: behind-sidecar}
+                spec:
+                  restartPolicy: %s
+                  initContainers:
+                  - {name: proxy, image: envoy, restartPolicy: Always}
+                  - {name: migrate, image: flyway}
+                  containers:
+                  - {name: app, image: app}
+                """.formatted(policy));
+        String uid = PodViews.uid(h, "behind-sidecar");
+        // both run at 0: the sidecar started, so the init container after it starts
+        assertThat(h.kubectl("behind-sidecar")).isEqualTo("1/2 Init:1/2 0");
+
+        h.advanceSeconds(4); // proxy exited at 1 (restarted at once) and 2 (back-off 10 s, until 12)
+        // migrate exited at 3 and was restarted at once although proxy is down
+        assertThat(starts(h, "migrate")).containsExactly(0L, 3L);
+        h.advanceSeconds(4); // t=8: migrate exited again at 6: back-off 10 s, until 16
+        assertThat(h.kubectl("behind-sidecar")).isEqualTo("0/2 Init:CrashLoopBackOff 1 (6s ago)");
+        ContainerStatus migrate = container(h.pod("behind-sidecar"), "migrate");
+        assertThat(migrate.getState().getWaiting().getReason()).isEqualTo("CrashLoopBackOff");
+        assertThat(migrate.getState().getWaiting().getMessage())
+                .isEqualTo("back-off 10s restarting failed container=migrate pod=behind-sidecar_default(" + uid + ")");
+        assertThat(migrate.getLastState().getTerminated().getExitCode()).isEqualTo(1);
+        assertThat(migrate.getRestartCount()).isEqualTo(1);
+
+        h.advanceSeconds(4); // t=12: proxy is back; kubectl's init loop now reaches migrate
+        assertThat(h.kubectl("behind-sidecar")).isEqualTo("1/2 Init:CrashLoopBackOff 3 (6s ago)");
+        h.advanceSeconds(5); // t=17: proxy exited at 13 (back-off 20 s, until 33); migrate ran again at 16
+        assertThat(h.kubectl("behind-sidecar")).isEqualTo("0/2 Init:CrashLoopBackOff 2 (4s ago)");
+        assertThat(container(h.pod("behind-sidecar"), "migrate").getState().getRunning()).isNotNull();
+
+        h.advanceSeconds(26); // t=43
+        // migrate: exits at 3, 6, 19, 42; restarts 0, 10 and 20 s after them, none waiting for proxy
+        assertThat(starts(h, "migrate")).containsExactly(0L, 3L, 16L, 39L);
+        assertThat(starts(h, "proxy")).containsExactly(0L, 1L, 12L, 33L);
+        ContainerStatus proxy = container(h.pod("behind-sidecar"), "proxy");
+        migrate = container(h.pod("behind-sidecar"), "migrate");
+        assertThat(proxy.getRestartCount()).isEqualTo(3);
+        assertThat(migrate.getRestartCount()).isEqualTo(3);
+        assertThat(migrate.getState().getWaiting().getMessage())
+                .isEqualTo("back-off 40s restarting failed container=migrate pod=behind-sidecar_default(" + uid + ")");
+        assertThat(h.kubectl("behind-sidecar")).isEqualTo("0/2 Init:CrashLoopBackOff 3 (9s ago)");
+        assertThat(phase(h, "behind-sidecar")).isEqualTo("Pending");
+        assertThat(conditionWithDashes(h.pod("behind-sidecar"), "Initialized"))
+                .isEqualTo("False ContainersNotInitialized containers with incomplete status: [proxy migrate]");
+        assertThat(starts(h, "app")).isEmpty();
+        assertThat(eventsWithPath(h, "behind-sidecar", "BackOff")).extracting(e -> e.replaceFirst(" \\d+x ", " "))
+                .containsExactlyInAnyOrder(
+                        "spec.initContainers{proxy} Back-off restarting failed container proxy in pod behind-sidecar_default(" + uid + ")",
+                        "spec.initContainers{migrate} Back-off restarting failed container migrate in pod behind-sidecar_default(" + uid + ")");
+        assertThat(eventsWithPath(h, "behind-sidecar", "Started")).extracting(e -> e.replaceFirst(" \\d+x ", " "))
+                .containsExactlyInAnyOrder("spec.initContainers{proxy} Started container proxy",
+                        "spec.initContainers{migrate} Started container migrate");
+        assertThat(h.events("behind-sidecar", "Killing")).isEmpty();
+    }
+
     // ---- probe-driven kills of sidecars (6.5) ----
 
     @Test
@@ -382,6 +456,34 @@ class SidecarScenariosTest {
         assertThat(conditionWithDashes(h.pod("batch-native"), "Initialized")).isEqualTo("True PodCompleted -");
         assertThat(conditionWithDashes(h.pod("batch-native"), "Ready")).isEqualTo("False PodCompleted -");
         assertThat(h.runtimeLog()).noneMatch(l -> l.contains("SIGKILL"));
+    }
+
+    @Test
+    void jobPodWhoseSidecarIsBackingOffEndsWhenTheMainCompletesWithoutRestartingIt() {
+        NodeHarness h = new NodeHarness();
+        h.script("logger", script().exitAfter(ofSeconds(5), 1));
+        h.script("main", script().exitAfter(ofSeconds(12), 0));
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: job-crashing-logger}
+                spec:
+                  restartPolicy: Never
+                  initContainers:
+                  - {name: logger, image: fluent-bit, restartPolicy: Always}
+                  containers:
+                  - {name: main, image: batch}
+                """);
+        h.advanceSeconds(11); // logger exited at 5 (restarted at once) and 10: back-off until 20
+        assertThat(h.kubectl("job-crashing-logger")).isEqualTo("1/2 Init:CrashLoopBackOff 1 (1s ago)");
+        // The main container exits 0 at 12. With the last init container (the logger) down and no
+        // main container running, upstream's init step does not count the pod as initialized, so
+        // its plan looks at no main container; the terminal phase stops the pod instead.
+        h.advanceSeconds(20); // t=31
+        assertThat(phase(h, "job-crashing-logger")).isEqualTo("Succeeded");
+        assertThat(h.kubectl("job-crashing-logger")).isEqualTo("0/2 Completed 1 (21s ago)");
+        assertThat(logEndingWith(h, "start logger")).containsExactly("0 start logger", "5 start logger");
+        assertThat(h.runtimeLog()).noneMatch(l -> l.contains("SIGTERM"));
     }
 
     @Test
