@@ -76,7 +76,8 @@ public final class PodActionPlanner {
                 toStart++;
             }
         }
-        if (kept == 0 && toStart == 0 && kills.isEmpty()) {
+        if (kept == 0 && toStart == 0) {
+            // nothing to keep or start: the whole pod is stopped, containers to kill included
             return new PodPlan(false, true, List.of(), List.of());
         }
         return new PodPlan(false, false, kills, starts);

@@ -136,29 +136,50 @@ class PodActionPlannerTest {
 
     @Test
     void livenessFailureKillsWithTheRestartSuffixUnlessNever() {
-        String yaml = """
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: p, namespace: default, uid: u1}
-                spec:
+        String spec = """
                   restartPolicy: %s
                   containers:
                   - name: app
                     image: app
                     livenessProbe: {exec: {command: [cat, /tmp/healthy]}, terminationGracePeriodSeconds: 5}
+                  - {name: helper, image: helper}
                 """;
         for (String policy : List.of("Always", "Never")) {
             containers.clear();
-            Pod pod = PodDefaults.apply(Yaml.read(yaml.formatted(policy), Pod.class));
+            Pod pod = podWithSpec(spec.formatted(policy));
             instance(pod, "app", ContainerState.RUNNING, 0);
+            instance(pod, "helper", ContainerState.RUNNING, 0);
             results.put("app0/" + ProbeView.ProbeType.LIVENESS, ProbeView.Result.FAILURE);
             PodPlan p = plan(pod);
+            assertThat(p.killPod()).isFalse();
             assertThat(p.kills()).singleElement().satisfies(k -> {
                 assertThat(k.message()).isEqualTo("Container app failed liveness probe"
                         + ("Never".equals(policy) ? "" : ", will be restarted"));
                 assertThat(k.graceOverride()).isEqualTo(5L);
             });
         }
+    }
+
+    /**
+     * Upstream stops the whole pod when no main container is kept and none is to be started; the
+     * one it would kill for its probe is then stopped with the pod, not killed on its own.
+     */
+    @Test
+    void livenessFailureOfTheLastMainContainerUnderNeverStopsThePod() {
+        Pod pod = podWithSpec("""
+                  restartPolicy: Never
+                  containers:
+                  - name: app
+                    image: app
+                    livenessProbe: {exec: {command: [cat, /tmp/healthy]}}
+                  - {name: done, image: batch}
+                """);
+        instance(pod, "app", ContainerState.RUNNING, 0);
+        instance(pod, "done", ContainerState.EXITED, 0);
+        results.put("app0/" + ProbeView.ProbeType.LIVENESS, ProbeView.Result.FAILURE);
+        PodPlan p = plan(pod);
+        assertThat(p.killPod()).isTrue();
+        assertThat(p.kills()).isEmpty();
     }
 
     @Test

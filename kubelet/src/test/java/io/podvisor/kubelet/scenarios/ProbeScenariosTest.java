@@ -245,11 +245,13 @@ class ProbeScenariosTest {
     }
 
     @Test
-    void livenessFailureUnderRestartPolicyNeverKillsWithoutSuffixAndPodFails() {
+    void livenessFailureUnderRestartPolicyNeverStopsThePodAndPodFails() {
         NodeHarness h = agnhost(new NodeHarness(), "web");
         h.apply(LIVENESS_HTTP.formatted("Never"));
         h.advanceSeconds(20);
-        assertThat(h.events("liveness-http", "Killing")).containsExactly("1x Container web failed liveness probe");
+        // nothing is left to keep or start: upstream stops the whole pod, so the kill is the
+        // pod's ("Stopping container"), not the probe's
+        assertThat(h.events("liveness-http", "Killing")).containsExactly("1x Stopping container web");
         assertThat(h.runtimeLog()).contains("20 SIGTERM web timeout 30s");
         assertThat(phase(h, "liveness-http")).isEqualTo("Failed");
         assertThat(h.kubectl("liveness-http")).isEqualTo("0/1 Error 0");
