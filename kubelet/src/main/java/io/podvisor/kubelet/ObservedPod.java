@@ -51,6 +51,29 @@ public record ObservedPod(List<SandboxInfo> sandboxes, List<ContainerInfo> conta
         return containers.stream().filter(c -> c.state() == ContainerState.RUNNING).toList();
     }
 
+    /** What a relist compares of a sandbox: its id and readiness. */
+    static String fingerprint(SandboxInfo s) {
+        return "sandbox " + s.id() + " " + s.ready();
+    }
+
+    /** What a relist compares of a container instance: its id and state. */
+    static String fingerprint(ContainerInfo c) {
+        return "container " + c.id() + " " + c.state();
+    }
+
+    /** Whether a fingerprint is of an exited container instance. */
+    static boolean isExit(String fingerprint) {
+        return fingerprint.startsWith("container ") && fingerprint.endsWith(" " + ContainerState.EXITED);
+    }
+
+    /** The fingerprints of everything observed (see {@link #fingerprint(SandboxInfo)}). */
+    java.util.Set<String> fingerprints() {
+        java.util.Set<String> all = new java.util.HashSet<>();
+        sandboxes.forEach(s -> all.add(fingerprint(s)));
+        containers.forEach(c -> all.add(fingerprint(c)));
+        return all;
+    }
+
     public static int restartCount(ContainerInfo c) {
         String v = c.annotations().get(Labels.RESTART_COUNT);
         return v == null ? c.attempt() : Integer.parseInt(v);

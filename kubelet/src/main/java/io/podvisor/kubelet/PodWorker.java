@@ -174,6 +174,14 @@ public final class PodWorker {
         return new ObservedPod(List.of(), ctx.runtime().listContainers(Map.of(Labels.POD_UID, uid))).newest(name);
     }
 
+    /**
+     * Whether the last sync observed all of these sandboxes and containers in these states (their
+     * {@link ObservedPod#fingerprints}), so a relist that finds them needs no sync of its own.
+     */
+    boolean lastSaw(java.util.Set<String> fingerprints) {
+        return lastObserved.fingerprints().containsAll(fingerprints);
+    }
+
     /** The pod IP of the newest sandbox, or null. */
     public String podIp() {
         List<SandboxInfo> s = lastObserved.sandboxes();
@@ -250,6 +258,18 @@ public final class PodWorker {
             startTime = PreviousStatus.startTime(p, now);
             armActiveDeadline(p);
         }
+        boolean deleted = p.getMetadata().getDeletionTimestamp() != null || removedFromApi;
+        if (state == State.SYNCING && !deleted && forcedReason == null && deadlineExceeded(p, now)) {
+            // the status this sync publishes already says why the pod is stopped
+            forcedReason = "DeadlineExceeded";
+            forcedMessage = Messages.DEADLINE_EXCEEDED;
+        }
+        if (state != State.TERMINATED || !removedFromApi) {
+            // As upstream's kubelet: the status is generated from what the runtime reports before
+            // the sync acts; what the sync does shows in the next one (an exit shows as terminated,
+            // and only a later sync as waiting with the back-off the failed restart recorded).
+            publishStatus(p, containers, observed);
+        }
         if (state == State.SYNCING) {
             syncLive(p, containers, observed, now);
         }
@@ -264,7 +284,6 @@ public final class PodWorker {
         }
         if (state != State.TERMINATED || !removedFromApi) {
             ctx.probes().ensureWorkers(this, containers);
-            publishStatus(p, containers, observe());
         }
         if (state == State.TERMINATED && removedFromApi) {
             cleanUp();
@@ -285,9 +304,7 @@ public final class PodWorker {
             beginTermination(p, deletionGrace(p), true);
             return;
         }
-        if (deadlineExceeded(p, now)) {
-            forcedReason = "DeadlineExceeded";
-            forcedMessage = Messages.DEADLINE_EXCEEDED;
+        if (forcedReason != null) {
             event(null, EventTypes.NORMAL, Reasons.DEADLINE_EXCEEDED, Messages.DEADLINE_EXCEEDED);
             beginTermination(p, specGrace(p), false);
             return;
@@ -319,7 +336,9 @@ public final class PodWorker {
             logFailures(p, steps);
         }
         if (steps.stream().anyMatch(s -> s.action().equals("Start") && s.succeeded())) {
-            requestSync(); // the next init or main container may be due now
+            // the started container shows in the next sync's status, and the next init or main
+            // container may be due now
+            requestSync();
         }
     }
 
@@ -397,8 +416,8 @@ public final class PodWorker {
         if (deadlineTimer != null) {
             deadlineTimer.cancel();
         }
+        publishStatus(p, containers, observe()); // the pod's final status, once nothing runs
         if (termination.deletion()) {
-            publishStatus(p, containers, observe());
             ctx.deleteFinal().accept(p);
         }
     }

@@ -30,6 +30,7 @@ public final class InMemoryCluster implements ClusterClient {
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
     private final RecordingEventSink events = new RecordingEventSink();
     private final List<PodListener> listeners = new ArrayList<>();
+    private final List<StatusUpdate> statusUpdates = new ArrayList<>();
     private final List<String> statusLog = new ArrayList<>();
     private long resourceVersion = 1;
 
@@ -112,6 +113,14 @@ public final class InMemoryCluster implements ClusterClient {
         return pods.values().stream().map(Yaml::copy).toList();
     }
 
+    /** A pod as one status update left it, and when. */
+    public record StatusUpdate(java.time.Instant at, Pod pod) {}
+
+    /** Every status update with the pod it left, oldest first. */
+    public synchronized List<StatusUpdate> statusUpdates() {
+        return List.copyOf(statusUpdates);
+    }
+
     /** Every status update, as "<epoch-seconds> <name> <phase>". */
     public synchronized List<String> statusLog() {
         return List.copyOf(statusLog);
@@ -139,6 +148,7 @@ public final class InMemoryCluster implements ClusterClient {
         p.setStatus(Yaml.copy(status));
         p.getMetadata().setResourceVersion(Long.toString(++resourceVersion));
         statusLog.add(clock.now().getEpochSecond() + " " + name + " " + status.getPhase());
+        statusUpdates.add(new StatusUpdate(clock.now(), Yaml.copy(p)));
         return Yaml.copy(p);
     }
 

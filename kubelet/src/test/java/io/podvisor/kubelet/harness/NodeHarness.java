@@ -195,6 +195,27 @@ public final class NodeHarness {
         return PodColumns.ready(p) + " " + PodColumns.status(p) + " " + PodColumns.restarts(p, clock.now());
     }
 
+    /**
+     * What {@code kubectl get pod NAME -w} shows: a line {@code "<seconds since T0> READY STATUS
+     * RESTARTS"} for each status update that changed those columns (ages as at the update).
+     */
+    public List<String> kubectlWatch(String name) {
+        List<String> lines = new java.util.ArrayList<>();
+        String last = null;
+        for (InMemoryCluster.StatusUpdate u : cluster.statusUpdates()) {
+            Pod p = u.pod();
+            if (!p.getMetadata().getName().equals(name)) {
+                continue;
+            }
+            String columns = PodColumns.ready(p) + " " + PodColumns.status(p) + " " + PodColumns.restarts(p, u.at());
+            if (!columns.equals(last)) {
+                lines.add(Duration.between(T0, u.at()).toSeconds() + " " + columns);
+                last = columns;
+            }
+        }
+        return lines;
+    }
+
     /** The pod's events as {@code "Type Reason Message"}, oldest first. */
     public List<String> events(String name) {
         return eventObjects(name).stream()

@@ -63,6 +63,8 @@ class ContainerConfigScenariosTest {
     void aMissingConfigMapIsCreateContainerConfigErrorUntilItExists() {
         NodeHarness h = node();
         h.apply(ENV_POD);
+        assertThat(h.kubectl("web")).as("the failed start shows in the next sync").isEqualTo("0/1 ContainerCreating 0");
+        h.advanceSeconds(1); // the relist that sees the new sandbox
 
         assertThat(h.kubectl("web")).isEqualTo("0/1 CreateContainerConfigError 0");
         assertThat(waiting(h, "app").getMessage()).isEqualTo("configmap \"app-config\" not found");
@@ -70,6 +72,8 @@ class ContainerConfigScenariosTest {
         assertThat(h.recording().containerConfigs()).isEmpty();
 
         configMap(h, Map.of("other", "x"));
+        h.advanceSeconds(9); // the retry at 10 s shows the error of the one before and finds the next
+        assertThat(waiting(h, "app").getMessage()).isEqualTo("configmap \"app-config\" not found");
         h.advanceSeconds(10);
         assertThat(waiting(h, "app").getReason()).isEqualTo("CreateContainerConfigError");
         assertThat(waiting(h, "app").getMessage()).isEqualTo("couldn't find key level in ConfigMap default/app-config");
@@ -90,6 +94,7 @@ class ContainerConfigScenariosTest {
         h.recording().refuseConfig("hostPath volumes are not supported by this runtime");
         configMap(h, Map.of("level", "info"));
         h.apply(ENV_POD);
+        h.advanceSeconds(1);
 
         assertThat(h.kubectl("web")).isEqualTo("0/1 CreateContainerConfigError 0");
         assertThat(h.events("web")).contains("Warning Failed Error: hostPath volumes are not supported by this runtime");

@@ -204,7 +204,8 @@ class EventScenariosTest {
         assertThat(backOff.getType()).isEqualTo("Warning");
         assertThat(backOff.getInvolvedObject().getFieldPath()).isEqualTo("spec.containers{app}");
         assertThat(backOff.getMessage()).isEqualTo("Back-off restarting failed container app in pod hello_default(" + uid + ")");
-        assertThat(h.kubectl("hello")).isEqualTo("0/1 CrashLoopBackOff 1 (3s ago)");
+        // the exit shows until the retry 10 s later shows the back-off
+        assertThat(h.kubectl("hello")).isEqualTo("0/1 Error 1 (4s ago)");
     }
 
     @Test

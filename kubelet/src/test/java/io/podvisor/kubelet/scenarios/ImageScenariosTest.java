@@ -105,6 +105,7 @@ class ImageScenariosTest {
         NodeHarness h = new NodeHarness();
         images(h).absent("app:1");
         h.apply(pod("never", "app:1", "Never"));
+        h.advanceSeconds(1); // the relist that sees the new sandbox syncs and shows the failed start
         Pod p = h.pod("never");
         assertThat(p.getStatus().getPhase()).isEqualTo("Pending");
         ContainerStatus app = main(p, "app");
@@ -112,7 +113,7 @@ class ImageScenariosTest {
         assertThat(app.getState().getWaiting().getMessage())
                 .isEqualTo("Container image \"app:1\" is not present with pull policy of Never");
         assertThat(h.kubectl("never")).isEqualTo("0/1 ErrImageNeverPull 0");
-        h.advanceSeconds(25); // looked at again by the first relist (1 s) and every 10 s
+        h.advanceSeconds(24); // looked at again by the first relist (1 s) and every 10 s
         assertThat(h.describeEvents("never")).containsExactly(
                 "Warning ErrImageNeverPull 5s (x4 over 25s) Container image \"app:1\" is not present with pull policy of Never",
                 "Warning Failed 5s (x4 over 25s) Error: ErrImageNeverPull");
@@ -123,6 +124,10 @@ class ImageScenariosTest {
     void anInvalidImageNameIsInvalidImageName() {
         NodeHarness h = new NodeHarness();
         h.apply(pod("bad", "Nginx:1.27", null));
+        assertThat(h.events("bad")).containsExactly("Warning InspectFailed " + "Failed to apply default image tag \"Nginx:1.27\": "
+                + "couldn't parse image name \"Nginx:1.27\": invalid reference format: repository name (library/Nginx) must be lowercase",
+                "Warning Failed Error: InvalidImageName");
+        h.advanceSeconds(1);
         ContainerStatus app = main(h.pod("bad"), "app");
         String message = "Failed to apply default image tag \"Nginx:1.27\": couldn't parse image name \"Nginx:1.27\": "
                 + "invalid reference format: repository name (library/Nginx) must be lowercase";
@@ -138,21 +143,23 @@ class ImageScenariosTest {
         NodeHarness h = new NodeHarness();
         images(h).missing("nosuch:1");
         h.apply(pod("ghost", "nosuch:1", null));
+        assertThat(h.kubectl("ghost")).as("a sync shows what the one before did").isEqualTo("0/1 ContainerCreating 0");
+        assertThat(h.events("ghost")).containsExactly(
+                "Normal Pulling Pulling image \"nosuch:1\"",
+                "Warning Failed Failed to pull image \"nosuch:1\": " + NOT_FOUND,
+                "Warning Failed Error: ErrImagePull");
+        h.advanceSeconds(1); // the first relist shows the failed pull; this sync finds the 10 s back-off
         ContainerStatus app = main(h.pod("ghost"), "app");
         assertThat(state(app.getState())).isEqualTo("waiting ErrImagePull");
         assertThat(app.getState().getWaiting().getMessage()).isEqualTo(NOT_FOUND);
         assertThat(h.kubectl("ghost")).isEqualTo("0/1 ErrImagePull 0");
         assertThat(h.pod("ghost").getStatus().getPhase()).isEqualTo("Pending");
-        assertThat(h.events("ghost")).containsExactly(
-                "Normal Pulling Pulling image \"nosuch:1\"",
-                "Warning Failed Failed to pull image \"nosuch:1\": " + NOT_FOUND,
-                "Warning Failed Error: ErrImagePull");
 
-        h.advanceSeconds(1); // the first relist syncs while the back-off runs
+        h.advanceSeconds(9); // the back-off ended: shown, and the second attempt made
         assertThat(h.kubectl("ghost")).isEqualTo("0/1 ImagePullBackOff 0");
-        h.advanceSeconds(9); // the back-off ended: the second attempt
+        h.advanceSeconds(10); // in the 20 s back-off: the second attempt's error shown
         assertThat(h.kubectl("ghost")).isEqualTo("0/1 ErrImagePull 0");
-        h.advanceSeconds(10); // in the 20 s back-off
+        h.advanceSeconds(10); // the 20 s back-off shown, the third attempt made
         app = main(h.pod("ghost"), "app");
         assertThat(state(app.getState())).isEqualTo("waiting ImagePullBackOff");
         assertThat(app.getState().getWaiting().getMessage())
@@ -160,7 +167,7 @@ class ImageScenariosTest {
         assertThat(h.kubectl("ghost")).isEqualTo("0/1 ImagePullBackOff 0");
         assertThat(h.pod("ghost").getStatus().getPhase()).isEqualTo("Pending");
 
-        h.advanceSeconds(55); // t = 75; syncs in back-off at 1 (the first relist), 20, 40, 50, 60
+        h.advanceSeconds(45); // t = 75; syncs in back-off at 1 (the first relist), 20, 40, 50, 60
         assertThat(h.describeEvents("ghost")).containsExactly(
                 "Normal Pulling 5s (x4 over 75s) Pulling image \"nosuch:1\"",
                 "Warning Failed 5s (x4 over 75s) Failed to pull image \"nosuch:1\": " + NOT_FOUND,
@@ -181,9 +188,12 @@ class ImageScenariosTest {
         images(h).absent("app:1").failFirst("app:1", 2, "failed to pull and unpack image \"docker.io/library/app:1\": "
                 + "failed to copy: httpReadSeeker: failed open: unexpected status code 503 Service Unavailable");
         h.apply(pod("flaky", "app:1", null));
+        h.advanceSeconds(1);
         assertThat(h.kubectl("flaky")).isEqualTo("0/1 ErrImagePull 0");
-        h.advanceSeconds(29);
+        h.advanceSeconds(9);
         assertThat(h.kubectl("flaky")).isEqualTo("0/1 ImagePullBackOff 0");
+        h.advanceSeconds(19);
+        assertThat(h.kubectl("flaky")).isEqualTo("0/1 ErrImagePull 0");
         h.advanceSeconds(1);
         assertThat(pullStarts(h)).containsExactly(0L, 10L, 30L);
         assertThat(starts(h, "app")).containsExactly(30L);
@@ -274,6 +284,7 @@ class ImageScenariosTest {
         String app = "registry.example.com/team/app:1";
         images(h).absent(app).requireAuth(app, "bob", "s3cret");
         h.apply(pod("denied", app, null));
+        h.advanceSeconds(1);
         assertThat(h.kubectl("denied")).isEqualTo("0/1 ErrImagePull 0");
         assertThat(main(h.pod("denied"), "app").getState().getWaiting().getMessage()).contains("pull access denied");
         assertThat(images(h).pulls()).singleElement().satisfies(p -> assertThat(p.auths()).isEmpty());
@@ -295,11 +306,14 @@ class ImageScenariosTest {
                   - name: app
                     image: app:1.0
                 """);
+        assertThat(h.kubectl("blocked")).isEqualTo("0/1 Init:0/1 0");
+        h.advanceSeconds(1);
         assertThat(h.kubectl("blocked")).isEqualTo("0/1 Init:ErrImagePull 0");
         assertThat(state(init(h.pod("blocked"), "setup").getState())).isEqualTo("waiting ErrImagePull");
         assertThat(state(main(h.pod("blocked"), "app").getState())).isEqualTo("waiting PodInitializing");
-        h.advanceSeconds(20);
+        h.advanceSeconds(9);
         assertThat(h.kubectl("blocked")).isEqualTo("0/1 Init:ImagePullBackOff 0");
+        h.advanceSeconds(10);
         assertThat(h.pod("blocked").getStatus().getPhase()).isEqualTo("Pending");
         assertThat(starts(h, "app")).isEmpty();
         assertThat(pullStarts(h)).containsExactly(0L, 10L);

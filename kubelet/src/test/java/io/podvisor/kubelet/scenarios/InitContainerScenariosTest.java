@@ -147,16 +147,24 @@ class InitContainerScenariosTest {
         // failed at 5 and restarted at once
         assertThat(h.kubectl("initcrash")).isEqualTo("0/1 Init:0/2 1 (2s ago)");
         h.advanceSeconds(5);
-        // failed again at 10: back-off 10 s
+        // failed again at 10: shown as it ended; the back-off of 10 s that sync found shows in the next
         Pod p = h.pod("initcrash");
-        assertThat(h.kubectl("initcrash")).isEqualTo("0/1 Init:CrashLoopBackOff 1 (2s ago)");
+        assertThat(h.kubectl("initcrash")).isEqualTo("0/1 Init:Error 1 (7s ago)");
+        assertThat(state(init(p, "init1").getState())).isEqualTo("terminated Error 1");
+        h.advanceSeconds(23);
+        // restarted at 20, failed at 25: in the 20 s back-off since the retry at 35
+        p = h.pod("initcrash");
+        assertThat(h.kubectl("initcrash")).isEqualTo("0/1 Init:CrashLoopBackOff 2 (10s ago)");
+        assertThat(h.kubectlWatch("initcrash")).containsExactly("0 0/1 Init:0/2 0", "5 0/1 Init:Error 0",
+                "5 0/1 Init:0/2 1 (0s ago)", "10 0/1 Init:Error 1 (5s ago)", "20 0/1 Init:CrashLoopBackOff 1 (10s ago)",
+                "20 0/1 Init:0/2 2 (10s ago)", "25 0/1 Init:Error 2 (15s ago)", "35 0/1 Init:CrashLoopBackOff 2 (10s ago)");
         assertThat(p.getStatus().getPhase()).isEqualTo("Pending");
         ContainerStatus init1 = init(p, "init1");
         assertThat(state(init1.getState())).isEqualTo("waiting CrashLoopBackOff");
         assertThat(init1.getState().getWaiting().getMessage())
-                .isEqualTo("back-off 10s restarting failed container=init1 pod=initcrash_default(" + uid + ")");
+                .isEqualTo("back-off 20s restarting failed container=init1 pod=initcrash_default(" + uid + ")");
         assertThat(state(init1.getLastState())).isEqualTo("terminated Error 1");
-        assertThat(init1.getRestartCount()).isEqualTo(1);
+        assertThat(init1.getRestartCount()).isEqualTo(2);
         assertThat(state(init(p, "init2").getState())).isEqualTo("waiting PodInitializing");
         assertThat(state(main(p, "app").getState())).isEqualTo("waiting PodInitializing");
         assertThat(condition(p, "Initialized"))
@@ -164,7 +172,7 @@ class InitContainerScenariosTest {
         assertThat(h.events("initcrash", "BackOff"))
                 .allMatch(e -> e.endsWith("x Back-off restarting failed container init1 in pod initcrash_default(" + uid + ")"));
 
-        h.advanceSeconds(100);
+        h.advanceSeconds(77);
         assertThat(starts(h, "init1")).containsExactly(0L, 5L, 20L, 45L, 90L);
         assertThat(starts(h, "init2")).isEmpty();
         assertThat(starts(h, "app")).isEmpty();

@@ -108,10 +108,14 @@ class LogScenariosTest {
         assertThat(h.logs("web", "web", ALL)).isEqualTo("run 1\n");
         assertThat(h.logs("web", "web", previous())).isEqualTo("run 0\n");
 
-        h.advanceSeconds(2); // run 1 exited at 4 s: waiting out the 10 s back-off
-        assertThat(h.kubectl("web")).isEqualTo("0/1 CrashLoopBackOff 1 (1s ago)");
+        h.advanceSeconds(2); // run 1 exited at 4 s
+        assertThat(h.kubectl("web")).isEqualTo("0/1 Error 1 (3s ago)");
         assertThat(h.logs("web", "web", ALL)).isEqualTo("run 1\n");
-        assertThat(h.logs("web", "web", previous())).isEqualTo("run 1\n");
+
+        h.advanceSeconds(22); // run 2 ran 14–16 s; the retry at 26 s shows the back-off of 20 s
+        assertThat(h.kubectl("web")).isEqualTo("0/1 CrashLoopBackOff 2 (11s ago)");
+        assertThat(h.logs("web", "web", ALL)).isEqualTo("run 2\n");
+        assertThat(h.logs("web", "web", previous())).isEqualTo("run 2\n");
     }
 
     @Test

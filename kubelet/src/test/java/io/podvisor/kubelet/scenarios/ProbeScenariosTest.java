@@ -235,11 +235,14 @@ class ProbeScenariosTest {
         h.advanceSeconds(85); // t=105
         assertThat(logEndingWith(h, "start web")).containsExactly("0 start web", "20 start web", "40 start web",
                 "60 start web", "80 start web");
-        assertThat(h.kubectl("liveness-http")).isEqualTo("0/1 CrashLoopBackOff 4 (5s ago)");
+        // the kill at 100 shows as the exit it was; the retry at 110 shows the back-off
+        assertThat(h.kubectl("liveness-http")).isEqualTo("0/1 Error 4 (25s ago)");
+        h.advanceSeconds(5);
+        assertThat(h.kubectl("liveness-http")).isEqualTo("0/1 CrashLoopBackOff 4 (10s ago)");
         String uid = PodViews.uid(h, "liveness-http");
         assertThat(container(h.pod("liveness-http"), "web").getState().getWaiting().getMessage())
                 .isEqualTo("back-off 40s restarting failed container=web pod=liveness-http_default(" + uid + ")");
-        h.advanceSeconds(35); // t=140: 40 s after the exit at 100
+        h.advanceSeconds(30); // t=140: 40 s after the exit at 100
         assertThat(logEndingWith(h, "start web")).endsWith("140 start web");
         assertThat(h.kubectl("liveness-http")).isEqualTo("1/1 Running 5 (40s ago)");
     }

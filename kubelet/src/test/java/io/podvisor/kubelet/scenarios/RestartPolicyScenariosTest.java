@@ -154,7 +154,11 @@ class RestartPolicyScenariosTest {
         h.advanceSeconds(2);
         assertThat(h.kubectl("crashy")).isEqualTo("1/1 Running 1 (1s ago)");
         h.advanceSeconds(2);
-        assertThat(h.kubectl("crashy")).isEqualTo("0/1 CrashLoopBackOff 1 (1s ago)");
+        // exited at 4: the sync of the exit shows it terminated; the back-off that sync found shows
+        // in the next one, the retry 10 s later (here also the restart)
+        assertThat(h.kubectl("crashy")).isEqualTo("0/1 Error 1 (3s ago)");
+        assertThat(h.kubectlWatch("crashy")).containsExactly("0 0/1 ContainerCreating 0", "0 1/1 Running 0",
+                "2 0/1 Error 0", "2 1/1 Running 1 (0s ago)", "4 0/1 Error 1 (2s ago)");
         h.advanceSeconds(45);
         assertThat(starts(h, "app")).containsExactly(0L, 2L, 14L, 36L);
         Pod p = h.pod("crashy");
@@ -174,7 +178,12 @@ class RestartPolicyScenariosTest {
 
         h.advanceSeconds(28); // 78: restarted at 78 = 38 + 40
         assertThat(h.kubectl("crashy")).isEqualTo("1/1 Running 4 (40s ago)");
-        h.advanceSeconds(2);  // exits at 80 and waits 80 s: Go duration format
+        h.advanceSeconds(2);  // exits at 80
+        assertThat(h.kubectl("crashy")).isEqualTo("0/1 Error 4 (42s ago)");
+        h.advanceSeconds(10);  // the retry at 90 shows the wait of 80 s: Go duration format
+        assertThat(h.kubectlWatch("crashy")).containsSubsequence("36 1/1 Running 3 (20s ago)", "38 0/1 Error 3 (22s ago)",
+                "48 0/1 CrashLoopBackOff 3 (10s ago)", "78 1/1 Running 4 (40s ago)", "80 0/1 Error 4 (42s ago)",
+                "90 0/1 CrashLoopBackOff 4 (10s ago)");
         assertThat(main(h.pod("crashy"), "app").getState().getWaiting().getMessage())
                 .isEqualTo("back-off 1m20s restarting failed container=app pod=crashy_default(" + uid + ")");
     }
@@ -186,14 +195,15 @@ class RestartPolicyScenariosTest {
         h.apply(pod("bo", "Always"));
         String message = "Back-off restarting failed container app in pod bo_default(" + uid(h, "bo") + ")";
 
-        // one occurrence per refused start: at each crash (0, 10, 30), at the relist a second later
-        // (1, 11, 31) and every 10 s while waiting (20, then 40, 50, 60 until the restart at 70)
+        // one occurrence per refused start: at each crash (0, 10, 30), at the first relist, which
+        // finds the new sandbox (1), and every 10 s while waiting (20, then 40, 50, 60 until the
+        // restart at 70); the relist after a crash the exit's sync saw makes no sync of its own
         h.advanceSeconds(35);
+        assertThat(h.events("bo", "BackOff")).containsExactly("5x " + message);
+        h.advanceSeconds(10);
+        assertThat(h.events("bo", "BackOff")).containsExactly("6x " + message);
+        h.advanceSeconds(10);
         assertThat(h.events("bo", "BackOff")).containsExactly("7x " + message);
-        h.advanceSeconds(10);
-        assertThat(h.events("bo", "BackOff")).containsExactly("8x " + message);
-        h.advanceSeconds(10);
-        assertThat(h.events("bo", "BackOff")).containsExactly("9x " + message);
         assertThat(h.events("bo")).contains("Warning BackOff " + message);
         assertThat(h.eventObjects("bo").stream().filter(e -> e.getReason().equals("BackOff")).findFirst().orElseThrow()
                 .getInvolvedObject().getFieldPath()).isEqualTo("spec.containers{app}");
@@ -311,7 +321,11 @@ class RestartPolicyScenariosTest {
         NodeHarness h = new NodeHarness();
         h.script("app", script().failToStart(START_ERROR));
         h.apply(pod("nostart", "Always"));
+        assertThat(h.kubectl("nostart")).as("a sync shows what the one before did").isEqualTo("0/1 ContainerCreating 0");
+        assertThat(h.events("nostart", "Failed")).containsExactly("1x Error: " + START_ERROR);
 
+        // the relist sees the failed instance: its sync shows it and retries at once (no back-off yet)
+        h.advanceSeconds(1);
         Pod p = h.pod("nostart");
         ContainerStatus app = main(p, "app");
         assertThat(state(app.getState())).isEqualTo("waiting RunContainerError");
@@ -319,21 +333,22 @@ class RestartPolicyScenariosTest {
         assertThat(state(app.getLastState())).isEqualTo("terminated StartError 128");
         assertThat(app.getRestartCount()).isZero();
         assertThat(h.kubectl("nostart")).isEqualTo("0/1 RunContainerError 0");
-        assertThat(h.events("nostart", "Failed")).containsExactly("1x Error: " + START_ERROR);
         // a waiting container with a previous termination counts as restarting (§1.2)
         assertThat(p.getStatus().getPhase()).isEqualTo("Running");
 
-        // the next sync (the relist at 1 s) retries at once: no back-off yet
+        // the relist sees the second failed instance; this sync finds the 10 s back-off
         h.advanceSeconds(1);
-        assertThat(h.kubectl("nostart")).isEqualTo("0/1 RunContainerError 1 (0s ago)");
-        // the sync after that finds the 10 s back-off
-        h.advanceSeconds(1);
-        assertThat(h.kubectl("nostart")).isEqualTo("0/1 CrashLoopBackOff 1 (1s ago)");
+        assertThat(h.kubectl("nostart")).isEqualTo("0/1 RunContainerError 1 (1s ago)");
+        // the retry 10 s after the first failure shows the back-off the sync before recorded
+        h.advanceSeconds(8);
+        assertThat(h.kubectl("nostart")).isEqualTo("0/1 CrashLoopBackOff 1 (9s ago)");
         assertThat(main(h.pod("nostart"), "app").getState().getWaiting().getMessage())
                 .isEqualTo("back-off 10s restarting failed container=app pod=nostart_default(" + uid(h, "nostart") + ")");
-        h.advanceSeconds(10);
         // retried when the back-off ended at 11 (failed again), then 20 s of back-off
-        assertThat(h.kubectl("nostart")).isEqualTo("0/1 CrashLoopBackOff 2 (1s ago)");
+        h.advanceSeconds(2);
+        assertThat(h.kubectl("nostart")).isEqualTo("0/1 RunContainerError 2 (1s ago)");
+        h.advanceSeconds(10);
+        assertThat(h.kubectl("nostart")).isEqualTo("0/1 CrashLoopBackOff 2 (11s ago)");
         assertThat(main(h.pod("nostart"), "app").getState().getWaiting().getMessage())
                 .startsWith("back-off 20s restarting failed container=app");
         assertThat(h.runtimeLog().stream().filter(l -> l.contains("start-failed")).toList())

@@ -97,14 +97,21 @@ class SeedScenariosTest {
                     resources: {limits: {memory: 32Mi}, requests: {memory: 16Mi}}
                 """);
         h.advanceSeconds(3);
-        assertThat(h.kubectl("sidecar-oom-demo")).isEqualTo("1/2 CrashLoopBackOff 1 (1s ago)");
+        // killed at 1 (restarted at once) and 2: the sync of the kill shows OOMKilled, the next the back-off
+        assertThat(h.kubectl("sidecar-oom-demo")).isEqualTo("1/2 OOMKilled 1 (2s ago)");
         assertThat(h.lastSteps("sidecar-oom-demo")).containsExactly("Start sidecar-mem-hog: CrashLoopBackOff");
         ContainerStatus hog = h.pod("sidecar-oom-demo").getStatus().getContainerStatuses().stream()
                 .filter(s -> s.getName().equals("sidecar-mem-hog")).findFirst().orElseThrow();
+        assertThat(hog.getState().getTerminated().getReason()).isEqualTo("OOMKilled");
         assertThat(hog.getLastState().getTerminated().getReason()).isEqualTo("OOMKilled");
         assertThat(hog.getLastState().getTerminated().getExitCode()).isEqualTo(137);
+        h.advanceSeconds(20); // restarted at 12, killed at 13: the retry at 23 shows the 20 s back-off
+        assertThat(h.kubectl("sidecar-oom-demo")).isEqualTo("1/2 CrashLoopBackOff 2 (10s ago)");
+        hog = h.pod("sidecar-oom-demo").getStatus().getContainerStatuses().stream()
+                .filter(s -> s.getName().equals("sidecar-mem-hog")).findFirst().orElseThrow();
+        assertThat(hog.getLastState().getTerminated().getReason()).isEqualTo("OOMKilled");
         assertThat(hog.getState().getWaiting().getMessage())
-                .startsWith("back-off 10s restarting failed container=sidecar-mem-hog pod=sidecar-oom-demo_default(");
+                .startsWith("back-off 20s restarting failed container=sidecar-mem-hog pod=sidecar-oom-demo_default(");
         h.advanceSeconds(1200);
         List<String> starts = h.runtimeLog().stream().filter(l -> l.endsWith("start sidecar-mem-hog")).toList();
         assertThat(starts.subList(0, 9)).containsExactly("0 start sidecar-mem-hog", "1 start sidecar-mem-hog",

@@ -171,7 +171,9 @@ class SidecarScenariosTest {
         h.advanceSeconds(8); // s1 exited at 5, restarted at once, exited at 6: backing off
         // kubectl's init loop stops at s1, so the running and ready s2 is not counted
         assertThat(readyStarted(h, "partly", "s2")).isEqualTo("true true");
-        assertThat(h.kubectl("partly")).isEqualTo("1/3 Init:CrashLoopBackOff 1 (2s ago)");
+        assertThat(h.kubectl("partly")).isEqualTo("1/3 Init:Error 1 (3s ago)");
+        h.advanceSeconds(8); // the retry at 16 shows the back-off, and the back-off has ended: restarted
+        assertThat(h.kubectlWatch("partly")).contains("16 1/3 Init:CrashLoopBackOff 1 (10s ago)");
         assertThat(phase(h, "partly")).isEqualTo("Running");
     }
 
@@ -195,8 +197,8 @@ class SidecarScenariosTest {
                   - name: main
                     image: batch
                 """);
-        h.advanceSeconds(30);
-        // exits at 5 (restart at once), 10 (back-off 10 s), 25 (back-off 20 s)
+        h.advanceSeconds(35);
+        // exits at 5 (restart at once), 10 (back-off 10 s), 25 (back-off 20 s, shown from the retry at 35)
         assertThat(logEndingWith(h, "start logger")).containsExactly("0 start logger", "5 start logger", "20 start logger");
         ContainerStatus logger = container(h.pod("sidecar-never"), "logger");
         assertThat(logger.getState().getWaiting().getReason()).isEqualTo("CrashLoopBackOff");
@@ -206,7 +208,7 @@ class SidecarScenariosTest {
         assertThat(logger.getRestartCount()).isEqualTo(2);
         assertThat(phase(h, "sidecar-never")).isEqualTo("Running");
         // kubectl's init loop stops at the waiting sidecar; restarts = sidecar + main restarts
-        assertThat(h.kubectl("sidecar-never")).isEqualTo("1/2 Init:CrashLoopBackOff 2 (5s ago)");
+        assertThat(h.kubectl("sidecar-never")).isEqualTo("1/2 Init:CrashLoopBackOff 2 (10s ago)");
         // one Warning event, merged over every sync that found the sidecar backing off
         String uid = PodViews.uid(h, "sidecar-never");
         Event backOff = PodViews.onlyEvent(h, "sidecar-never", "BackOff");
@@ -216,7 +218,7 @@ class SidecarScenariosTest {
                 .isEqualTo("Back-off restarting failed container logger in pod sidecar-never_default(" + uid + ")");
         assertThat(backOff.getCount()).isGreaterThanOrEqualTo(2);
 
-        h.advanceSeconds(16); // t=46
+        h.advanceSeconds(11); // t=46
         assertThat(logEndingWith(h, "start logger")).containsExactly("0 start logger", "5 start logger", "20 start logger",
                 "45 start logger");
         assertThat(h.kubectl("sidecar-never")).isEqualTo("2/2 Running 3 (21s ago)");
@@ -427,9 +429,11 @@ class SidecarScenariosTest {
         h.advanceSeconds(24); // t=40: killed at 25 (restarted) and 35 (back-off 20 s)
         assertThat(logEndingWith(h, "start proxy")).containsExactly("0 start proxy", "5 start proxy", "15 start proxy",
                 "25 start proxy");
-        assertThat(h.kubectl("stuck-proxy")).isEqualTo("0/2 Init:CrashLoopBackOff 3 (5s ago)");
+        assertThat(h.kubectl("stuck-proxy")).isEqualTo("0/2 Init:Error 3 (15s ago)");
+        h.advanceSeconds(5); // the retry at 45 shows the back-off
+        assertThat(h.kubectl("stuck-proxy")).isEqualTo("0/2 Init:CrashLoopBackOff 3 (10s ago)");
         assertThat(phase(h, "stuck-proxy")).isEqualTo("Pending");
-        h.advanceSeconds(15); // t=55
+        h.advanceSeconds(10); // t=55
         assertThat(logEndingWith(h, "start proxy")).endsWith("55 start proxy");
         h.advanceSeconds(100);
         assertThat(logEndingWith(h, "start app")).isEmpty();

@@ -135,7 +135,7 @@ class TerminationScenariosTest {
                     image: busybox
                 """);
         h.advanceSeconds(5); // crashed at 1 and 2, waiting until 12
-        assertThat(h.kubectl("looping")).isEqualTo("0/1 CrashLoopBackOff 1 (3s ago)");
+        assertThat(h.kubectl("looping")).isEqualTo("0/1 Error 1 (4s ago)");
         h.delete("looping");
         assertThat(h.pod("looping")).isNull();
         assertThat(lastPublishedPhase(h, "looping")).isEqualTo("5 Failed");
