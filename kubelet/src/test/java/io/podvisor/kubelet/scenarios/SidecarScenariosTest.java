@@ -364,7 +364,27 @@ class SidecarScenariosTest {
         assertThat(eventsWithPath(h, "behind-sidecar", "Started")).extracting(e -> e.replaceFirst(" \\d+x ", " "))
                 .containsExactlyInAnyOrder("spec.initContainers{proxy} Started container proxy",
                         "spec.initContainers{migrate} Started container migrate");
-        assertThat(h.events("behind-sidecar", "Killing")).isEmpty();
+        assertThat(h.events("behind-sidecar", "Killing")).isEmpty();        // kubectl get pod -w: each exit of proxy shows as Init:Error; migrate's restarts at 3, 16
+        // and 39 fall while proxy is down (kubectl's init loop stops at proxy, so only proxy's
+        // restarts count there)
+        assertThat(h.kubectlWatch("behind-sidecar")).containsExactly(
+                "0 0/2 Init:0/2 0",
+                "0 1/2 Init:1/2 0",
+                "1 0/2 Init:Error 0",
+                "1 1/2 Init:1/2 1 (0s ago)",
+                "2 0/2 Init:Error 1 (1s ago)",
+                "3 0/2 Init:CrashLoopBackOff 1 (1s ago)",
+                "6 0/2 Init:CrashLoopBackOff 1 (4s ago)",
+                "12 0/2 Init:CrashLoopBackOff 1 (10s ago)",
+                "12 1/2 Init:CrashLoopBackOff 3 (6s ago)",
+                "13 0/2 Init:Error 2 (11s ago)",
+                "16 0/2 Init:CrashLoopBackOff 2 (3s ago)",
+                "19 0/2 Init:CrashLoopBackOff 2 (6s ago)",
+                "26 0/2 Init:CrashLoopBackOff 2 (13s ago)",
+                "33 1/2 Init:CrashLoopBackOff 5 (14s ago)",
+                "34 0/2 Init:Error 3 (21s ago)",
+                "39 0/2 Init:CrashLoopBackOff 3 (5s ago)",
+                "42 0/2 Init:CrashLoopBackOff 3 (8s ago)");
     }
 
     // ---- probe-driven kills of sidecars (6.5) ----
