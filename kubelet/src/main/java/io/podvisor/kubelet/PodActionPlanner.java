@@ -174,7 +174,7 @@ public final class PodActionPlanner {
 
     /** A regular init container's instance that failed: exited non-zero, or killed by the OOM killer. */
     private static boolean failed(ContainerInfo inst) {
-        return inst.exitCode() != 0 || (inst.reason() != null && inst.reason().contains("OOMKilled"));
+        return inst.exitCode() != 0 || "OOMKilled".equals(inst.reason());
     }
 
     /**
