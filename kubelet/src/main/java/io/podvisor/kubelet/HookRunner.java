@@ -8,10 +8,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
- * Runs postStart and preStop handlers ({@code exec}, {@code httpGet}, {@code sleep}) bounded by a
- * timeout. The stage completes with null on success or the failure's text; never exceptionally.
+ * Runs postStart and preStop handlers ({@code exec}, {@code httpGet}, {@code sleep}). A postStart
+ * handler is bounded by a timeout; a preStop handler is waited for within the grace period but not
+ * cut at its end (spec §8.2, §8.3). The stages complete with null on success or the failure's
+ * text; never exceptionally.
  */
 final class HookRunner {
 
@@ -24,9 +27,37 @@ final class HookRunner {
     }
 
     CompletionStage<String> run(LifecycleHandler h, Container spec, String containerId, String podIp, Duration timeout) {
+        return handle(h, spec, containerId, podIp, timeout, timeout);
+    }
+
+    /**
+     * Runs a preStop handler as upstream's kubelet does: the returned stage completes once the
+     * handler has ended or {@code wait} (the grace period) has passed, whichever comes first, and the
+     * kubelet then stops the container. The handler itself goes on: an {@code exec} has no time
+     * limit (CRI's {@code ExecSync} with timeout 0), so one that never ends lives until the container
+     * is killed. {@code failed} gets the failure's text whenever the handler ends in one, before the
+     * stage completes or after (an exec killed with its container exits 137).
+     */
+    CompletionStage<Void> runPreStop(LifecycleHandler h, Container spec, String containerId, String podIp,
+                                     Duration wait, Consumer<String> failed) {
+        CompletableFuture<Void> waited = new CompletableFuture<>();
+        Clock.Timer bound = clock.schedule(wait, () -> waited.complete(null));
+        handle(h, spec, containerId, podIp, Duration.ZERO, wait).whenComplete((err, e) -> {
+            bound.cancel();
+            if (err != null) {
+                failed.accept(err);
+            }
+            waited.complete(null);
+        });
+        return waited;
+    }
+
+    /** Runs {@code h}: an exec within {@code execTimeout} (zero: none), the other handlers within {@code timeout}. */
+    private CompletionStage<String> handle(LifecycleHandler h, Container spec, String containerId, String podIp,
+                                           Duration execTimeout, Duration timeout) {
         CompletableFuture<String> out = new CompletableFuture<>();
         if (h.getExec() != null && h.getExec().getCommand() != null) {
-            runtime.exec(containerId, h.getExec().getCommand(), timeout).whenComplete((r, e) -> {
+            runtime.exec(containerId, h.getExec().getCommand(), execTimeout).whenComplete((r, e) -> {
                 if (e != null) {
                     out.complete(e.getMessage());
                 } else if (r.timedOut()) {

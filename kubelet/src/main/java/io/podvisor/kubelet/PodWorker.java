@@ -360,13 +360,10 @@ public final class PodWorker {
                     .whenComplete((v, e) -> post(() -> operationsInFlight--));
         };
         if (preStop != null && !grace.isZero()) {
-            hooks.run(preStop, k.container().spec(), k.instance().id(), podIp(), grace)
-                    .whenComplete((err, e) -> execute(() -> {
-                        if (err != null) {
-                            event(k.container(), EventTypes.WARNING, Reasons.FAILED_PRE_STOP_HOOK, Messages.PRE_STOP_FAILED);
-                        }
-                        stop.run();
-                    }));
+            hooks.runPreStop(preStop, k.container().spec(), k.instance().id(), podIp(), grace,
+                            err -> execute(() -> event(k.container(), EventTypes.WARNING, Reasons.FAILED_PRE_STOP_HOOK,
+                                    Messages.PRE_STOP_FAILED)))
+                    .thenRun(() -> execute(stop));
         } else {
             stop.run();
         }

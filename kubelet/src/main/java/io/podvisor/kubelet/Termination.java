@@ -16,7 +16,8 @@ import java.util.Map;
  * Stops every container of a pod within one grace budget (spec §6.8, §6.9, §8.2–8.4). Main (and
  * regular init) containers are stopped at once after their preStop hooks; sidecars run their
  * preStop hooks at once too, but are signalled only after every main container and every
- * later-declared sidecar has exited, last-declared first. Each stop asks the runtime for
+ * later-declared sidecar has exited, last-declared first. A preStop hook is waited for until the
+ * budget ends, not cut there: one that never ends runs on until its container is killed. Each stop asks the runtime for
  * {@code max(remaining, 2 s)}; once the budget is spent, whatever still runs is stopped with 2 s.
  * A deletion arriving meanwhile can only shorten the budget (§8.1): stops already issued are
  * issued again when they would otherwise end later.
@@ -117,12 +118,10 @@ final class Termination {
             k.preStopDone = true;
             return;
         }
-        hooks.run(preStop, c.spec(), inst.id(), worker.podIp(), remaining).whenComplete((err, e) -> worker.post(() -> {
-            k.preStopDone = true;
-            if (err != null) {
-                worker.event(c, EventTypes.WARNING, Reasons.FAILED_PRE_STOP_HOOK, Messages.PRE_STOP_FAILED);
-            }
-        }));
+        hooks.runPreStop(preStop, c.spec(), inst.id(), worker.podIp(), remaining,
+                        err -> worker.execute(() -> worker.event(c, EventTypes.WARNING, Reasons.FAILED_PRE_STOP_HOOK,
+                                Messages.PRE_STOP_FAILED)))
+                .thenRun(() -> worker.post(() -> k.preStopDone = true));
     }
 
     private static ContainerKind kind(Map<String, PodContainer> byName, ContainerInfo inst) {

@@ -76,7 +76,10 @@ public interface ContainerRuntime {
 
     /**
      * Runs {@code command} inside a running container. The stage completes with the exit code and
-     * combined output, or with {@link ExecResult#timedOut()} once {@code timeout} passes.
+     * combined output, or with {@link ExecResult#timedOut()} once {@code timeout} passes. A zero
+     * {@code timeout} is no time limit, as CRI's {@code ExecSync} has it (the kubelet's lifecycle
+     * hooks): the command then ends by itself or with its container, whose end kills it (a
+     * non-zero exit, never a time-out).
      */
     CompletionStage<ExecResult> exec(String containerId, List<String> command, Duration timeout);
 

@@ -107,6 +107,9 @@ public abstract class ContainerRuntimeContract {
     /** An exec command that prints {@code out} (one line) and exits with {@code code}. */
     protected abstract List<String> execPrints(String out, int code);
 
+    /** An exec command that never ends by itself. */
+    protected abstract List<String> execNeverEnds();
+
     /** The image containers are created from. */
     protected String image() {
         return "busybox";
@@ -381,6 +384,27 @@ public abstract class ContainerRuntimeContract {
                 .toCompletableFuture();
         awaitUntil(Duration.ofSeconds(20), bad::isDone);
         assertThat(bad.join()).extracting(ExecResult::exitCode, r -> r.output().strip()).containsExactly(2, "broken");
+    }
+
+    @Test
+    void anExecWithoutATimeLimitRunsUntilItsContainerIsKilled() throws Exception {
+        // a kubelet's preStop hook: CRI's ExecSync with timeout 0 outlives the container's SIGTERM
+        // (which an ignoring container survives) and ends only when the container is killed
+        String id = runReady(sandbox("p"), ignoresTerm());
+        CompletableFuture<ExecResult> hook = runtime.exec(id, execNeverEnds(), Duration.ZERO).toCompletableFuture();
+        CompletableFuture<ExecResult> other = runtime.exec(id, execPrints("beside", 0), Duration.ofSeconds(10))
+                .toCompletableFuture();
+        awaitUntil(Duration.ofSeconds(20), other::isDone);
+        assertThat(hook).as("an exec without a time limit still runs").isNotDone();
+
+        Instant stop = now();
+        runtime.stopContainer(id, Duration.ofSeconds(1));
+        awaitUntil(Duration.ofSeconds(20), hook::isDone);
+        assertThat(Duration.between(stop, now())).as("the exec lived until the container's SIGKILL")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        assertThat(hook.join()).extracting(ExecResult::timedOut, r -> r.exitCode() != 0).containsExactly(false, true);
+        awaitUntil(Duration.ofSeconds(20), () -> info(id).state() == ContainerState.EXITED);
+        assertThat(info(id).exitCode()).isEqualTo(137);
     }
 
     @Test

@@ -101,4 +101,9 @@ public abstract class ShellRuntimeContract extends ContainerRuntimeContract {
     protected List<String> execPrints(String out, int code) {
         return sh("echo \"$1\"; exit $2", out, code);
     }
+
+    @Override
+    protected List<String> execNeverEnds() {
+        return sh("exec sleep 100000");
+    }
 }

@@ -6,12 +6,14 @@ import static io.podvisor.kubelet.scenarios.PodViews.log;
 import static io.podvisor.kubelet.scenarios.PodViews.main;
 import static io.podvisor.kubelet.scenarios.PodViews.state;
 import static io.podvisor.runtime.fake.ContainerScript.script;
+import static java.time.Duration.ofDays;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.podvisor.kubelet.harness.NodeHarness;
 import io.podvisor.runtime.ExecResult;
+import io.podvisor.runtime.fake.ContainerScript;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -297,8 +299,78 @@ class TerminationScenariosTest {
         h.advanceSeconds(1);
         assertThat(h.pod("slowhook")).isNotNull();
         h.advanceSeconds(1);
-        assertThat(log(h, "app")).containsExactly("0 start app", "30 SIGTERM app timeout 2s", "32 SIGKILL app");
+        // the hook, still running, dies with its container
+        assertThat(log(h, "app")).containsExactly("0 start app", "30 SIGTERM app timeout 2s", "32 SIGKILL app",
+                "32 exec killed app (sh -c drain)");
         assertThat(h.pod("slowhook")).isNull();
+    }
+
+    /** A preStop exec that never ends by itself (the fake answers it after a day). */
+    private static final List<String> SLEEP_FOREVER = List.of("sh", "-c", "sleep infinity");
+    private static final String PRE_STOP_FOREVER = """
+            lifecycle:
+                  preStop:
+                    exec: {command: ["sh", "-c", "sleep infinity"]}""";
+
+    private static ContainerScript hookNeverEnds() {
+        return script().ignoreSigterm().exec(SLEEP_FOREVER, ofDays(1), (t, cmd) -> ExecResult.exited(0, ""));
+    }
+
+    /** The fake runtime's lines about execs its containers' ends killed. */
+    private static List<String> killedExecs(NodeHarness h) {
+        return h.runtimeLog().stream().filter(l -> l.contains(" exec killed ")).toList();
+    }
+
+    @Test
+    void preStopHooksThatNeverEndRunUntilTheContainersAreKilledTwoSecondsAfterTheGrace() {
+        // upstream waits for a preStop hook at most the grace period, then stops the container with
+        // the 2 s minimum; the hook's exec has no time limit (ExecSync timeout 0) and dies only with
+        // its container, its exit 137 then reported as FailedPreStopHook; a native sidecar's hook
+        // runs from the deletion too, and its stop comes once the budget is spent (e2e: ~32 s)
+        NodeHarness h = new NodeHarness();
+        h.script("app", hookNeverEnds());
+        h.script("proxy", hookNeverEnds());
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: hooked}
+                spec:
+                  terminationGracePeriodSeconds: 30
+                  initContainers:
+                  - name: proxy
+                    image: envoy
+                    restartPolicy: Always
+                    %1$s
+                  containers:
+                  - name: app
+                    image: busybox
+                    %1$s
+                """.formatted(PRE_STOP_FOREVER));
+        h.advanceSeconds(10);
+        assertThat(h.kubectl("hooked")).isEqualTo("2/2 Running 0");
+
+        h.delete("hooked");
+        assertThat(h.events("hooked", "Killing")).containsExactlyInAnyOrder("1x Stopping container app",
+                "1x Stopping container proxy");
+        h.advanceSeconds(29);
+        assertThat(signals(h)).isEmpty();
+        h.advanceSeconds(1);
+        assertThat(signals(h)).containsExactlyInAnyOrder("40 SIGTERM app timeout 2s", "40 SIGTERM proxy timeout 2s");
+        assertThat(killedExecs(h)).isEmpty();
+        assertThat(h.events("hooked", "FailedPreStopHook")).isEmpty();
+        h.advanceSeconds(1);
+        assertThat(h.kubectl("hooked")).isEqualTo("2/2 Terminating 0");
+        assertThat(killedExecs(h)).isEmpty();
+
+        h.advanceSeconds(1);
+        assertThat(signals(h).subList(2, 4)).containsExactlyInAnyOrder("42 SIGKILL app", "42 SIGKILL proxy");
+        assertThat(killedExecs(h)).containsExactlyInAnyOrder("42 exec killed app (sh -c sleep infinity)",
+                "42 exec killed proxy (sh -c sleep infinity)");
+        assertThat(h.pod("hooked")).isNull();
+        assertThat(h.eventObjects("hooked").stream().filter(e -> e.getReason().equals("FailedPreStopHook"))
+                .map(e -> e.getType() + " " + e.getInvolvedObject().getFieldPath() + " " + e.getMessage()))
+                .containsExactlyInAnyOrder("Warning spec.containers{app} PreStopHook failed",
+                        "Warning spec.initContainers{proxy} PreStopHook failed");
     }
 
     @Test
@@ -371,26 +443,35 @@ class TerminationScenariosTest {
 
     // ---- liveness kill ----
 
+    /** A pod whose container {@code app} (with {@code %2$s} in its spec) is killed by its liveness probe at 20 s. */
+    private static final String LIVENESS_POD = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: %1$s}
+            spec:
+              terminationGracePeriodSeconds: 60
+              containers:
+              - name: app
+                image: busybox
+                %2$s
+                livenessProbe:
+                  exec: {command: ["check"]}
+                  periodSeconds: 10
+                  failureThreshold: 1
+                  terminationGracePeriodSeconds: 7
+            """;
+
+    /** {@code s} answering the liveness probe {@code check} with success until 20 s after its start. */
+    private static ContainerScript unhealthyFrom20s(ContainerScript s) {
+        return s.exec(List.of("check"), since -> since.getSeconds() < 20
+                ? ExecResult.exited(0, "") : ExecResult.exited(1, "unhealthy"));
+    }
+
     @Test
     void livenessKillUsesTheProbeLevelGracePeriod() {
         NodeHarness h = new NodeHarness();
-        h.script("app", script().ignoreSigterm().exec(List.of("check"), since -> since.getSeconds() < 20
-                ? ExecResult.exited(0, "") : ExecResult.exited(1, "unhealthy")));
-        h.apply("""
-                apiVersion: v1
-                kind: Pod
-                metadata: {name: live}
-                spec:
-                  terminationGracePeriodSeconds: 60
-                  containers:
-                  - name: app
-                    image: busybox
-                    livenessProbe:
-                      exec: {command: ["check"]}
-                      periodSeconds: 10
-                      failureThreshold: 1
-                      terminationGracePeriodSeconds: 7
-                """);
+        h.script("app", unhealthyFrom20s(script().ignoreSigterm()));
+        h.apply(LIVENESS_POD.formatted("live", ""));
         h.advanceSeconds(30);
         assertThat(log(h, "app")).containsExactly("0 start app", "20 SIGTERM app timeout 7s", "27 SIGKILL app",
                 "27 start app");
@@ -400,6 +481,24 @@ class TerminationScenariosTest {
         assertThat(state(main(p, "app").getLastState())).isEqualTo("terminated Error 137");
         assertThat(main(p, "app").getRestartCount()).isEqualTo(1);
         assertThat(h.kubectl("live")).isEqualTo("1/1 Running 1 (3s ago)");
+    }
+
+    @Test
+    void aLivenessKillWaitsForANeverEndingPreStopHookOnlyTheProbesGraceThenKillsItWithTheContainer() {
+        NodeHarness h = new NodeHarness();
+        h.script("app", unhealthyFrom20s(hookNeverEnds()));
+        h.apply(LIVENESS_POD.formatted("relive", PRE_STOP_FOREVER));
+        h.advanceSeconds(27);
+        assertThat(log(h, "app")).containsExactly("0 start app", "27 SIGTERM app timeout 2s");
+        assertThat(h.events("relive", "FailedPreStopHook")).isEmpty();
+        h.advanceSeconds(2);
+        assertThat(log(h, "app")).containsExactly("0 start app", "27 SIGTERM app timeout 2s", "29 SIGKILL app",
+                "29 exec killed app (sh -c sleep infinity)", "29 start app");
+        assertThat(h.events("relive", "Killing")).containsExactly("1x Container app failed liveness probe, will be restarted");
+        assertThat(h.events("relive").stream().filter(e -> e.contains("FailedPreStopHook")).toList())
+                .containsExactly("Warning FailedPreStopHook PreStopHook failed");
+        assertThat(state(main(h.pod("relive"), "app").getLastState())).isEqualTo("terminated Error 137");
+        assertThat(h.kubectl("relive")).isEqualTo("1/1 Running 1 (0s ago)");
     }
 
     // ---- sidecars ----

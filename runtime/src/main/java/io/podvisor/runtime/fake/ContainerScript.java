@@ -33,6 +33,7 @@ public final class ContainerScript {
     /** A line the first process writes {@code at} after its start. */
     record OutputLine(Duration at, CriLog.Stream stream, String text) {}
 
+    /** A rule for execs; a null {@code delay} is an exec that never ends by itself. */
     record ExecRule(Predicate<List<String>> matches, Duration delay,
                     BiFunction<Duration, List<String>, ExecResult> result) {}
 
@@ -109,6 +110,14 @@ public final class ContainerScript {
         execRules.add(new ExecRule(cmd -> cmd.size() >= prefix.size() && cmd.subList(0, prefix.size()).equals(prefix),
                 delay, result));
         return this;
+    }
+
+    /**
+     * Execs whose command starts with {@code prefix} never end by themselves (a {@code sleep
+     * infinity}): they time out, or, without a time limit, end with the container (exit 137).
+     */
+    public ContainerScript execNeverEnds(List<String> prefix) {
+        return exec(prefix, null, (t, cmd) -> ExecResult.exited(0, ""));
     }
 
     /** Execs whose command starts with {@code prefix} answer at once with {@code result(sinceStart)}. */

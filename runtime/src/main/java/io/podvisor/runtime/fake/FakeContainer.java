@@ -35,6 +35,10 @@ final class FakeContainer {
     private final List<CompletableFuture<Void>> stopWaiters = new ArrayList<>();
     private Clock.Timer killTimer;
     private Instant killAt;
+    /** Execs still running; the container's end kills them. */
+    private final List<RunningExec> execs = new ArrayList<>();
+
+    private record RunningExec(List<String> command, CompletableFuture<ExecResult> result) {}
 
     FakeContainer(FakeRuntime runtime, String id, String sandboxId, ContainerConfig config, String imageRef,
                   ContainerScript script, Instant createdAt) {
@@ -145,21 +149,38 @@ final class FakeContainer {
         List<CompletableFuture<Void>> waiters = new ArrayList<>(stopWaiters);
         stopWaiters.clear();
         waiters.forEach(f -> f.complete(null));
+        List<RunningExec> killed = new ArrayList<>(execs);
+        execs.clear();
+        for (RunningExec e : killed) {
+            if (!e.result().isDone()) {
+                runtime.record("exec killed " + name + " (" + String.join(" ", e.command()) + ")");
+                e.result().complete(ExecResult.exited(137, ""));
+            }
+        }
         runtime.exited(this);
     }
 
+    /** An exec as the script answers it; a zero {@code timeout} is none (it then ends at the latest with the container). */
     CompletionStage<ExecResult> exec(List<String> command, Duration timeout) {
         Duration since = Duration.between(startedAt, runtime.clock().now());
+        boolean limited = !timeout.isZero();
         for (ContainerScript.ExecRule rule : script.execRules) {
             if (rule.matches().test(command)) {
                 CompletableFuture<ExecResult> f = new CompletableFuture<>();
-                if (rule.delay().compareTo(timeout) >= 0) {
-                    runtime.clock().schedule(timeout, () -> f.complete(ExecResult.timeout()));
+                boolean endsBefore = rule.delay() != null && (!limited || rule.delay().compareTo(timeout) < 0);
+                if (!endsBefore) {
+                    if (limited) {
+                        runtime.clock().schedule(timeout, () -> f.complete(ExecResult.timeout()));
+                    }
                 } else if (rule.delay().isZero()) {
                     f.complete(rule.result().apply(since, command));
                 } else {
                     ExecResult r = rule.result().apply(since, command);
                     runtime.clock().schedule(rule.delay(), () -> f.complete(r));
+                }
+                if (!f.isDone()) {
+                    execs.removeIf(e -> e.result().isDone());
+                    execs.add(new RunningExec(List.copyOf(command), f));
                 }
                 return f;
             }

@@ -33,7 +33,10 @@ final class ProcessExec {
         this.runtime = runtime;
     }
 
-    /** Runs {@code command} to completion with combined output, killing its group at {@code timeout}. */
+    /**
+     * Runs {@code command} to completion with combined output, killing its group at {@code timeout}
+     * (none when zero: the container's end kills it, see {@link ProcessContainer}).
+     */
     CompletionStage<ExecResult> run(ProcessContainer c, List<String> command, Duration timeout) {
         Process p;
         try {
@@ -44,7 +47,7 @@ final class ProcessExec {
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> HostCommand.readAll(p.getInputStream()),
                 runtime.executor());
         AtomicBoolean timedOut = new AtomicBoolean();
-        Clock.Timer timer = runtime.clock().schedule(timeout, () -> {
+        Clock.Timer timer = timeout.isZero() ? () -> { } : runtime.clock().schedule(timeout, () -> {
             timedOut.set(true);
             runtime.executor().execute(() -> runtime.launcher().signal(p.toHandle(), "KILL"));
         });

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Commands in running containers through {@code runc exec} (no terminal: a requested tty is ignored
  * and stdout/stderr stay apart). A timed-out command is killed (SIGKILL to the process runc started,
- * found through its pid file, and to runc).
+ * found through its pid file, and to runc). A command without a time limit ends with the container:
+ * it runs in the container's PID namespace, which the kernel empties when the container's first
+ * process dies, and {@code runc exec} then reports its exit (137).
  *
  * <p>Thread-safe; each exec runs on its own virtual threads.
  */
@@ -40,7 +42,7 @@ final class ExecRunner {
         this.clock = clock;
     }
 
-    /** Runs {@code command}, collecting combined output, until it exits or {@code timeout} passes. */
+    /** Runs {@code command}, collecting combined output, until it exits or {@code timeout} (unless zero) passes. */
     CompletionStage<ExecResult> exec(RuncContainer c, List<String> command, Duration timeout) {
         Path pidFile = c.dir.resolve("exec-" + counter.incrementAndGet() + ".pid");
         Process p;
@@ -51,7 +53,7 @@ final class ExecRunner {
             return CompletableFuture.completedFuture(ExecResult.exited(126, e.getMessage()));
         }
         CompletableFuture<ExecResult> result = new CompletableFuture<>();
-        Clock.Timer timer = clock.schedule(timeout, () -> {
+        Clock.Timer timer = timeout.isZero() ? () -> { } : clock.schedule(timeout, () -> {
             if (result.complete(ExecResult.timeout())) {
                 kill(p, pidFile);
             }

@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 class FakeRuntimeContractTest extends ContainerRuntimeContract {
 
     private static final String PRINT = "print-and-exit";
+    private static final String NEVER = "never-ends";
     private static final Duration STEP = Duration.ofMillis(100);
 
     private FakeClock clock;
@@ -56,7 +57,8 @@ class FakeRuntimeContractTest extends ContainerRuntimeContract {
     private Behaviour scripted(String prefix, ContainerScript s) {
         String name = uniqueName(prefix);
         fake.script(name, s.exec(List.of(PRINT), Duration.ZERO,
-                (t, cmd) -> ExecResult.exited(Integer.parseInt(cmd.get(2)), cmd.get(1) + "\n")));
+                (t, cmd) -> ExecResult.exited(Integer.parseInt(cmd.get(2)), cmd.get(1) + "\n"))
+                .execNeverEnds(List.of(NEVER)));
         return new Behaviour(name, List.of("scripted"));
     }
 
@@ -102,5 +104,10 @@ class FakeRuntimeContractTest extends ContainerRuntimeContract {
     @Override
     protected List<String> execPrints(String out, int code) {
         return List.of(PRINT, out, Integer.toString(code));
+    }
+
+    @Override
+    protected List<String> execNeverEnds() {
+        return List.of(NEVER);
     }
 }
