@@ -257,6 +257,43 @@ class SidecarScenariosTest {
         assertThat(logEndingWith(h, "start app")).containsExactly("0 start app");
     }
 
+    /**
+     * Upstream counts the pod as initialized only while a main container is created or running, or
+     * when its last init container is done (a sidecar: running and started). So once the only main
+     * container has exited while the last sidecar backs off, the main container waits for the
+     * sidecar to run again, even past its own back-off.
+     */
+    @Test
+    void exitedMainContainerWaitsForTheLastSidecarToRunAgain() {
+        NodeHarness h = new NodeHarness();
+        h.script("logger", script().exitAfter(ofSeconds(5), 1));
+        h.script("app", script().exitAfter(ofSeconds(12), 1));
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: main-waits}
+                spec:
+                  initContainers:
+                  - {name: logger, image: fluent-bit, restartPolicy: Always}
+                  containers:
+                  - {name: app, image: app}
+                """);
+        h.advanceSeconds(19);
+        // logger: exits at 5 (restarted at once) and 10 (back-off until 20); app exited at 12
+        assertThat(logEndingWith(h, "start app")).containsExactly("0 start app");
+        // no restart of app was attempted, so it shows its exit, not a back-off
+        assertThat(h.kubectl("main-waits")).isEqualTo("0/2 Error 1 (9s ago)");
+        assertThat(container(h.pod("main-waits"), "app").getState().getTerminated().getExitCode()).isEqualTo(1);
+        assertThat(phase(h, "main-waits")).isEqualTo("Running");
+        h.advanceSeconds(1); // t=20: logger runs again, and then app (its first restart is immediate)
+        assertThat(logEndingWith(h, "start app")).containsExactly("0 start app", "20 start app");
+        h.advanceSeconds(30); // t=50: app exited at 32 (back-off 10 s) while logger is down until 45
+        assertThat(logEndingWith(h, "start logger")).containsExactly("0 start logger", "5 start logger",
+                "20 start logger", "45 start logger");
+        assertThat(logEndingWith(h, "start app")).containsExactly("0 start app", "20 start app", "45 start app");
+        assertThat(container(h.pod("main-waits"), "app").getRestartCount()).isEqualTo(2);
+    }
+
     @Test
     void sidecarProbesResumeAfterItsRestartUnderRestartPolicyNever() {
         NodeHarness h = new NodeHarness();
