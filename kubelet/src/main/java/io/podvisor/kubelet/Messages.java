@@ -95,6 +95,11 @@ public final class Messages {
         return type + " probe failed: " + output;
     }
 
+    /** A probe that succeeded with a warning (an HTTP redirect to another host, not followed). */
+    public static String probeWarning(String type, String output) {
+        return type + " probe warning: " + output;
+    }
+
     public static String probeErrored(String type, String error) {
         return type + " probe errored and resulted in unknown state: " + error;
     }

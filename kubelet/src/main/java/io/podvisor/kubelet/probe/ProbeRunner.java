@@ -14,12 +14,19 @@ import java.util.concurrent.CompletionStage;
 /** Executes one probe attempt (spec §7.3) and describes the outcome the way the kubelet does. */
 final class ProbeRunner {
 
-    /** Success, failure (with output for the event) or a prober error (discarded). */
+    /**
+     * Success, success with a warning (an HTTP redirect not followed), failure (with output for the
+     * event) or a prober error (discarded).
+     */
     record Outcome(Kind kind, String output) {
-        enum Kind { SUCCESS, FAILURE, ERROR }
+        enum Kind { SUCCESS, WARNING, FAILURE, ERROR }
 
         static Outcome success() {
             return new Outcome(Kind.SUCCESS, "");
+        }
+
+        static Outcome warning(String out) {
+            return new Outcome(Kind.WARNING, out);
         }
 
         static Outcome failure(String out) {
@@ -77,6 +84,10 @@ final class ProbeRunner {
             return runtime.network().httpGet(scheme, host, port, path, headers, timeout).thenApply(r -> {
                 if (r.error() != null) {
                     return Outcome.failure(r.error());
+                }
+                if (r.status() >= 300 && r.status() < 400) {
+                    // a redirect to another host is not followed: the 3xx answer is a success with a warning
+                    return Outcome.warning("Probe terminated redirects, Response body: " + r.body());
                 }
                 return r.status() >= 200 && r.status() < 400 ? Outcome.success()
                         : Outcome.failure("HTTP probe failed with statuscode: " + r.status());

@@ -185,7 +185,10 @@ final class ProbeWorker {
             pod.event(container, EventTypes.WARNING, Reasons.UNHEALTHY, Messages.probeErrored(type.title(), o.output()));
             return;
         }
-        Result r = o.kind() == ProbeRunner.Outcome.Kind.SUCCESS ? Result.SUCCESS : Result.FAILURE;
+        if (o.kind() == ProbeRunner.Outcome.Kind.WARNING) {
+            pod.event(container, EventTypes.WARNING, Reasons.PROBE_WARNING, Messages.probeWarning(type.title(), o.output()));
+        }
+        Result r = o.kind() == ProbeRunner.Outcome.Kind.FAILURE ? Result.FAILURE : Result.SUCCESS;
         if (r == Result.FAILURE) {
             pod.event(container, EventTypes.WARNING, Reasons.UNHEALTHY, Messages.probeFailed(type.title(), o.output()));
         }

@@ -49,6 +49,43 @@ class ProbeScenariosTest {
     // ---- readiness (7.7) ----
 
     @Test
+    void aRedirectToAnotherHostIsASuccessWithAProbeWarningEvent() {
+        // upstream's HTTP prober does not follow a redirect to another host: the 3xx answer counts
+        // as success, and the prober records "<Type> probe warning: Probe terminated redirects, ..."
+        NodeHarness h = new NodeHarness();
+        h.script("web", script().http(8080, (path, since) -> 302)
+                .httpBody(8080, "<a href=\"http://login.example.com/\">Found</a>.\n\n"));
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: redirected}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx
+                    readinessProbe:
+                      httpGet: {path: /, port: 8080}
+                      periodSeconds: 5
+                    livenessProbe:
+                      httpGet: {path: /, port: 8080}
+                      periodSeconds: 10
+                      failureThreshold: 1
+                """);
+        h.advanceSeconds(21);
+        assertThat(h.kubectl("redirected")).isEqualTo("1/1 Running 0");
+        assertThat(readyStarted(h, "redirected", "web")).isEqualTo("true true");
+        assertThat(conditionWithDashes(h.pod("redirected"), "Ready")).isEqualTo("True - -");
+        String body = "Response body: <a href=\"http://login.example.com/\">Found</a>.\n\n";
+        assertThat(h.eventObjects("redirected").stream().filter(e -> e.getReason().equals("ProbeWarning"))
+                .map(e -> e.getType() + " " + e.getInvolvedObject().getFieldPath() + " " + e.getCount() + "x " + e.getMessage()))
+                .containsExactlyInAnyOrder(
+                        "Warning spec.containers{web} 3x Liveness probe warning: Probe terminated redirects, " + body,
+                        "Warning spec.containers{web} 5x Readiness probe warning: Probe terminated redirects, " + body);
+        assertThat(h.events("redirected", "Unhealthy")).isEmpty();
+        assertThat(h.events("redirected", "Killing")).isEmpty();
+    }
+
+    @Test
     void readinessHttpGetTurnsUnreadyAfterFailureThresholdAndNeverRestarts() {
         NodeHarness h = agnhost(new NodeHarness(), "web");
         h.apply(AGNHOST_READINESS);

@@ -46,6 +46,7 @@ public final class ContainerScript {
     final List<OutputLine> output = new ArrayList<>();
     final Map<Integer, Function<Duration, Boolean>> tcpOpen = new HashMap<>();
     final Map<Integer, BiFunction<String, Duration, Integer>> http = new HashMap<>();
+    final Map<Integer, String> httpBodies = new HashMap<>();
     final Map<Integer, Function<Duration, String>> grpc = new HashMap<>();
 
     public static ContainerScript script() {
@@ -135,6 +136,12 @@ public final class ContainerScript {
     public ContainerScript http(int port, BiFunction<String, Duration, Integer> status) {
         tcpOpen.putIfAbsent(port, t -> true);
         http.put(port, status);
+        return this;
+    }
+
+    /** The body of every HTTP answer on {@code port} (none by default). */
+    public ContainerScript httpBody(int port, String body) {
+        httpBodies.put(port, body);
         return this;
     }
 

@@ -27,7 +27,7 @@ final class FakeNetwork implements PodNetwork {
             }
             var handler = c.script.http.get(port);
             int status = handler == null ? 200 : handler.apply(path, c.sinceStart());
-            return CompletableFuture.completedFuture(new HttpResult(status, "", null));
+            return CompletableFuture.completedFuture(new HttpResult(status, c.script.httpBodies.getOrDefault(port, ""), null));
         }
     }
 
