@@ -373,6 +373,9 @@ class SeedLabsAcceptanceTest {
                 + "Back-off restarting failed container app in pod crashloop_default\\([0-9a-f-]{36}\\)");
         assertThat(kubectl.run("logs", "crashloop", "--previous").assertOk().out())
                 .isEqualTo("connecting to db.internal:5432\nfatal: database unreachable\n");
+        // as upstream's kubelet publishes them: each exit as Error, the back-off only from the retry after it
+        assertThat(watchedWithRestarts("crashloop")).containsSubsequence("0/1 Error 1", "0/1 CrashLoopBackOff 1",
+                "0/1 Error 2", "0/1 CrashLoopBackOff 2");
     }
 
     @Test
@@ -430,14 +433,27 @@ class SeedLabsAcceptanceTest {
         return describe.substring(at);
     }
 
+    /** "READY STATUS RESTARTS" (the count without its age) {@code kubectl get pods -w} printed for a pod, in order. */
+    private static List<String> watchedWithRestarts(String pod) {
+        return watchLines(Pattern.compile("(?m)^" + Pattern.quote(pod) + "\\s+(\\d+/\\d+)\\s+(\\S+)\\s+(\\d+)\\s"));
+    }
+
     /** "READY STATUS" pairs {@code kubectl get pods -w} printed for a pod, in order. */
     private static List<String> watched(String pod) {
+        return watchLines(Pattern.compile("(?m)^" + Pattern.quote(pod) + "\\s+(\\d+/\\d+)\\s+(\\S+)\\s"));
+    }
+
+    /** The groups of each match of {@code line} in the watch's output, joined by spaces, in order. */
+    private static List<String> watchLines(Pattern line) {
         try {
-            Pattern line = Pattern.compile("(?m)^" + Pattern.quote(pod) + "\\s+(\\d+/\\d+)\\s+(\\S+)\\s");
             Matcher m = line.matcher(Files.readString(watchLog));
             List<String> seen = new ArrayList<>();
             while (m.find()) {
-                seen.add(m.group(1) + " " + m.group(2));
+                List<String> groups = new ArrayList<>();
+                for (int g = 1; g <= m.groupCount(); g++) {
+                    groups.add(m.group(g));
+                }
+                seen.add(String.join(" ", groups));
             }
             return seen;
         } catch (IOException e) {
