@@ -3,6 +3,7 @@ package io.podvisor.kubelet.probe;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HTTPHeader;
 import io.podvisor.api.Containers;
+import io.podvisor.kubelet.Messages;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.podvisor.runtime.ContainerRuntime;
 import java.time.Duration;
@@ -54,7 +55,7 @@ final class ProbeRunner {
             var cmd = p.getExec().getCommand();
             return runtime.exec(containerId, cmd, timeout).thenApply(r -> {
                 if (r.timedOut()) {
-                    return Outcome.failure("command \"" + String.join(" ", cmd) + "\" timed out");
+                    return Outcome.failure("command " + Messages.quote(String.join(" ", cmd)) + " timed out");
                 }
                 String out = r.output().length() > MAX_OUTPUT ? r.output().substring(0, MAX_OUTPUT) : r.output();
                 return r.exitCode() == 0 ? Outcome.success() : Outcome.failure(out);

@@ -346,6 +346,31 @@ class ProbeScenariosTest {
     }
 
     @Test
+    void aTimedOutExecProbeNamesItsCommandQuotedAsGoDoes() {
+        // upstream's CRI client: fmt.Errorf("command %q timed out", strings.Join(cmd, " "))
+        NodeHarness h = new NodeHarness();
+        List<String> command = List.of("sh", "-c", "sleep 5; echo \"ok\"");
+        h.script("app", script().exec(command, ofSeconds(5), (since, cmd) -> ExecResult.exited(0, "")));
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: quoted}
+                spec:
+                  containers:
+                  - name: app
+                    image: busybox
+                    readinessProbe:
+                      exec: {command: ["sh", "-c", "sleep 5; echo \\"ok\\""]}
+                      periodSeconds: 10
+                """);
+        h.advanceSeconds(1);
+        assertThat(h.eventObjects("quoted").stream().filter(e -> e.getReason().equals("Unhealthy"))
+                .map(e -> e.getType() + " " + e.getInvolvedObject().getFieldPath() + " " + e.getMessage()))
+                .containsExactly("Warning spec.containers{app} Readiness probe failed: command \"sh -c sleep 5; echo \\\"ok\\\"\" timed out");
+        assertThat(h.kubectl("quoted")).isEqualTo("0/1 Running 0");
+    }
+
+    @Test
     void execProbeThatOutlivesTimeoutSecondsFailsWithTimedOut() {
         NodeHarness h = new NodeHarness();
         h.script("app", script().exec(List.of("sleep", "10"), ofSeconds(10), (since, cmd) -> ExecResult.exited(0, "")));
