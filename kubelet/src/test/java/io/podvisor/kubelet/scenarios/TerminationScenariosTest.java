@@ -567,6 +567,61 @@ class TerminationScenariosTest {
     }
 
     @Test
+    void sidecarsWhosePreStopHooksNeverEndAreKilledTogetherAndTheirHooksLiveThirtyTwoSeconds() {
+        // upstream e2e "should terminate sidecars simultaneously if prestop doesn't exit": the main
+        // container completes, the three sidecars' looping preStop hooks start together and are
+        // waited for the 30 s grace; the budget spent, all three are stopped with the 2 s minimum at
+        // once (no reverse order) and killed, their hooks with them, ~32 s after the hooks began
+        NodeHarness h = new NodeHarness();
+        h.script("main", script().exitAfter(ofSeconds(5), 0));
+        for (String sidecar : List.of("sc1", "sc2", "sc3")) {
+            h.script(sidecar, script().exitOnSigterm(ofSeconds(5), 0)
+                    .exec(SLEEP_FOREVER, ofDays(1), (t, cmd) -> ExecResult.exited(0, "")));
+        }
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: serialize-termination}
+                spec:
+                  restartPolicy: Never
+                  initContainers:
+                  - name: sc1
+                    image: busybox
+                    restartPolicy: Always
+                    %1$s
+                  - name: sc2
+                    image: busybox
+                    restartPolicy: Always
+                    %1$s
+                  - name: sc3
+                    image: busybox
+                    restartPolicy: Always
+                    %1$s
+                  containers:
+                  - name: main
+                    image: busybox
+                """.formatted(PRE_STOP_FOREVER));
+        h.advanceSeconds(5);
+        assertThat(h.events("serialize-termination", "Killing")).containsExactlyInAnyOrder(
+                "1x Stopping container sc1", "1x Stopping container sc2", "1x Stopping container sc3");
+        h.advanceSeconds(29);
+        assertThat(signals(h)).isEmpty();
+        h.advanceSeconds(1);
+        assertThat(signals(h)).containsExactlyInAnyOrder("35 SIGTERM sc1 timeout 2s", "35 SIGTERM sc2 timeout 2s",
+                "35 SIGTERM sc3 timeout 2s");
+        assertThat(killedExecs(h)).isEmpty();
+        h.advanceSeconds(2);
+        assertThat(killedExecs(h)).containsExactlyInAnyOrder("37 exec killed sc1 (sh -c sleep infinity)",
+                "37 exec killed sc2 (sh -c sleep infinity)", "37 exec killed sc3 (sh -c sleep infinity)");
+        assertThat(h.events("serialize-termination", "FailedPreStopHook")).containsExactly(
+                "1x PreStopHook failed", "1x PreStopHook failed", "1x PreStopHook failed");
+        Pod p = h.pod("serialize-termination");
+        assertThat(p.getStatus().getPhase()).isEqualTo("Succeeded");
+        assertThat(state(init(p, "sc1").getState())).isEqualTo("terminated Error 137");
+        assertThat(h.kubectl("serialize-termination")).isEqualTo("0/4 Completed 0");
+    }
+
+    @Test
     void naturalCompletionStopsSidecarsLastDeclaredFirstAndThePodSucceeds() {
         NodeHarness h = new NodeHarness();
         h.script("app1", script().exitAfter(ofSeconds(10), 0));
