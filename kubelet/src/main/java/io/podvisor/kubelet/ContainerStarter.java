@@ -165,7 +165,7 @@ final class ContainerStarter {
         ctx.reasons().clear(uid, c.name());
         worker.event(c, EventTypes.NORMAL, Reasons.STARTED, Messages.started(c.name()));
         if (c.spec().getLifecycle() != null && c.spec().getLifecycle().getPostStart() != null) {
-            runPostStart(pod, c, id);
+            runPostStart(pod, c, id, sandbox.ip());
         }
         return StepResult.ok("Start", c.name());
     }
@@ -191,10 +191,15 @@ final class ContainerStarter {
                 : new StepResult("Start", c.name(), why.reason(), why.message());
     }
 
-    private void runPostStart(Pod pod, PodContainer c, String id) {
+    /**
+     * Runs the postStart hook of the container just started as {@code id}; an {@code httpGet}
+     * without a host goes to {@code podIp}, the IP of the sandbox it started in (upstream reads the
+     * pod's IP from the runtime for each hook: the worker's last observation may predate the sandbox).
+     */
+    private void runPostStart(Pod pod, PodContainer c, String id, String podIp) {
         worker.operationStarted();
         Duration timeout = Duration.ofSeconds(PodWorker.specGrace(pod));
-        hooks.run(c.spec().getLifecycle().getPostStart(), c.spec(), id, worker.podIp(), timeout)
+        hooks.run(c.spec().getLifecycle().getPostStart(), c.spec(), id, podIp, timeout)
                 .whenComplete((err, e) -> worker.post(() -> {
                     worker.operationFinished();
                     if (err != null) {

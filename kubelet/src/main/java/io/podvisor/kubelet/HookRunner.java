@@ -72,10 +72,10 @@ final class HookRunner {
             String host = g.getHost() == null || g.getHost().isEmpty() ? podIp : g.getHost();
             int port = io.podvisor.api.Containers.resolvePort(g.getPort(), spec);
             String scheme = g.getScheme() == null ? "HTTP" : g.getScheme();
+            // upstream's handler runner never looks at the status: any answer is a success, only a
+            // request that gets none fails
             runtime.network().httpGet(scheme, host, port, g.getPath() == null ? "/" : g.getPath(), Map.of(), timeout)
-                    .whenComplete((r, e) -> out.complete(e != null ? e.getMessage()
-                            : r.error() != null ? r.error()
-                            : r.status() >= 200 && r.status() < 400 ? null : "HTTP lifecycle hook failed with status " + r.status()));
+                    .whenComplete((r, e) -> out.complete(e != null ? e.getMessage() : r.error()));
         } else if (h.getSleep() != null && h.getSleep().getSeconds() != null) {
             Duration d = Duration.ofSeconds(h.getSleep().getSeconds());
             clock.schedule(d.compareTo(timeout) < 0 ? d : timeout, () -> out.complete(null));

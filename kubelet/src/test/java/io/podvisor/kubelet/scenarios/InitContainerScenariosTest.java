@@ -137,6 +137,31 @@ class InitContainerScenariosTest {
     }
 
     @Test
+    void aPostStartHttpGetOnThePodsFirstStartReachesTheNewSandboxIp() {
+        // the hook's default host is the pod IP, which upstream reads from the runtime when the hook
+        // runs: on the first start that is the sandbox made in the same sync
+        NodeHarness h = new NodeHarness();
+        h.script("a", script().http(8080, (path, since) -> path.equals("/ready") ? 200 : 404));
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: warmed}
+                spec:
+                  containers:
+                  - name: a
+                    image: nginx:1.27
+                    lifecycle:
+                      postStart:
+                        httpGet: {path: /ready, port: 8080}
+                """);
+        h.advanceSeconds(2);
+        assertThat(h.kubectl("warmed")).isEqualTo("1/1 Running 0");
+        assertThat(starts(h, "a")).containsExactly(0L);
+        assertThat(h.events("warmed", "FailedPostStartHook")).isEmpty();
+        assertThat(h.events("warmed", "Killing")).isEmpty();
+    }
+
+    @Test
     void failingInitContainerUnderAlwaysIsRetriedWithBackOffAndBlocksTheRest() {
         NodeHarness h = new NodeHarness();
         h.script("init1", script().exitAfter(ofSeconds(5), 1));

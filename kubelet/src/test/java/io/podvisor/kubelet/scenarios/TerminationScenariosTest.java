@@ -254,6 +254,42 @@ class TerminationScenariosTest {
     }
 
     @Test
+    void httpHooksAnsweredWithAnErrorStatusSucceedAsUpstreamNeverLooksAtTheStatus() {
+        // upstream's lifecycle handler runner fails an httpGet hook only when the request gets no
+        // answer: a 500 neither kills the container after postStart nor reports a failed preStop
+        NodeHarness h = new NodeHarness();
+        h.script("app", script().http(8080, (path, since) -> 500).exitOnSigterm(ofSeconds(1), 0));
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: httphooks}
+                spec:
+                  containers:
+                  - name: app
+                    image: nginx:1.27
+                    lifecycle:
+                      postStart:
+                        httpGet: {path: /warm, port: 8080}
+                      preStop:
+                        httpGet: {path: /drain, port: 8080}
+                """);
+        h.advanceSeconds(5);
+        assertThat(h.kubectl("httphooks")).isEqualTo("1/1 Running 0");
+        assertThat(state(main(h.pod("httphooks"), "app").getState())).isEqualTo("running");
+        assertThat(h.events("httphooks")).containsExactly(
+                "Normal Pulled Container image \"nginx:1.27\" already present on machine",
+                "Normal Created Created container: app",
+                "Normal Started Started container app");
+
+        h.delete("httphooks");
+        assertThat(log(h, "app")).containsExactly("0 start app", "5 SIGTERM app timeout 30s");
+        h.advanceSeconds(1);
+        assertThat(h.pod("httphooks")).isNull();
+        assertThat(h.events("httphooks").subList(3, h.events("httphooks").size()))
+                .containsExactly("Normal Killing Stopping container app");
+    }
+
+    @Test
     void failingPreStopHookIsReportedAndTheStopGoesOn() {
         NodeHarness h = new NodeHarness();
         h.script("app", script().exec(List.of("sh", "-c", "drain"), ofSeconds(1), (t, cmd) -> ExecResult.exited(1, "boom")));
