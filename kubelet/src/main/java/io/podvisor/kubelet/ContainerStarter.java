@@ -101,6 +101,7 @@ final class ContainerStarter {
             for (SandboxInfo old : observed.sandboxes()) {
                 ctx.runtime().stopSandbox(old.id());
             }
+            purgeInitContainers(pod, observed);
         }
         var meta = pod.getMetadata();
         Map<String, String> labels = Map.of(Labels.POD_UID, meta.getUid(), Labels.POD_NAME, meta.getName(),
@@ -218,12 +219,28 @@ final class ContainerStarter {
         List<ContainerInfo> all = observed.instances(name);
         for (int i = 1; i < all.size(); i++) {
             if (all.get(i).state() != ContainerState.RUNNING) {
-                ctx.runtime().removeContainer(all.get(i).id());
-                LogPaths.delete(LogPaths.of(ctx.config(), all.get(i)));
-                String message = all.get(i).annotations().get(Labels.TERMINATION_MESSAGE_FILE);
-                LogPaths.delete(message == null ? null : java.nio.file.Path.of(message));
+                remove(all.get(i));
             }
         }
+    }
+
+    /**
+     * Before a new sandbox: removes every instance of the pod's init containers (sidecars included)
+     * with its log, as upstream's {@code purgeInitContainers} does, so initialization runs again from
+     * the start; the instances' restart counts were read before (the new ones count on from them).
+     */
+    private void purgeInitContainers(Pod pod, ObservedPod observed) {
+        for (var c : pod.getSpec().getInitContainers()) {
+            observed.instances(c.getName()).forEach(this::remove); // the sandbox's stop ended them
+        }
+    }
+
+    /** Removes a dead instance with its log file and termination message file (upstream's {@code removeContainer}). */
+    private void remove(ContainerInfo instance) {
+        ctx.runtime().removeContainer(instance.id());
+        LogPaths.delete(LogPaths.of(ctx.config(), instance));
+        String message = instance.annotations().get(Labels.TERMINATION_MESSAGE_FILE);
+        LogPaths.delete(message == null ? null : java.nio.file.Path.of(message));
     }
 
     private StepResult createFailed(PodContainer c, String uid, String reason, String message) {

@@ -71,6 +71,16 @@ public abstract class ContainerRuntimeContract {
         rt.shutdown();
     }
 
+    /**
+     * The host goes down under {@code old} (everything it runs ends with it, as in a reboot) and a
+     * runtime starts again on the same state; returns that runtime. The default shuts {@code old}
+     * down ({@link #closeRuntime}) and makes a new one ({@link #newRuntime}).
+     */
+    protected ContainerRuntime restartRuntime(ContainerRuntime old) throws Exception {
+        closeRuntime(old);
+        return newRuntime();
+    }
+
     /** The time on the runtime's clock. */
     protected abstract Instant now();
 
@@ -367,6 +377,55 @@ public abstract class ContainerRuntimeContract {
         runtime.removeSandbox(sb);
         assertThat(listed(second)).isFalse();
         assertThat(runtime.listSandboxes(Map.of())).extracting(SandboxInfo::id).doesNotContain(sb);
+    }
+
+    // ---- a restart on the same state ----
+
+    @Test
+    void aRuntimeStartedAgainKeepsThePreviousRunsObjectsAsExitedUntilTheyAreRemoved() throws Exception {
+        String sb = sandbox("rebooted");
+        Behaviour done = exitsWith(3);
+        String doneId = run(sb, done);
+        awaitExit(doneId);
+        String runningId = runReady(sb, runsUntilStopped());
+        ContainerInfo doneBefore = info(doneId);
+        ContainerInfo runningBefore = info(runningId);
+        Instant down = now();
+
+        ContainerRuntime again = restartRuntime(runtime);
+        runtime = again;
+        Instant up = now();
+
+        assertThat(runtime.listSandboxes(Map.of("app", "rebooted")))
+                .extracting(SandboxInfo::id, SandboxInfo::ready, SandboxInfo::labels)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(sb, false, Map.of("app", "rebooted")));
+        // as containerd finds a container whose task is gone: exited, 255, "Unknown", finished when found so
+        ContainerInfo lost = info(runningId);
+        assertThat(lost).extracting(ContainerInfo::state, ContainerInfo::exitCode, ContainerInfo::reason,
+                        ContainerInfo::startedAt, ContainerInfo::sandboxId, ContainerInfo::name, ContainerInfo::labels,
+                        ContainerInfo::annotations)
+                .containsExactly(ContainerState.EXITED, 255, "Unknown", runningBefore.startedAt(), sb,
+                        runningBefore.name(), runningBefore.labels(), runningBefore.annotations());
+        assertThat(lost.finishedAt()).isAfterOrEqualTo(down).isBeforeOrEqualTo(up);
+        assertThat(info(doneId)).isEqualTo(doneBefore);
+        assertThat(runtime.listContainers(Map.of("container", done.name()))).extracting(ContainerInfo::id)
+                .containsExactly(doneId);
+        assertThatThrownBy(() -> create(sb, exitsWith(0))).isInstanceOf(RuntimeFailure.class);
+        runtime.stopSandbox(sb);
+        assertThat(runtime.stopContainer(runningId, Duration.ofSeconds(1)).toCompletableFuture().isDone()).isTrue();
+
+        runtime.removeContainer(doneId);
+        assertThat(listed(doneId)).isFalse();
+        runtime = restartRuntime(runtime); // a removal is kept, and so is the time a lost container was found
+        assertThat(listed(doneId)).isFalse();
+        assertThat(info(runningId)).isEqualTo(lost);
+
+        runtime.removeSandbox(sb);
+        assertThat(listed(runningId)).isFalse();
+        assertThat(runtime.listSandboxes(Map.of())).isEmpty();
+        runtime = restartRuntime(runtime);
+        assertThat(runtime.listSandboxes(Map.of())).isEmpty();
+        assertThat(runtime.listContainers(Map.of())).isEmpty();
     }
 
     // ---- exec ----

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A runc node stopped (which removes every container, as a reboot does) and started again on the
- * same data dir, seen through the installed kubectl: the pod's init and main containers run again
- * in order, each counted as restarted once from its log files (the new runs write {@code 1.log},
- * the runs before keep {@code 0.log}), the pod keeps its {@code startTime}, the main container that
- * was running shows an unknown termination until it runs again, and, as on upstream's kubelet over a
- * runtime that lost the containers, there is no previous instance for {@code logs --previous}.
- * Nothing of either run is left on the host.
+ * A runc node stopped (which removes every container from the host, as a reboot does) and started
+ * again on the same data dir, seen through the installed kubectl: the runtime lists the containers of
+ * before as containerd does after a reboot (the main container that was running exited with code
+ * 255, reason {@code Unknown}), so the kubelet makes a new sandbox and runs the init and main
+ * containers again in order, each counted as restarted once; the new runs write {@code 1.log}, the
+ * main container's run before keeps {@code 0.log} and is what {@code logs --previous} shows (the
+ * init container's went with its instance, purged with the old sandbox, as upstream's kubelet
+ * does); the pod keeps its {@code startTime}. Nothing of either run is left on the host.
  *
  * <p>Where runc cannot run the test is skipped, unless {@code PODVISOR_ACCEPTANCE=required} (as in
  * CI), which turns that into a failure.
@@ -85,25 +86,26 @@ class NodeRestartEndToEndTest {
             node = RealNode.withDefaults(data, home);
             running = true;
             Kubectl again = node.kubectl;
-            // while setup runs again, app (running before the stop) is counted as restarted with an unknown end
+            // while setup runs again, app (running before the stop) shows its instance as the runtime found it
             await().atMost(DEADLINE).pollInterval(POLL).until(() -> get(again,
-                    "{.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].state.waiting.reason}"
-                            + " {.status.containerStatuses[0].lastState.terminated.reason}"
-                            + " {.status.containerStatuses[0].lastState.terminated.exitCode}"),
-                    "1 PodInitializing ContainerStatusUnknown 137"::equals);
-            assertThat(get(again, "{.status.containerStatuses[0].lastState.terminated.message}"))
-                    .isEqualTo("The container could not be located when the pod was deleted.  The container used to be Running");
+                    "{.status.initContainerStatuses[0].restartCount} {.status.initContainerStatuses[0].state.running.startedAt}"
+                            + " {.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].state.terminated.reason}"
+                            + " {.status.containerStatuses[0].state.terminated.exitCode}"),
+                    s -> s.matches("1 \\S+ 0 Unknown 255"));
+            String lost = get(again, "{.status.containerStatuses[0].state.terminated}");
 
             await().atMost(DEADLINE).pollInterval(POLL)
                     .until(() -> get(again, STATUSES), s -> s.matches("1 Completed 1 \\S+"));
             assertThat(get(again, "{.status.startTime}")).isEqualTo(startTime);
-            assertThat(get(again, "{.status.phase} {.status.containerStatuses[0].lastState}"
-                    + " {.status.initContainerStatuses[0].lastState}")).isEqualTo("Running {} {}");
-            assertThat(again.run("get", "pod", "web").assertOk().out())
-                    .matches("(?s)NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE\\nweb\\s+1/1\\s+Running\\s+1\\s+\\d+s\\n");
+            assertThat(get(again, "{.status.phase} {.status.initContainerStatuses[0].lastState}")).isEqualTo("Running {}");
+            assertThat(get(again, "{.status.containerStatuses[0].lastState.terminated}")).isEqualTo(lost);
+            assertThat(get(again, "{.status.containerStatuses[0].lastState.terminated.reason}"
+                    + " {.status.containerStatuses[0].lastState.terminated.exitCode}")).isEqualTo("Unknown 255");
+            assertThat(again.run("get", "pod", "web").assertOk().out()).matches(
+                    "(?s)NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE\\nweb\\s+1/1\\s+Running\\s+1 \\(\\d+s ago\\)\\s+\\d+s\\n");
 
             await().atMost(DEADLINE).pollInterval(POLL).until(() -> lines(logs.resolve("app/1.log")).contains("app run "));
-            assertThat(lines(logs.resolve("setup/0.log"))).isEqualTo(setupRun0);
+            assertThat(logs.resolve("setup/0.log")).doesNotExist();
             assertThat(lines(logs.resolve("app/0.log"))).isEqualTo(appRun0);
             String setupRun1 = lines(logs.resolve("setup/1.log"));
             String appRun1 = lines(logs.resolve("app/1.log"));
@@ -111,10 +113,11 @@ class NodeRestartEndToEndTest {
             assertThat(appRun1).contains("app run ").isNotEqualTo(appRun0);
             assertThat(again.run("logs", "web", "-c", "app").assertOk().out()).isEqualTo(appRun1);
             assertThat(again.run("logs", "web", "-c", "setup").assertOk().out()).isEqualTo(setupRun1);
-            Kubectl.Result previous = again.run("logs", "web", "-c", "app", "--previous");
+            assertThat(again.run("logs", "web", "-c", "app", "--previous").assertOk().out()).isEqualTo(appRun0);
+            Kubectl.Result previous = again.run("logs", "web", "-c", "setup", "--previous");
             assertThat(previous.exitCode()).isNotZero();
             assertThat(previous.err())
-                    .isEqualTo("Error from server (BadRequest): previous terminated container \"app\" in pod \"web\" not found\n");
+                    .isEqualTo("Error from server (BadRequest): previous terminated container \"setup\" in pod \"web\" not found\n");
         } finally {
             if (running) {
                 node.close();

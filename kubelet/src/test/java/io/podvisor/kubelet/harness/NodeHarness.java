@@ -86,16 +86,18 @@ public final class NodeHarness {
 
     /**
      * Stops the node for {@code down} and starts it again, as a reboot does: the kubelet stops, the
-     * runtime loses every sandbox and container (killed, then removed), virtual time passes, and a
-     * new kubelet starts with the same settings and directories on the same API state.
+     * host goes down under the runtime (nothing its containers were scripted to do happens any
+     * more), virtual time passes, and the runtime starts again keeping its records as containerd
+     * does ({@link FakeRuntime#recover}: a container that ran is exited 255 {@code Unknown}, every
+     * sandbox not ready) before a new kubelet starts with the same settings and directories on the
+     * same API state.
      */
     public void restartNode(Duration down) {
         executor.runUntilIdle();
         kubelet.close();
-        for (var sandbox : runtime.listSandboxes(java.util.Map.of())) {
-            runtime.removeSandbox(sandbox.id());
-        }
+        runtime.powerOff();
         advance(down);
+        runtime.recover();
         startKubelet();
     }
 

@@ -21,10 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node that stops and starts again on the same API state and log directory while its runtime
- * lost every container, as after a reboot (spec 2.4, 2.8, 5.6): the containers run again in order,
- * counted on from their log files, the pod keeps its start time, and a container that was running
- * shows an unknown termination until it runs again.
+ * A node that stops and starts again on the same API state and log directory, as after a reboot
+ * under a runtime that keeps its records as containerd does (spec 2.8, 5.6, 16.1): the runtime lists
+ * the containers of before as exited (those that were running with exit code 255, reason
+ * {@code Unknown}) and their sandbox as not ready, so the kubelet re-creates the sandbox
+ * ({@code SandboxChanged}), purges the init containers' instances and runs everything again in
+ * order, each new instance counted on from the one before and writing a log file of its own; the
+ * pod keeps its start time and {@code logs --previous} reads the run before the restart. Under
+ * {@code restartPolicy: Never} nothing runs again and the pod fails.
  */
 class NodeRestartScenariosTest {
 
@@ -49,36 +53,36 @@ class NodeRestartScenariosTest {
     Path dir;
 
     @Test
-    void restartedNodeCountsEveryContainerOnFromItsLogsAndKeepsTheStartTime() throws Exception {
+    void restartedNodeRunsEveryContainerAgainCountedOnFromTheRunBefore() throws Exception {
         NodeHarness h = new NodeHarness(c -> c.withPodLogsDir(dir.resolve("pods")));
         h.runtime().script("setup", attempt -> script().stdout(ofSeconds(0), "setup run " + attempt).exitAfter(ofSeconds(2), 0));
         h.runtime().script("app", attempt -> script().stdout(ofSeconds(0), "app run " + attempt));
         Pod created = h.apply(POD);
         Path logs = dir.resolve("pods/default_web_" + created.getMetadata().getUid());
         h.advanceSeconds(10); // setup ran 0-2 s, app runs from 2 s
-        Pod before = h.pod("web");
         assertThat(h.kubectl("web")).isEqualTo("1/1 Running 0");
-        assertThat(before.getStatus().getStartTime()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(h.pod("web").getStatus().getStartTime()).isEqualTo("2026-01-01T00:00:00Z");
 
         h.restartNode(ofSeconds(20)); // down from 10 s to 30 s; the new kubelet starts setup again at 30 s
         h.advanceSeconds(1);
 
         Pod initializing = h.pod("web");
+        assertThat(initializing.getStatus().getStartTime()).isEqualTo("2026-01-01T00:00:00Z");
         ContainerStatus setup = init(initializing, "setup");
         assertThat(state(setup.getState())).isEqualTo("running");
         assertThat(setup.getRestartCount()).isEqualTo(1);
+        assertThat(setup.getLastState()).isEqualTo(new ContainerState()); // its instance was purged with the sandbox
+        // app's instance of before, as the runtime found it after the restart, until app runs again
         ContainerStatus app = main(initializing, "app");
-        assertThat(state(app.getState())).isEqualTo("waiting PodInitializing");
-        assertThat(app.getRestartCount()).isEqualTo(1);
-        ContainerStateTerminated unknown = app.getLastState().getTerminated();
-        assertThat(state(app.getLastState())).isEqualTo("terminated ContainerStatusUnknown 137");
-        assertThat(unknown.getMessage())
-                .isEqualTo("The container could not be located when the pod was deleted.  The container used to be Running");
-        assertThat(unknown.getContainerID()).isNull();
-        assertThat(unknown.getFinishedAt()).isNull();
-        assertThat(initializing.getStatus().getPhase()).isEqualTo("Pending");
-        assertThat(h.kubectl("web")).isEqualTo("0/1 Init:0/1 1");
-        assertThat(initializing.getStatus().getStartTime()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(app.getRestartCount()).isZero();
+        ContainerStateTerminated unknown = app.getState().getTerminated();
+        assertThat(state(app.getState())).isEqualTo("terminated Unknown 255");
+        assertThat(unknown.getStartedAt()).isEqualTo("2026-01-01T00:00:02Z");
+        assertThat(unknown.getFinishedAt()).isEqualTo("2026-01-01T00:00:30Z"); // when the runtime found it gone
+        assertThat(unknown.getContainerID()).isEqualTo(app.getContainerID()).startsWith("fake://");
+        assertThat(unknown.getMessage()).isNull();
+        assertThat(h.kubectl("web")).isEqualTo("0/1 Unknown 0");
+        assertThat(h.events("web", "SandboxChanged")).containsExactly("1x Pod sandbox changed, it will be killed and re-created.");
 
         h.advanceSeconds(4); // setup ran 30-32 s, app runs again from 32 s
         Pod after = h.pod("web");
@@ -87,22 +91,49 @@ class NodeRestartScenariosTest {
         setup = init(after, "setup");
         assertThat(state(setup.getState())).isEqualTo("terminated Completed 0");
         assertThat(setup.getRestartCount()).isEqualTo(1);
-        assertThat(setup.getLastState()).isEqualTo(new ContainerState());
         app = main(after, "app");
         assertThat(state(app.getState())).isEqualTo("running");
         assertThat(app.getState().getRunning().getStartedAt()).isEqualTo("2026-01-01T00:00:32Z");
         assertThat(app.getRestartCount()).isEqualTo(1);
-        assertThat(app.getLastState()).isEqualTo(new ContainerState());
-        assertThat(h.kubectl("web")).isEqualTo("1/1 Running 1");
+        assertThat(app.getLastState().getTerminated()).isEqualTo(unknown);
+        assertThat(h.kubectlWatch("web")).endsWith("30 0/1 Unknown 0", "32 1/1 Running 1 (2s ago)");
 
-        // each run wrote a file of its own; the runs before the restart kept theirs
-        assertThat(Files.readAllLines(logs.resolve("setup/0.log"))).containsExactly("2026-01-01T00:00:00Z stdout F setup run 0");
+        // each run of app wrote a file of its own; setup's first went with its purged instance, as upstream's
+        assertThat(logs.resolve("setup/0.log")).doesNotExist();
         assertThat(Files.readAllLines(logs.resolve("setup/1.log"))).containsExactly("2026-01-01T00:00:30Z stdout F setup run 1");
         assertThat(Files.readAllLines(logs.resolve("app/0.log"))).containsExactly("2026-01-01T00:00:02Z stdout F app run 0");
         assertThat(Files.readAllLines(logs.resolve("app/1.log"))).containsExactly("2026-01-01T00:00:32Z stdout F app run 1");
         assertThat(h.logs("web", "app", CURRENT)).isEqualTo("app run 1\n");
-        // the instance before the restart is known to no runtime: upstream's kubelet has no previous one to read
-        assertThatThrownBy(() -> h.logs("web", "app", PREVIOUS)).isInstanceOf(ApiException.BadRequest.class)
-                .hasMessage("previous terminated container \"app\" in pod \"web\" not found");
+        assertThat(h.logs("web", "app", PREVIOUS)).isEqualTo("app run 0\n");
+        assertThat(h.logs("web", "setup", CURRENT)).isEqualTo("setup run 1\n");
+        assertThatThrownBy(() -> h.logs("web", "setup", PREVIOUS)).isInstanceOf(ApiException.BadRequest.class)
+                .hasMessage("previous terminated container \"setup\" in pod \"web\" not found");
+    }
+
+    @Test
+    void underRestartPolicyNeverNothingRunsAgainAndThePodFails() {
+        NodeHarness h = new NodeHarness(c -> c);
+        h.runtime().script("setup", script().exitAfter(ofSeconds(2), 0));
+        h.apply(POD.replace("restartPolicy: Always", "restartPolicy: Never"));
+        h.advanceSeconds(10);
+        assertThat(h.kubectl("web")).isEqualTo("1/1 Running 0");
+
+        h.restartNode(ofSeconds(20));
+        h.advanceSeconds(60);
+
+        Pod failed = h.pod("web");
+        assertThat(failed.getStatus().getPhase()).isEqualTo("Failed");
+        assertThat(failed.getStatus().getStartTime()).isEqualTo("2026-01-01T00:00:00Z");
+        ContainerStatus app = main(failed, "app");
+        assertThat(state(app.getState())).isEqualTo("terminated Unknown 255");
+        assertThat(app.getState().getTerminated().getFinishedAt()).isEqualTo("2026-01-01T00:00:30Z");
+        assertThat(app.getRestartCount()).isZero();
+        assertThat(app.getLastState()).isEqualTo(new ContainerState());
+        assertThat(state(init(failed, "setup").getState())).isEqualTo("terminated Completed 0");
+        assertThat(h.kubectl("web")).isEqualTo("0/1 Unknown 0");
+        // no new sandbox: upstream kills the pod when restartPolicy is Never and containers have run
+        assertThat(h.events("web", "SandboxChanged")).isEmpty();
+        assertThat(h.runtimeLog()).filteredOn(l -> l.contains("sandbox web created")).hasSize(1);
+        assertThat(h.runtimeLog()).filteredOn(l -> l.contains("create ")).hasSize(2);
     }
 }

@@ -137,15 +137,33 @@ final class FakeContainer {
         if (state == ContainerState.EXITED) {
             return;
         }
-        state = ContainerState.EXITED;
-        exitCode = code;
-        reason = why;
-        finishedAt = now;
+        end(code, why, now);
+        runtime.exited(this);
+    }
+
+    /** The host went down under it: nothing it was scripted to do happens any more (its state stays). */
+    void halt() {
         timers.forEach(Clock.Timer::cancel);
         timers.clear();
         if (killTimer != null) {
             killTimer.cancel();
         }
+    }
+
+    /**
+     * Found gone when the runtime starts again after the host went down: exited with containerd's
+     * unknown exit code and reason at {@code now}; no exit is reported.
+     */
+    void lost(Instant now) {
+        end(io.podvisor.runtime.InstanceRecords.UNKNOWN_EXIT_CODE, io.podvisor.runtime.InstanceRecords.UNKNOWN_REASON, now);
+    }
+
+    private void end(int code, String why, Instant now) {
+        state = ContainerState.EXITED;
+        exitCode = code;
+        reason = why;
+        finishedAt = now;
+        halt();
         List<CompletableFuture<Void>> waiters = new ArrayList<>(stopWaiters);
         stopWaiters.clear();
         waiters.forEach(f -> f.complete(null));
@@ -157,7 +175,6 @@ final class FakeContainer {
                 e.result().complete(ExecResult.exited(137, ""));
             }
         }
-        runtime.exited(this);
     }
 
     /** An exec as the script answers it; a zero {@code timeout} is none (it then ends at the latest with the container). */

@@ -175,6 +175,31 @@ public final class FakeRuntime implements ContainerRuntime {
         return c.exec(command, timeout);
     }
 
+    /**
+     * The host goes down, as in a reboot: every container stops where it is, and nothing it was
+     * scripted to do happens any more; no exit is reported. {@link #recover} starts the runtime again.
+     */
+    public synchronized void powerOff() {
+        containers.values().forEach(FakeContainer::halt);
+        record("power off");
+    }
+
+    /**
+     * The runtime starts again after {@link #powerOff}, keeping its records as containerd does over a
+     * reboot: a container that was running is exited with exit code 255 and reason {@code Unknown},
+     * finished now; exited and created ones stay as they were; every sandbox is not ready. No exit
+     * is reported (the caller's next listing finds them).
+     */
+    public synchronized void recover() {
+        for (FakeContainer c : containers.values()) {
+            if (c.state == ContainerState.RUNNING || c.state == ContainerState.UNKNOWN) {
+                c.lost(clock.now());
+            }
+        }
+        sandboxes.values().forEach(sb -> sb.ready = false);
+        record("recovered");
+    }
+
     @Override
     public void onContainerExit(java.util.function.Consumer<ContainerInfo> listener) {
         exitListeners.add(listener);

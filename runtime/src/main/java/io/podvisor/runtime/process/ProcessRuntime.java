@@ -7,6 +7,7 @@ import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerRuntime;
 import io.podvisor.runtime.ExecResult;
 import io.podvisor.runtime.ExecStreams;
+import io.podvisor.runtime.InstanceRecords;
 import io.podvisor.runtime.PodNetwork;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.SandboxConfig;
@@ -51,6 +52,9 @@ import java.util.function.Consumer;
  *       dropped capabilities are not enforced.</li>
  *   <li>Exec runs the command on the host with the container's environment, working directory and
  *       cgroup; exec processes die with the container.</li>
+ *   <li>Sandboxes and containers are recorded in the state dir's {@code records/} ({@link InstanceRecords}):
+ *       {@link #start} on the same state dir lists the previous run's as not ready and exited (those
+ *       that were running with exit code 255, reason {@code Unknown}) until they are removed.</li>
  * </ul>
  *
  * <p>Thread-safe: the maps are guarded by the runtime's lock, each container by its own.
@@ -85,6 +89,8 @@ public final class ProcessRuntime implements ContainerRuntime {
     private final LabelledMap<ProcessContainer> containers = new LabelledMap<>(c -> c.config.labels());
     private final List<Consumer<ContainerInfo>> listeners = new CopyOnWriteArrayList<>();
     private final ProcessExec exec = new ProcessExec(this);
+    /** The records of this run's sandboxes and containers, and those {@link #start} recovered from the previous run. */
+    private final InstanceRecords records;
     private volatile HostInstances.Claim claim;
 
     private record Sandbox(String id, SandboxConfig config, java.time.Instant createdAt, String cgroup,
@@ -103,6 +109,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     public ProcessRuntime(Options options, Clock clock, Cgroups cgroups) {
         this.options = options;
         this.clock = clock;
+        this.records = new InstanceRecords(options.stateDir().resolve("records"));
         this.cgroups = cgroups != null && cgroups.writable() && launcher.canGate() ? cgroups : null;
     }
 
@@ -121,6 +128,7 @@ public final class ProcessRuntime implements ContainerRuntime {
                     dead -> dead.kind().equals("process") && HostInstances.removeCommonLeftovers(dead)
                             && io.podvisor.core.FileTrees.delete(Path.of(dead.stateDir()).resolve("containers"))));
         }
+        rt.records.recover(clock.now());
         return rt;
     }
 
@@ -149,6 +157,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         synchronized (this) {
             sandboxes.put(id, sb);
         }
+        records.save(sb.info());
         return sb.info();
     }
 
@@ -178,6 +187,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         synchronized (this) {
             Sandbox sb = sandboxes.remove(sandboxId);
             if (sb == null) {
+                records.forgetSandbox(sandboxId); // one of the previous run's
                 return;
             }
             containers.removeIf(c -> c.sandboxId.equals(sandboxId) && gone.add(c));
@@ -185,6 +195,8 @@ public final class ProcessRuntime implements ContainerRuntime {
             cgroup = shared ? null : sb.cgroup();
         }
         gone.forEach(this::deleteState);
+        gone.forEach(c -> records.forgetContainer(c.id));
+        records.forgetSandbox(sandboxId);
         if (cgroup != null) {
             cgroups.remove(cgroup);
         }
@@ -192,12 +204,18 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public synchronized List<SandboxInfo> listSandboxes(Map<String, String> labelFilter) {
-        return sandboxes.select(labelFilter).stream()
-                .map(Sandbox::info).toList();
+        return InstanceRecords.concat(sandboxes.select(labelFilter).stream().map(Sandbox::info).toList(),
+                records.sandboxes(labelFilter));
     }
 
     @Override
     public String createContainer(String sandboxId, ContainerConfig config) throws RuntimeFailure {
+        String id = create(sandboxId, config);
+        records.save(find(id).info());
+        return id;
+    }
+
+    private String create(String sandboxId, ContainerConfig config) throws RuntimeFailure {
         List<String> command = ConfigCheck.command(config);
         ConfigCheck.check(config, identity);
         String id = newId();
@@ -221,7 +239,12 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public void startContainer(String containerId) throws RuntimeFailure {
-        require(containerId).start();
+        ProcessContainer c = require(containerId);
+        try {
+            c.start();
+        } finally {
+            records.save(c.info()); // running, exited already, or failed to start
+        }
     }
 
     @Override
@@ -235,18 +258,23 @@ public final class ProcessRuntime implements ContainerRuntime {
         ProcessContainer c;
         synchronized (this) {
             c = containers.get(containerId);
-            if (c == null || c.state() == io.podvisor.runtime.ContainerState.RUNNING) {
+            if (c != null && c.state() == io.podvisor.runtime.ContainerState.RUNNING) {
                 return;
             }
-            containers.remove(containerId);
+            if (c != null) {
+                containers.remove(containerId);
+            }
         }
-        deleteState(c);
+        if (c != null) {
+            deleteState(c);
+        }
+        records.forgetContainer(containerId);
     }
 
     @Override
     public synchronized List<ContainerInfo> listContainers(Map<String, String> labelFilter) {
-        return containers.select(labelFilter).stream()
-                .map(ProcessContainer::info).toList();
+        return InstanceRecords.concat(containers.select(labelFilter).stream().map(ProcessContainer::info).toList(),
+                records.containers(labelFilter));
     }
 
     @Override
@@ -274,9 +302,13 @@ public final class ProcessRuntime implements ContainerRuntime {
         return network;
     }
 
-    /** Kills every container at once, removes the cgroups and the state directory's containers. */
+    /**
+     * Kills every container at once, removes the cgroups and the state directory's containers; the
+     * records ({@code records/} in the state dir) are kept for {@link #start} on the same state dir.
+     */
     @Override
     public void shutdown() {
+        records.close(); // they say what ran when the node stopped, as after a reboot
         List<CompletableFuture<Void>> kills = new ArrayList<>();
         List<String> ids;
         synchronized (this) {
@@ -315,6 +347,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
 
     void exited(ContainerInfo info) {
+        records.save(info);
         listeners.forEach(l -> l.accept(info));
     }
 

@@ -8,6 +8,7 @@ import io.podvisor.runtime.ContainerRuntime;
 import io.podvisor.runtime.ContainerState;
 import io.podvisor.runtime.ExecResult;
 import io.podvisor.runtime.ExecStreams;
+import io.podvisor.runtime.InstanceRecords;
 import io.podvisor.runtime.PodNetwork;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.SandboxConfig;
@@ -41,6 +42,11 @@ import java.util.function.Consumer;
  * {@link HostInstances#HOST}, held for the process's life, after removing what dead instances left
  * (whatever their data dir, this name's previous run among them), and refuses a name, network prefix
  * or pod CIDR that a live instance has. {@link #shutdown()} removes everything and unregisters.
+ *
+ * <p>Each sandbox and container is also recorded in the state dir's {@code records/} ({@link InstanceRecords}),
+ * which neither the shutdown nor the leftover sweep removes: a runtime started again on the same state dir lists
+ * the previous run's sandboxes (not ready) and containers (exited; those that were running with exit code 255,
+ * reason {@code Unknown}), as containerd does after a reboot, until its caller removes them.
  *
  * <p>Thread-safe: the maps are guarded by this object; host work runs outside the lock.
  */
@@ -100,6 +106,9 @@ public final class RuncRuntime implements ContainerRuntime {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** The state dir's directory of {@link InstanceRecords}, kept when the rest of the state is swept. */
+    static final String RECORDS = "records";
+
     private final Options options;
     private final Runc runc;
     private final Cgroups cgroups;
@@ -113,6 +122,8 @@ public final class RuncRuntime implements ContainerRuntime {
     private final LabelledMap<RuncSandbox> sandboxes = new LabelledMap<>(s -> s.config.labels());
     private final LabelledMap<RuncContainer> containers = new LabelledMap<>(c -> c.config.labels());
     private final HostInstances.Claim claim;
+    /** The records of this run's sandboxes and containers, and those recovered from the previous run. */
+    private final InstanceRecords records;
     private volatile String version;
 
     /** An instance on the host's cgroups ({@link Cgroups#detect}) and a pod network of its own. */
@@ -127,8 +138,11 @@ public final class RuncRuntime implements ContainerRuntime {
         this.networks = networks;
         this.sandboxSetup = new SandboxSetup(options.stateDir().resolve("sandboxes"), cgroups, networks);
         this.bundles = new Bundles(options.stateDir().resolve("containers"), options.images());
-        this.runner = new ContainerRunner(runc, cgroups, options.clock(),
-                info -> exitListeners.forEach(l -> l.accept(info)));
+        this.records = new InstanceRecords(options.stateDir().resolve(RECORDS));
+        this.runner = new ContainerRunner(runc, cgroups, options.clock(), info -> {
+            records.save(info);
+            exitListeners.forEach(l -> l.accept(info));
+        });
         this.execs = new ExecRunner(runc, options.clock());
     }
 
@@ -158,6 +172,7 @@ public final class RuncRuntime implements ContainerRuntime {
         try {
             rt = new RuncRuntime(options.withPodCidr(claim.entry().podCidr()), claim);
             new Leftovers(rt.runc, rt.cgroups, rt.networks, options.stateDir()).remove();
+            rt.records.recover(options.clock().now());
             rt.networks.setUp();
             return rt;
         } catch (RuntimeFailure | RuntimeException e) {
@@ -194,6 +209,7 @@ public final class RuncRuntime implements ContainerRuntime {
         synchronized (this) {
             sandboxes.put(sb.id, sb);
         }
+        records.save(sb.info());
         return sb.info();
     }
 
@@ -212,6 +228,7 @@ public final class RuncRuntime implements ContainerRuntime {
     public void removeSandbox(String sandboxId) {
         RuncSandbox sb = sandbox(sandboxId);
         if (sb == null) {
+            records.forgetSandbox(sandboxId); // one of the previous run's
             return;
         }
         stopSandbox(sandboxId);
@@ -220,17 +237,19 @@ public final class RuncRuntime implements ContainerRuntime {
             synchronized (this) {
                 containers.remove(c.id);
             }
+            records.forgetContainer(c.id);
         }
         sandboxSetup.remove(sb);
         synchronized (this) {
             sandboxes.remove(sandboxId);
         }
+        records.forgetSandbox(sandboxId);
     }
 
     @Override
     public synchronized List<SandboxInfo> listSandboxes(Map<String, String> labelFilter) {
-        return sandboxes.select(labelFilter).stream()
-                .map(RuncSandbox::info).toList();
+        return InstanceRecords.concat(sandboxes.select(labelFilter).stream().map(RuncSandbox::info).toList(),
+                records.sandboxes(labelFilter));
     }
 
     @Override
@@ -244,6 +263,7 @@ public final class RuncRuntime implements ContainerRuntime {
         synchronized (this) {
             containers.put(c.id, c);
         }
+        records.save(c.info());
         return c.id;
     }
 
@@ -253,7 +273,11 @@ public final class RuncRuntime implements ContainerRuntime {
         if (c == null) {
             throw new RuntimeFailure("no such container " + containerId);
         }
-        runner.start(c);
+        try {
+            runner.start(c);
+        } finally {
+            records.save(c.info()); // running, exited already, or failed to start
+        }
     }
 
     @Override
@@ -265,19 +289,24 @@ public final class RuncRuntime implements ContainerRuntime {
     @Override
     public void removeContainer(String containerId) {
         RuncContainer c = container(containerId);
-        if (c == null || c.state() == ContainerState.RUNNING || c.state() == ContainerState.UNKNOWN) {
+        if (c == null) {
+            records.forgetContainer(containerId); // one of the previous run's
+            return;
+        }
+        if (c.state() == ContainerState.RUNNING || c.state() == ContainerState.UNKNOWN) {
             return;
         }
         bundles.remove(c);
         synchronized (this) {
             containers.remove(containerId);
         }
+        records.forgetContainer(containerId);
     }
 
     @Override
     public synchronized List<ContainerInfo> listContainers(Map<String, String> labelFilter) {
-        return containers.select(labelFilter).stream()
-                .map(RuncContainer::info).toList();
+        return InstanceRecords.concat(containers.select(labelFilter).stream().map(RuncContainer::info).toList(),
+                records.containers(labelFilter));
     }
 
     @Override
@@ -301,6 +330,7 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public void shutdown() {
+        records.close(); // they say what ran when the node stopped, as after a reboot
         List<RuncSandbox> all;
         List<RuncContainer> live;
         synchronized (this) {

@@ -32,6 +32,15 @@ class FakeRuntimeContractTest extends ContainerRuntimeContract {
         return fake;
     }
 
+    /** The fake's host goes down for a minute of virtual time and its runtime starts again. */
+    @Override
+    protected ContainerRuntime restartRuntime(ContainerRuntime old) {
+        fake.powerOff();
+        clock.advance(Duration.ofMinutes(1));
+        fake.recover();
+        return fake;
+    }
+
     @Override
     protected Instant now() {
         return clock.now();

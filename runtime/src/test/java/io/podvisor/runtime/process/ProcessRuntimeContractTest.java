@@ -34,8 +34,8 @@ class ProcessRuntimeContractTest extends ShellRuntimeContract {
     private final String instance = "pvproc" + UUID.randomUUID().toString().substring(0, 8);
 
     @Override
-    protected ContainerRuntime newRuntime() {
-        return new ProcessRuntime(new ProcessRuntime.Options(instance, dir.resolve("state"), true), clock());
+    protected ContainerRuntime newRuntime() throws RuntimeFailure {
+        return ProcessRuntime.start(new ProcessRuntime.Options(instance, dir.resolve("state"), true), clock());
     }
 
     @Override
