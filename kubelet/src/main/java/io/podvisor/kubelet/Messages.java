@@ -72,6 +72,7 @@ public final class Messages {
                 case '"' -> b.append("\\\"");
                 case '\\' -> b.append("\\\\");
                 case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> b.append(ch);
             }

@@ -73,7 +73,7 @@ public final class PodWorker {
         this.ctx = ctx;
         this.uid = pod.getMetadata().getUid();
         this.pod = pod;
-        this.hooks = new HookRunner(ctx.runtime(), ctx.clock());
+        this.hooks = new HookRunner(ctx.runtime(), ctx.clock(), Messages.podDesc(pod));
         this.starter = new ContainerStarter(ctx, this, hooks);
     }
 

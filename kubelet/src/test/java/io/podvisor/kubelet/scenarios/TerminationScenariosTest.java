@@ -706,4 +706,37 @@ class TerminationScenariosTest {
         assertThat(h.pod("late")).isNull();
         assertThat(lastPublishedPhase(h, "late")).isEqualTo("14 Succeeded");
     }
+
+    // ---- a failing postStart hook ----
+
+    @Test
+    void aFailedPostStartHookKillsTheContainerAndWaitsWithUpstreamsMessage() {
+        NodeHarness h = new NodeHarness();
+        h.script("app", script().exec(List.of("sh", "-c"), since -> ExecResult.exited(3, "config \"app.yaml\" missing\n")));
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: hook-fails}
+                spec:
+                  containers:
+                  - name: app
+                    image: busybox
+                    lifecycle:
+                      postStart:
+                        exec: {command: ["sh", "-c", "test -f /etc/app.yaml"]}
+                """);
+        h.advanceSeconds(5);
+        String uid = h.pod("hook-fails").getMetadata().getUid();
+        var waiting = h.cluster().statusUpdates().stream()
+                .map(u -> main(u.pod(), "app").getState().getWaiting())
+                .filter(w -> w != null && "PostStartHookError".equals(w.getReason()))
+                .findFirst().orElseThrow();
+        assertThat(waiting.getMessage()).isEqualTo("Exec lifecycle hook ([sh -c test -f /etc/app.yaml]) for Container \"app\" "
+                + "in Pod \"hook-fails_default(" + uid + ")\" failed - error: command 'sh -c test -f /etc/app.yaml' exited with 3: "
+                + "config \"app.yaml\" missing\n, message: \"config \\\"app.yaml\\\" missing\\n\"");
+        assertThat(h.kubectlWatch("hook-fails")).contains("0 0/1 PostStartHookError 0");
+        // the event keeps the hook's output out (it may hold secrets), as upstream's
+        assertThat(h.events("hook-fails", "FailedPostStartHook")).singleElement().asString().endsWith("x PostStartHook failed");
+        assertThat(h.events("hook-fails", "Killing")).singleElement().asString().endsWith("x FailedPostStartHook");
+    }
 }
