@@ -199,6 +199,7 @@ final class ContainerStarter {
      */
     private void runPostStart(Pod pod, PodContainer c, String id, String podIp) {
         worker.operationStarted();
+        worker.postStartBegan();
         Duration timeout = Duration.ofSeconds(PodWorker.specGrace(pod));
         hooks.run(c.spec().getLifecycle().getPostStart(), c.spec(), id, podIp, timeout)
                 .whenComplete((err, e) -> worker.post(() -> {
@@ -209,7 +210,12 @@ final class ContainerStarter {
                         worker.event(c, EventTypes.NORMAL, Reasons.KILLING, "FailedPostStartHook");
                         worker.operationStarted();
                         ctx.runtime().stopContainer(id, PodWorker.max2s(timeout))
-                                .whenComplete((v, x) -> worker.post(worker::operationFinished));
+                                .whenComplete((v, x) -> worker.post(() -> {
+                                    worker.operationFinished();
+                                    worker.postStartEnded();
+                                }));
+                    } else {
+                        worker.postStartEnded();
                     }
                 }));
     }

@@ -61,6 +61,8 @@ public final class PodWorker {
     private String forcedReason;
     private String forcedMessage;
     private int operationsInFlight;
+    /** postStart hooks running (see {@link #postStartBegan}). */
+    private int postStartsRunning;
     private Termination termination;
     private volatile List<StepResult> lastSteps = List.of();
     /** The pod object {@link #containers} were read from (their spec hashes cost a JSON encoding). */
@@ -264,7 +266,7 @@ public final class PodWorker {
             forcedReason = "DeadlineExceeded";
             forcedMessage = Messages.DEADLINE_EXCEEDED;
         }
-        if (state != State.TERMINATED || !removedFromApi) {
+        if ((state != State.TERMINATED || !removedFromApi) && !(state == State.SYNCING && postStartsRunning > 0)) {
             // As upstream's kubelet: the status is generated from what the runtime reports before
             // the sync acts; what the sync does shows in the next one (an exit shows as terminated,
             // and only a later sync as waiting with the back-off the failed restart recorded).
@@ -388,6 +390,19 @@ public final class PodWorker {
 
     static Duration max2s(Duration d) {
         return d.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : d;
+    }
+
+    /**
+     * A postStart hook began: until it ends (and, when it failed, its container was stopped) the
+     * pod's status is not published, as upstream's kubelet runs the hook inside the sync that
+     * started the container, so the container is not shown running before its hook completed.
+     */
+    void postStartBegan() {
+        postStartsRunning++;
+    }
+
+    void postStartEnded() {
+        postStartsRunning--;
     }
 
     /** Called by asynchronous operations that must finish before the next plan (hooks, kills). */
