@@ -74,7 +74,8 @@ final class PreviousStatus {
         return s;
     }
 
-    private static ContainerStatus find(PodStatus previous, PodContainer c) {
+    /** The entry of container {@code c} in {@code previous}, or null. */
+    static ContainerStatus find(PodStatus previous, PodContainer c) {
         if (previous == null) {
             return null;
         }

@@ -122,6 +122,17 @@ final class StatusGenerator {
         s.setImageID(imageId(newest));
         ContainerState state = state(newest, in);
         ContainerState last = previous == null ? new ContainerState() : state(previous, in);
+        if (newest.state() == io.podvisor.runtime.ContainerState.UNKNOWN) {
+            // as upstream: an unknown state is taken for a termination only where the container was
+            // running before (and counted as one more restart); otherwise it is waiting, with no reason
+            ContainerStatus old = PreviousStatus.find(in.previous(), c);
+            if (old != null && old.getState() != null && old.getState().getRunning() != null) {
+                s.setRestartCount((old.getRestartCount() == null ? 0 : old.getRestartCount()) + 1);
+            } else {
+                state = new ContainerState();
+                state.setWaiting(new ContainerStateWaiting());
+            }
+        }
         boolean initSucceeded = c.kind() == ContainerKind.INIT && newest.state() == io.podvisor.runtime.ContainerState.EXITED
                 && newest.exitCode() == 0;
         if (cached != null && newest.state() == io.podvisor.runtime.ContainerState.EXITED && !initSucceeded) {
