@@ -49,6 +49,9 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
     /** Set by {@link #close()}: pod events are ignored from then on. */
     private volatile boolean closed;
     private final Relister relister;
+    /** Upstream's container garbage collection period: what deleted pods left is removed then. */
+    private static final Duration ORPHAN_SWEEP_PERIOD = Duration.ofMinutes(1);
+    private final io.podvisor.core.Periodic orphanSweep;
     private final StaticPods staticPods;
     private final StaticPodSource staticSource;
     private final NodeStatusReporter nodeReporter;
@@ -89,6 +92,7 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
                 new NodeAllocatable(machine.cpus() * 1000L, machine.memoryBytes()),
                 new ImageManager(runtime.images(), clock, SERIALIZE_IMAGE_PULLS));
         this.relister = new Relister(runtime, clock, config.relistPeriod(), workers::get);
+        this.orphanSweep = new io.podvisor.core.Periodic(clock, ORPHAN_SWEEP_PERIOD, this::removeOrphans);
         this.staticSource = config.staticPodPath() == null ? null : new StaticPodSource(config.staticPodPath(),
                 config.nodeName(), clock, config.fileCheckPeriod(), staticPods);
         this.nodeReporter = objects == null ? null : new NodeStatusReporter(new NodeObjects.Facts(config.nodeName(),
@@ -115,6 +119,32 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
         }
         ctx.cluster().watchPods(ctx.config().nodeName(), this);
         relister.start();
+        orphanSweep.start();
+    }
+
+    /**
+     * Removes the sandboxes (with their containers and the pod's log directory) that are not ready
+     * and belong to no pod this kubelet runs: what the runtime kept of pods deleted while the node
+     * was down, as upstream's container garbage collector removes a deleted pod's sandboxes and
+     * containers with their logs.
+     */
+    private void removeOrphans() {
+        if (closed) {
+            return;
+        }
+        for (io.podvisor.runtime.SandboxInfo s : ctx.runtime().listSandboxes(Map.of())) {
+            Map<String, String> l = s.labels();
+            String uid = l.get(Labels.POD_UID);
+            if (uid == null || s.ready() || workers.containsKey(uid)) {
+                continue;
+            }
+            ctx.runtime().removeSandbox(s.id());
+            String ns = l.get(Labels.POD_NAMESPACE);
+            String name = l.get(Labels.POD_NAME);
+            if (ns != null && name != null) {
+                LogPaths.delete(LogPaths.podDir(ctx.config(), ns, name, uid));
+            }
+        }
     }
 
     /** Logs and exec of this node's containers, for the API server. */
@@ -223,6 +253,7 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
         closed = true;
         workers.values().forEach(PodWorker::stop);
         relister.stop();
+        orphanSweep.stop();
         logWaiters.stop();
         if (staticSource != null) {
             staticSource.stop();

@@ -93,9 +93,15 @@ public final class NodeHarness {
      * same API state.
      */
     public void restartNode(Duration down) {
+        restartNode(down, () -> {});
+    }
+
+    /** As above, with {@code whileDown} done (to the API, say) while the node is down. */
+    public void restartNode(Duration down, Runnable whileDown) {
         executor.runUntilIdle();
         kubelet.close();
         runtime.powerOff();
+        whileDown.run();
         advance(down);
         runtime.recover();
         startKubelet();

@@ -111,6 +111,27 @@ class NodeRestartScenariosTest {
     }
 
     @Test
+    void whatAPodDeletedWhileTheNodeWasDownLeftIsRemovedWithItsLogs() {
+        NodeHarness h = new NodeHarness(c -> c.withPodLogsDir(dir.resolve("pods")));
+        h.runtime().script("setup", script().exitAfter(ofSeconds(2), 0));
+        h.runtime().script("app", script().stdout(ofSeconds(0), "app run"));
+        Pod created = h.apply(POD);
+        Path logs = dir.resolve("pods/default_web_" + created.getMetadata().getUid());
+        h.advanceSeconds(10);
+        assertThat(logs.resolve("app/0.log")).exists();
+
+        h.restartNode(ofSeconds(20), () -> h.cluster().delete("default", "web", 0L)); // force-deleted meanwhile
+        assertThat(h.runtime().listSandboxes(java.util.Map.of())).extracting(s -> s.ready()).containsExactly(false);
+        h.advanceSeconds(59);
+        assertThat(h.runtime().listContainers(java.util.Map.of())).hasSize(2);
+
+        h.advanceSeconds(1); // the kubelet's garbage collection, a minute after its start
+        assertThat(h.runtime().listSandboxes(java.util.Map.of())).isEmpty();
+        assertThat(h.runtime().listContainers(java.util.Map.of())).isEmpty();
+        assertThat(logs).doesNotExist();
+    }
+
+    @Test
     void underRestartPolicyNeverNothingRunsAgainAndThePodFails() {
         NodeHarness h = new NodeHarness(c -> c);
         h.runtime().script("setup", script().exitAfter(ofSeconds(2), 0));
