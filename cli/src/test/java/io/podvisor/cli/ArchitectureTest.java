@@ -26,7 +26,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.podvisor.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.podvisor.api..",
                         "io.podvisor.runtime..", "io.podvisor.kubelet..", "io.podvisor.cli..", "io.podvisor.store..",
-                        "io.podvisor.apiserver..", "io.podvisor.controllers..")
+                        "io.podvisor.apiserver..", "io.podvisor.controllers..", "io.podvisor.client..")
                 .check(classes);
     }
 
@@ -44,7 +44,16 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.podvisor.api..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.podvisor.runtime..",
                         "io.podvisor.kubelet..", "io.podvisor.cli..", "io.podvisor.store..", "io.podvisor.apiserver..",
-                        "io.podvisor.controllers..")
+                        "io.podvisor.controllers..", "io.podvisor.client..")
+                .check(classes);
+    }
+
+    @Test
+    void clientKnowsOnlyTheApiAndCore() {
+        noClasses().that().resideInAPackage("io.podvisor.client..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.podvisor.apiserver..", "io.podvisor.store..",
+                        "io.podvisor.runtime..", "io.podvisor.kubelet..", "io.podvisor.controllers..",
+                        "io.podvisor.cli..", "java.sql..")
                 .check(classes);
     }
 
@@ -78,7 +87,7 @@ class ArchitectureTest {
     void apiServerKnowsNeitherNodeNorControllers() {
         noClasses().that().resideInAPackage("io.podvisor.apiserver..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.podvisor.runtime..", "io.podvisor.kubelet..",
-                        "io.podvisor.controllers..", "io.podvisor.cli..")
+                        "io.podvisor.controllers..", "io.podvisor.cli..", "io.podvisor.client..")
                 .check(classes);
     }
 

@@ -28,6 +28,18 @@ public interface ObjectClient {
      */
     <T extends HasMetadata> List<T> list(Class<T> type, String namespace, String labelSelector, String fieldSelector);
 
+    /**
+     * As {@link #list(Class, String, String, String)}, with the resourceVersion the items were read
+     * at: a watch started from it with {@link #watchFrom} misses and repeats nothing (list-then-watch,
+     * as informers do). The items are fresh objects the caller owns.
+     *
+     * @throws UnsupportedOperationException where the implementation cannot list at a revision
+     */
+    default <T extends HasMetadata> Listing<T> listWithVersion(Class<T> type, String namespace, String labelSelector,
+            String fieldSelector) {
+        throw new UnsupportedOperationException("listWithVersion");
+    }
+
     /** Creates the object (namespace from its metadata); returns it as stored. */
     <T extends HasMetadata> T create(T object);
 
@@ -66,10 +78,44 @@ public interface ObjectClient {
      */
     <T extends HasMetadata> Subscription watch(Class<T> type, String namespace, WatchHandler<T> handler);
 
-    /** Receives one watch event: {@code ADDED}, {@code MODIFIED} or {@code DELETED}. */
+    /**
+     * Watches a type in {@code namespace} (null = all) from {@code resourceVersion}: only changes
+     * after it are sent, no synthetic {@code ADDED} first, with both selectors applied as a watch
+     * with selectors does upstream (an object that starts matching is {@code ADDED}, one that stops
+     * matching is {@code DELETED}). {@code BOOKMARK} events (an object carrying only the
+     * resourceVersion the watch has reached) may come between changes. Events arrive in order on a
+     * delivery thread, never inside this call; each object is decoded once for this watch.
+     *
+     * @param resourceVersion from {@link #listWithVersion} or the last event seen
+     * @throws ApiException.Gone when the revision is older than the watch history (list again)
+     * @throws UnsupportedOperationException where the implementation cannot watch from a revision
+     */
+    default <T extends HasMetadata> Subscription watchFrom(Class<T> type, String namespace, String labelSelector,
+            String fieldSelector, String resourceVersion, WatchHandler<T> handler) {
+        throw new UnsupportedOperationException("watchFrom");
+    }
+
+    /** Objects read at one resourceVersion. */
+    record Listing<T>(List<T> items, String resourceVersion) {
+        public Listing {
+            items = List.copyOf(items);
+        }
+    }
+
+    /**
+     * Receives one watch event: {@code ADDED}, {@code MODIFIED} or {@code DELETED} (and
+     * {@code BOOKMARK} on {@link #watchFrom}).
+     */
     @FunctionalInterface
     interface WatchHandler<T> {
         void onEvent(String type, T object);
+
+        /**
+         * The watch ended without {@link Subscription#close()}: the transport lost it, or the server
+         * ended it ({@link ApiException.Gone} when its revision left the history). Nothing follows.
+         */
+        default void onClosed(RuntimeException cause) {
+        }
     }
 
     /** A running watch; closing stops delivery (idempotent). */

@@ -184,6 +184,12 @@ public final class Registries implements Registry, ObjectClient, ClusterClient, 
     }
 
     @Override
+    public <T extends HasMetadata> Listing<T> listWithVersion(Class<T> type, String namespace, String labelSelector,
+            String fieldSelector) {
+        return typed.listWithVersion(type, namespace, labelSelector, fieldSelector);
+    }
+
+    @Override
     public <T extends HasMetadata> T create(T object) {
         return typed.create(object);
     }
@@ -211,6 +217,12 @@ public final class Registries implements Registry, ObjectClient, ClusterClient, 
     @Override
     public <T extends HasMetadata> Subscription watch(Class<T> type, String namespace, WatchHandler<T> handler) {
         return typed.watch(type, namespace, handler);
+    }
+
+    @Override
+    public <T extends HasMetadata> Subscription watchFrom(Class<T> type, String namespace, String labelSelector,
+            String fieldSelector, String resourceVersion, WatchHandler<T> handler) {
+        return typed.watchFrom(type, namespace, labelSelector, fieldSelector, resourceVersion, handler);
     }
 
     // ---- ClusterClient

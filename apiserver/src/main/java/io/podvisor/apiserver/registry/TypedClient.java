@@ -52,6 +52,18 @@ final class TypedClient implements ObjectClient {
     }
 
     @Override
+    public <T extends HasMetadata> Listing<T> listWithVersion(Class<T> type, String namespace, String labelSelector,
+            String fieldSelector) {
+        ResourceType rt = ResourceTypes.of(type);
+        Registry.ListResult r = registry.list(rt, new ListOptions(namespace, labelSelector, fieldSelector, null, 0, null, false));
+        List<T> out = new ArrayList<>(r.items().size());
+        for (HasMetadata o : r.items()) {
+            out.add(type.cast(o));
+        }
+        return new Listing<>(out, r.resourceVersion());
+    }
+
+    @Override
     public <T extends HasMetadata> T create(T object) {
         ResourceType rt = ResourceTypes.of(object.getClass());
         HasMetadata created = registry.createObject(rt, null, ctx.codec.copy(rt, object), WriteOptions.DEFAULT, List.of()).object();
@@ -131,6 +143,22 @@ final class TypedClient implements ObjectClient {
                 handler.onEvent(ev.type(), type.cast(ev.object()));
             }
         });
+        return h::close;
+    }
+
+    @Override
+    public <T extends HasMetadata> Subscription watchFrom(Class<T> type, String namespace, String labelSelector,
+            String fieldSelector, String resourceVersion, WatchHandler<T> handler) {
+        if (resourceVersion == null || resourceVersion.isEmpty()) {
+            throw new ApiException.BadRequest("a watch from a resourceVersion needs one");
+        }
+        ResourceType rt = ResourceTypes.of(type);
+        Registry.WatchHandle h = registry.watch(rt,
+                new ListOptions(namespace, labelSelector, fieldSelector, resourceVersion, 0, null, true), ev -> {
+                    if (type.isInstance(ev.object())) {
+                        handler.onEvent(ev.type(), type.cast(ev.object()));
+                    }
+                });
         return h::close;
     }
 
