@@ -63,6 +63,22 @@ public interface ObjectClient {
     <T extends HasMetadata> void delete(Class<T> type, String namespace, String name, Long gracePeriodSeconds);
 
     /**
+     * Deletes as {@link #delete(Class, String, String, Long)} does, with an explicit
+     * {@code propagationPolicy} as the API server takes it: {@code Background}, {@code Foreground}
+     * (the object stays, with a deletionTimestamp and the {@code foregroundDeletion} finalizer, until
+     * the garbage collector has deleted the dependents that block it) or {@code Orphan} (the object
+     * stays, with the {@code orphan} finalizer, until the garbage collector has removed the
+     * references to it from its dependents).
+     *
+     * @throws ApiException.NotFound if absent
+     * @throws UnsupportedOperationException where the implementation has no propagation policies
+     */
+    default <T extends HasMetadata> void delete(Class<T> type, String namespace, String name, Long gracePeriodSeconds,
+            String propagationPolicy) {
+        throw new UnsupportedOperationException("delete with a propagationPolicy");
+    }
+
+    /**
      * Binds a pending pod to a node, as the {@code pods/binding} subresource does: sets
      * {@code spec.nodeName} and adds the {@code PodScheduled=True} condition.
      *

@@ -8,6 +8,7 @@ import io.podvisor.api.errors.ApiException;
 import io.podvisor.api.patch.PatchType;
 import io.podvisor.api.resources.ResourceType;
 import io.podvisor.api.validation.StrictDecoding;
+import io.podvisor.apiserver.registry.GcFinalizers;
 import io.podvisor.apiserver.registry.Registry;
 import io.podvisor.apiserver.registry.Registry.Part;
 import io.podvisor.core.Clock;
@@ -195,6 +196,7 @@ final class ResourceHandler {
     private void delete(Exchange ex, ResourcePath p) throws IOException {
         DeleteOptions options = WriteParams.deleteOptions(ex);
         Registry.DeleteResult r = registry.delete(p.type(), p.namespace(), p.name(), options);
+        ex.warnings(GcFinalizers.deleteWarnings(p.type(), options));
         ex.sendJson(200, r.object());
     }
 
@@ -213,6 +215,7 @@ final class ResourceHandler {
                 // deleted meanwhile: nothing to report
             }
         }
+        ex.warnings(GcFinalizers.deleteWarnings(p.type(), options));
         ex.sendJson(200, listBody(p.type(), deleted, all.resourceVersion(), null, null));
     }
 }

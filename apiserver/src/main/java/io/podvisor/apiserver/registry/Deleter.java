@@ -27,9 +27,12 @@ import java.util.Set;
  *   <li>a namespace turns Terminating, its content is deleted, and it goes once empty;
  *   <li>anything else is removed now.
  * </ul>
- * {@code propagationPolicy}: Orphan strips the owner references to the object from its
- * dependents; Background and Foreground both delete dependents after the owner is gone (Foreground
- * is treated as Background).
+ * Dependents are left to the garbage collector (controllers), steered as upstream's registry
+ * steers it with two finalizers: an orphaning delete ({@code propagationPolicy: Orphan},
+ * {@code orphanDependents: true}, or no policy for a kind whose default is to orphan: batch/v1
+ * Jobs) adds {@code orphan}, a foreground one adds {@code foregroundDeletion}; either marks the
+ * object instead of removing it. A background delete adds neither; the collector deletes the
+ * dependents once it sees the owner gone.
  */
 final class Deleter {
 
@@ -39,13 +42,11 @@ final class Deleter {
     private final Context ctx;
     private final Updater updater;
     private final Remover remover;
-    private final Dependents dependents;
 
-    Deleter(Context ctx, Updater updater, Remover remover, Dependents dependents) {
+    Deleter(Context ctx, Updater updater, Remover remover) {
         this.ctx = ctx;
         this.updater = updater;
         this.remover = remover;
-        this.dependents = dependents;
     }
 
     DeleteResult delete(ResourceType type, String namespace, String name, DeleteOptions options) {
@@ -72,19 +73,16 @@ final class Deleter {
         if (object instanceof Namespace) {
             return deleteNamespace(current, dryRun);
         }
+        List<String> finalizers = GcFinalizers.forDelete(type, object.getMetadata().getFinalizers(), options);
         long grace = object instanceof Pod pod ? podGrace(pod, options.getGracePeriodSeconds()) : 0;
         if (grace > 0) {
-            return new DeleteResult(markGraceful(type, current, grace, dryRun), false);
+            return new DeleteResult(markGraceful(type, current, grace, finalizers, dryRun), false);
         }
-        List<String> finalizers = object.getMetadata().getFinalizers();
-        if (finalizers != null && !finalizers.isEmpty()) {
-            return new DeleteResult(markFinalizing(type, current, dryRun), false);
+        if (!finalizers.isEmpty()) {
+            return new DeleteResult(markFinalizing(type, current, finalizers, dryRun), false);
         }
         if (dryRun) {
             return new DeleteResult(object, true);
-        }
-        if ("Orphan".equals(options.getPropagationPolicy())) {
-            dependents.orphan(object);
         }
         return new DeleteResult(remover.remove(type, current), true);
     }
@@ -103,21 +101,27 @@ final class Deleter {
         return own == null ? 30 : Math.max(own, 0);
     }
 
-    private HasMetadata markGraceful(ResourceType type, Stored current, long grace, boolean dryRun) {
+    private HasMetadata markGraceful(ResourceType type, Stored current, long grace, List<String> finalizers,
+            boolean dryRun) {
         ObjectMeta m = current.object().getMetadata();
-        if (m.getDeletionTimestamp() != null && m.getDeletionGracePeriodSeconds() != null
-                && grace >= m.getDeletionGracePeriodSeconds()) {
+        boolean shorter = m.getDeletionTimestamp() == null || m.getDeletionGracePeriodSeconds() == null
+                || grace < m.getDeletionGracePeriodSeconds();
+        if (!shorter && GcFinalizers.same(m.getFinalizers(), finalizers)) {
             return current.object();
         }
         HasMetadata next = ctx.codec.copy(type, current.object());
-        next.getMetadata().setDeletionTimestamp(Times.format(ctx.clock.now().plusSeconds(grace)));
-        next.getMetadata().setDeletionGracePeriodSeconds(grace);
+        if (shorter) {
+            next.getMetadata().setDeletionTimestamp(Times.format(ctx.clock.now().plusSeconds(grace)));
+            next.getMetadata().setDeletionGracePeriodSeconds(grace);
+        }
+        next.getMetadata().setFinalizers(finalizers);
         return updater.writeSystem(type, current, next, dryRun);
     }
 
-    private HasMetadata markFinalizing(ResourceType type, Stored current, boolean dryRun) {
+    private HasMetadata markFinalizing(ResourceType type, Stored current, List<String> finalizers, boolean dryRun) {
         ObjectMeta m = current.object().getMetadata();
-        if (m.getDeletionTimestamp() != null && Long.valueOf(0).equals(m.getDeletionGracePeriodSeconds())) {
+        if (m.getDeletionTimestamp() != null && Long.valueOf(0).equals(m.getDeletionGracePeriodSeconds())
+                && GcFinalizers.same(m.getFinalizers(), finalizers)) {
             return current.object();
         }
         HasMetadata next = ctx.codec.copy(type, current.object());
@@ -125,6 +129,7 @@ final class Deleter {
             next.getMetadata().setDeletionTimestamp(ctx.now());
         }
         next.getMetadata().setDeletionGracePeriodSeconds(0L);
+        next.getMetadata().setFinalizers(finalizers);
         return updater.writeSystem(type, current, next, dryRun);
     }
 
@@ -156,9 +161,11 @@ final class Deleter {
             if (!t.namespaced()) {
                 continue;
             }
+            DeleteOptions background = new DeleteOptions();
+            background.setPropagationPolicy("Background");
             for (Stored s : ctx.all(t, namespace)) {
                 try {
-                    delete(t, namespace, s.object().getMetadata().getName(), null);
+                    delete(t, namespace, s.object().getMetadata().getName(), background);
                 } catch (ApiException.NotFound e) {
                     // gone meanwhile
                 }

@@ -62,10 +62,7 @@ public final class Registries implements Registry, ObjectClient, ClusterClient, 
         Remover remover = new Remover(ctx);
         this.creator = new Creator(ctx, new ClusterIps(ctx));
         this.updater = new Updater(ctx, remover);
-        Dependents dependents = new Dependents(ctx, updater);
-        this.deleter = new Deleter(ctx, updater, remover, dependents);
-        dependents.deleteWith((t, ns, name) -> deleter.delete(t, ns, name, null));
-        remover.onRemoved(dependents::ownerRemoved);
+        this.deleter = new Deleter(ctx, updater, remover);
         this.patcher = new Patcher(ctx, patches, decoder, creator, updater);
         this.lister = new Lister(ctx);
         this.watcher = new Watcher(ctx);
@@ -207,6 +204,12 @@ public final class Registries implements Registry, ObjectClient, ClusterClient, 
     @Override
     public <T extends HasMetadata> void delete(Class<T> type, String namespace, String name, Long gracePeriodSeconds) {
         typed.delete(type, namespace, name, gracePeriodSeconds);
+    }
+
+    @Override
+    public <T extends HasMetadata> void delete(Class<T> type, String namespace, String name, Long gracePeriodSeconds,
+            String propagationPolicy) {
+        typed.delete(type, namespace, name, gracePeriodSeconds, propagationPolicy);
     }
 
     @Override

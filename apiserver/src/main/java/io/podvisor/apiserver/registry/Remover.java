@@ -5,26 +5,18 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.podvisor.api.resources.ResourceType;
 import io.podvisor.api.resources.ResourceTypes;
 import io.podvisor.store.Store;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.BiConsumer;
 
 /**
  * Removes an object from the store for good and runs what follows a removal: a terminating
- * namespace that became empty is removed too, and listeners (the dependents' cleanup) are told.
+ * namespace that became empty is removed too. Dependents are the garbage collector's business
+ * (controllers), which sees the removal through its watch.
  */
 final class Remover {
 
     private final Context ctx;
-    private final List<BiConsumer<ResourceType, HasMetadata>> listeners = new ArrayList<>();
 
     Remover(Context ctx) {
         this.ctx = ctx;
-    }
-
-    /** Called after each removal with the type and the removed object (at its deletion revision). */
-    void onRemoved(BiConsumer<ResourceType, HasMetadata> listener) {
-        listeners.add(listener);
     }
 
     /**
@@ -39,7 +31,6 @@ final class Remover {
         Store.Entry gone = ctx.store.delete(Keys.key(type, o.getMetadata().getNamespace(), o.getMetadata().getName()),
                 current.revision());
         HasMetadata last = ctx.codec.withRevision(type, o, gone.modRevision());
-        listeners.forEach(l -> l.accept(type, last));
         if (type.namespaced()) {
             finishNamespaceIfEmpty(o.getMetadata().getNamespace());
         }

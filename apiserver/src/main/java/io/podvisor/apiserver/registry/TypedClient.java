@@ -89,9 +89,15 @@ final class TypedClient implements ObjectClient {
 
     @Override
     public <T extends HasMetadata> void delete(Class<T> type, String namespace, String name, Long gracePeriodSeconds) {
+        delete(type, namespace, name, gracePeriodSeconds, "Background");
+    }
+
+    @Override
+    public <T extends HasMetadata> void delete(Class<T> type, String namespace, String name, Long gracePeriodSeconds,
+            String propagationPolicy) {
         DeleteOptions o = new DeleteOptions();
         o.setGracePeriodSeconds(gracePeriodSeconds);
-        o.setPropagationPolicy("Background");
+        o.setPropagationPolicy(propagationPolicy);
         ResourceType rt = ResourceTypes.of(type);
         registry.delete(rt, rt.namespaced() ? namespace : null, name, o);
     }

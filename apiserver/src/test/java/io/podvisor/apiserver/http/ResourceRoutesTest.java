@@ -86,6 +86,27 @@ class ResourceRoutesTest extends ServerTestBase {
     }
 
     @Test
+    void aJobDeleteThatLeavesThePolicyToTheDefaultIsWarnedAbout() throws Exception {
+        String job = "{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"name\":\"%s\"},\"spec\":{\"template\":"
+                + "{\"spec\":{\"restartPolicy\":\"Never\",\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}}}";
+        for (String name : List.of("plain", "explicit")) {
+            send("POST", "/apis/batch/v1/namespaces/default/jobs", "application/json", job.formatted(name));
+        }
+        HttpResponse<String> plain = send("DELETE", "/apis/batch/v1/namespaces/default/jobs/plain", "application/json", "");
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.headers().allValues("Warning")).containsExactly("299 - \"child pods are preserved by default when "
+                + "jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to "
+                + "suppress this warning\"");
+        HttpResponse<String> explicit = send("DELETE", "/apis/batch/v1/namespaces/default/jobs/explicit?propagationPolicy=Orphan",
+                "application/json", "");
+        assertThat(explicit.statusCode()).isEqualTo(200);
+        assertThat(explicit.headers().allValues("Warning")).isEmpty();
+        addPod("p", Map.of(), "c");
+        assertThat(send("DELETE", "/api/v1/namespaces/default/pods/p", "application/json", "").headers()
+                .allValues("Warning")).isEmpty();
+    }
+
+    @Test
     void createAcceptsYamlAndReportsWarnings() throws Exception {
         registry.warnings = List.of("unknown field \"spec.foo\"");
         HttpResponse<String> r = send("POST", "/api/v1/namespaces/default/pods", "application/yaml", """

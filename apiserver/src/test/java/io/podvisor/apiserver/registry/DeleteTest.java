@@ -145,24 +145,66 @@ class DeleteTest {
                 .hasMessage("namespaces \"default\" is forbidden: this namespace may not be deleted");
     }
 
-    @Test
-    void dependentsFollowTheirOwnerUnlessOrphaned() {
-        String owner = f.create(ResourceTypes.JOBS, "default", "{'metadata':{'name':'job'},'spec':{'template':{'spec':{'restartPolicy':'Never','containers':[{'name':'c','image':'i'}]}}}}")
-                .object().getMetadata().getUid();
-        String ref = "'ownerReferences':[{'apiVersion':'batch/v1','kind':'Job','name':'job','uid':'" + owner + "'}]";
-        f.reg.create(ResourceTypes.PODS, "default", json("{'metadata':{'name':'p1'," + ref + "},'spec':{'containers':[{'name':'c','image':'i'}]}}"),
-                Registry.WriteOptions.DEFAULT);
-        f.reg.delete(ResourceTypes.JOBS, "default", "job", null);
-        assertThat(f.reg.get(Pod.class, "default", "p1")).isNull();
+    private Registry.DeleteResult deleteJob(String name, DeleteOptions options) {
+        f.create(ResourceTypes.JOBS, "default", "{'metadata':{'name':'" + name + "'},'spec':{'template':{'spec':"
+                + "{'restartPolicy':'Never','containers':[{'name':'c','image':'i'}]}}}}");
+        return f.reg.delete(ResourceTypes.JOBS, "default", name, options);
+    }
 
-        String owner2 = f.create(ResourceTypes.JOBS, "default", "{'metadata':{'name':'job2'},'spec':{'template':{'spec':{'restartPolicy':'Never','containers':[{'name':'c','image':'i'}]}}}}")
-                .object().getMetadata().getUid();
-        f.reg.create(ResourceTypes.PODS, "default", json("{'metadata':{'name':'p2'," + ref.replace(owner, owner2)
-                + "},'spec':{'containers':[{'name':'c','image':'i'}]}}"), Registry.WriteOptions.DEFAULT);
-        DeleteOptions orphan = new DeleteOptions();
-        orphan.setPropagationPolicy("Orphan");
-        f.reg.delete(ResourceTypes.JOBS, "default", "job2", orphan);
-        assertThat(f.reg.get(Pod.class, "default", "p2").getMetadata().getOwnerReferences()).isEmpty();
+    private static DeleteOptions propagation(String policy) {
+        DeleteOptions o = new DeleteOptions();
+        o.setPropagationPolicy(policy);
+        return o;
+    }
+
+    @Test
+    void orphaningAndForegroundDeletesLeaveTheOwnerToTheGarbageCollector() {
+        DeleteResult orphan = deleteJob("orphan", propagation("Orphan"));
+        assertThat(orphan.gone()).isFalse();
+        assertThat(orphan.object().getMetadata().getFinalizers()).containsExactly("orphan");
+        assertThat(orphan.object().getMetadata().getDeletionTimestamp()).isEqualTo("2026-11-22T02:00:00Z");
+        assertThat(orphan.object().getMetadata().getDeletionGracePeriodSeconds()).isZero();
+
+        DeleteResult foreground = deleteJob("fg", propagation("Foreground"));
+        assertThat(foreground.gone()).isFalse();
+        assertThat(foreground.object().getMetadata().getFinalizers()).containsExactly("foregroundDeletion");
+
+        DeleteOptions orphanDependents = new DeleteOptions();
+        orphanDependents.setOrphanDependents(true);
+        assertThat(deleteJob("legacy", orphanDependents).object().getMetadata().getFinalizers()).containsExactly("orphan");
+
+        assertThat(deleteJob("bg", propagation("Background")).gone()).isTrue();
+        assertThat(f.get(ResourceTypes.JOBS, "default", "fg")).isNotNull();
+    }
+
+    @Test
+    void batchV1JobsOrphanByDefaultOtherKindsGoInTheBackground() {
+        assertThat(deleteJob("plain", new DeleteOptions()).object().getMetadata().getFinalizers())
+                .containsExactly("orphan");
+        f.create(ResourceTypes.CONFIGMAPS, "default", "{'metadata':{'name':'cm'}}");
+        assertThat(f.reg.delete(ResourceTypes.CONFIGMAPS, "default", "cm", new DeleteOptions()).gone()).isTrue();
+    }
+
+    @Test
+    void aLaterDeleteSwitchesThePolicyAndAnOwnFinalizerStays() {
+        f.create(ResourceTypes.CONFIGMAPS, "default", "{'metadata':{'name':'cm','finalizers':['example.com/keep']}}");
+        DeleteResult fg = f.reg.delete(ResourceTypes.CONFIGMAPS, "default", "cm", propagation("Foreground"));
+        assertThat(fg.object().getMetadata().getFinalizers()).containsExactly("example.com/keep", "foregroundDeletion");
+        DeleteResult again = f.reg.delete(ResourceTypes.CONFIGMAPS, "default", "cm", new DeleteOptions());
+        assertThat(again.object().getMetadata().getFinalizers()).as("an own GC finalizer is the default")
+                .containsExactly("example.com/keep", "foregroundDeletion");
+        DeleteResult orphan = f.reg.delete(ResourceTypes.CONFIGMAPS, "default", "cm", propagation("Orphan"));
+        assertThat(orphan.object().getMetadata().getFinalizers()).containsExactly("example.com/keep", "orphan");
+        DeleteResult bg = f.reg.delete(ResourceTypes.CONFIGMAPS, "default", "cm", propagation("Background"));
+        assertThat(bg.object().getMetadata().getFinalizers()).containsExactly("example.com/keep");
+    }
+
+    @Test
+    void aGracefulPodDeleteCarriesTheForegroundFinalizer() {
+        boundPod("web");
+        DeleteResult r = f.reg.delete(ResourceTypes.PODS, "default", "web", propagation("Foreground"));
+        assertThat(r.object().getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(30L);
+        assertThat(r.object().getMetadata().getFinalizers()).containsExactly("foregroundDeletion");
     }
 
     @Test
