@@ -27,10 +27,14 @@ import java.util.concurrent.locks.LockSupport;
  *       runs while the rest are created; baseline: raw SQLite inserts of the created pod's bytes
  *       with the store's settings ({@link SqliteBaseline});</li>
  *   <li>watch event latency ({@link WatchLatency}) p50 and p99 over all (watcher, pod) pairs;
- *       baseline: the same creates seen by an in-process watch on the node's registries.</li>
+ *       baseline: the same creates seen by an in-process watch on the node's registries;</li>
+ *   <li>watch fan-out ({@link WatchFanOut}): the cost per event of {@code W} in-process subscribers,
+ *       each with a watch of its own or each a handler on one shared informer; baseline: the same
+ *       updates with nobody watching.</li>
  * </ul>
  *
- * <p>{@code bench/run api [--pods N] [--watchers W] [--events M]} (defaults 2000, 100, 200).
+ * <p>{@code bench/run api [--pods N] [--watchers W] [--events M] [--fan-out-events F]} (defaults
+ * 2000, 100, 200, 2000).
  */
 final class ApiThroughput {
 
@@ -47,6 +51,7 @@ final class ApiThroughput {
         int pods = Args.integer(args, "--pods", 2000);
         int watchers = Args.integer(args, "--watchers", 100);
         int events = Args.integer(args, "--events", 200);
+        int fanOutEvents = Args.integer(args, "--fan-out-events", 2000);
         int warmup = Math.max(50, pods / 10);
         Path tmp = Files.createTempDirectory("bench-api-");
         SystemClock clock = new SystemClock();
@@ -69,7 +74,8 @@ final class ApiThroughput {
             server.close();
             server = null;
             double raw = SqliteBaseline.insertsPerSecond(tmp.resolve("raw.db"), creates.sample(), warmup, pods, SENDERS);
-            report(pods, watchers, events, warmup, creates, running, raw, latency, settle).print(System.out);
+            WatchFanOut.Result fanOut = WatchFanOut.measure(watchers, fanOutEvents);
+            report(pods, watchers, events, warmup, creates, running, raw, latency, settle, fanOut).print(System.out);
             return 0;
         } finally {
             if (server != null) {
@@ -81,7 +87,7 @@ final class ApiThroughput {
     }
 
     private static Report report(int pods, int watchers, int events, int warmup, Creates creates, Creates running,
-                                 double raw, WatchLatency.Result lat, double settle) {
+                                 double raw, WatchLatency.Result lat, double settle, WatchFanOut.Result fan) {
         int pairs = watchers * events;
         return new Report(String.format(Locale.ROOT, "api: %d pod creates from %d senders; %d watchers x %d creates",
                 pods, SENDERS, watchers, events))
@@ -104,6 +110,17 @@ final class ApiThroughput {
                         + "(in-process missed %d); HTTPS max %s ms, in-process max %s ms; node settled %s s before",
                         pairs, lat.warmup(), lat.missedHttp(), lat.missedInProcess(), Stats.fmt(lat.http().max()),
                         Stats.fmt(lat.inProcess().max()), Stats.fmt(settle)))
+                .row(fan.subscribers() + " in-process subscribers, a watch each: wall per event (baseline: update alone)",
+                        fan.watches().wallMicros(), fan.alone().wallMicros(), "us", "report", null)
+                .row("  the same, CPU per event (baseline: update alone)", fan.watches().cpuMicros(), fan.alone().cpuMicros(),
+                        "us", "report", null)
+                .row(fan.subscribers() + " handlers on one shared informer: wall per event (baseline: update alone)",
+                        fan.informer().wallMicros(), fan.alone().wallMicros(), "us", "report", null)
+                .row("  the same, CPU per event (baseline: update alone)", fan.informer().cpuMicros(), fan.alone().cpuMicros(),
+                        "us", "report", null)
+                .note(String.format(Locale.ROOT, "fan-out: %d updates of one ConfigMap on registries over a memory store in "
+                        + "this JVM, after a warm-up round; figures are the cost added to each update until every "
+                        + "subscriber saw the last", fan.events()))
                 .note("node: in this JVM, fake runtime, kubelet and controllers running; HTTP/1.1 over TLS on 127.0.0.1");
     }
 
