@@ -2,17 +2,21 @@ package io.podvisor.controllers;
 
 import io.podvisor.api.client.ObjectClient;
 import io.podvisor.api.events.EventSink;
+import io.podvisor.client.informers.SharedInformerFactory;
 import io.podvisor.controllers.endpoints.EndpointsController;
 import io.podvisor.controllers.gc.GarbageCollector;
 import io.podvisor.controllers.job.JobController;
 import io.podvisor.controllers.scheduler.Scheduler;
 import io.podvisor.core.Clock;
 import io.podvisor.core.KeyedExecutor;
+import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
  * The control plane's loops for one node, started and stopped together: the Job controller, the
  * Endpoints/EndpointSlice controller, the scheduler for {@code nodeName} and the garbage collector.
+ * They share one {@link SharedInformerFactory} over the client (so far the scheduler reads from it),
+ * started after every controller added its handlers and closed with them.
  */
 public final class Controllers {
 
@@ -20,6 +24,7 @@ public final class Controllers {
     private final EndpointsController endpoints;
     private final Scheduler scheduler;
     private final GarbageCollector gc;
+    private final SharedInformerFactory informers;
 
     /** The controllers with a default random source for generated names. */
     public Controllers(ObjectClient client, Clock clock, KeyedExecutor executor, EventSink events, String nodeName) {
@@ -31,7 +36,8 @@ public final class Controllers {
             RandomGenerator random) {
         this.jobs = new JobController(client, clock, executor, events, random);
         this.endpoints = new EndpointsController(client, clock, executor, random);
-        this.scheduler = new Scheduler(client, clock, executor, events, nodeName);
+        this.informers = new SharedInformerFactory(client, clock, executor, Duration.ZERO);
+        this.scheduler = new Scheduler(client, informers, clock, executor, events, nodeName);
         this.gc = new GarbageCollector(client, clock, executor);
     }
 
@@ -41,11 +47,13 @@ public final class Controllers {
         jobs.start();
         endpoints.start();
         scheduler.start();
+        informers.start();
     }
 
     /** Stops all four. */
     public void stop() {
         scheduler.stop();
+        informers.close();
         endpoints.stop();
         jobs.stop();
         gc.stop();
@@ -57,6 +65,11 @@ public final class Controllers {
 
     public EndpointsController endpoints() {
         return endpoints;
+    }
+
+    /** The informers the controllers read from. */
+    public SharedInformerFactory informers() {
+        return informers;
     }
 
     public Scheduler scheduler() {

@@ -181,6 +181,31 @@ public final class FakeObjectClient implements ObjectClient {
         return () -> closed[0] = true;
     }
 
+    @Override
+    public synchronized <T extends HasMetadata> Listing<T> listWithVersion(Class<T> type, String namespace,
+            String labelSelector, String fieldSelector) {
+        return new Listing<>(list(type, namespace, labelSelector, fieldSelector), Long.toString(resourceVersion));
+    }
+
+    /**
+     * Watches from the current resourceVersion only (this fake keeps no history: an older one is
+     * Gone), without selectors.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public synchronized <T extends HasMetadata> Subscription watchFrom(Class<T> type, String namespace,
+            String labelSelector, String fieldSelector, String resourceVersion, WatchHandler<T> handler) {
+        if ((labelSelector != null && !labelSelector.isEmpty()) || (fieldSelector != null && !fieldSelector.isEmpty())) {
+            throw new UnsupportedOperationException("the fake watches without selectors");
+        }
+        if (!Long.toString(this.resourceVersion).equals(resourceVersion)) {
+            throw new ApiException.Gone("too old resource version: " + resourceVersion + " (" + this.resourceVersion + ")");
+        }
+        boolean[] closed = {false};
+        watchers.add(new Watcher(type, namespace, (WatchHandler<HasMetadata>) handler, closed));
+        return () -> closed[0] = true;
+    }
+
     /** Every mutation worth asserting on ({@code delete Pod x}, {@code bind p node}), in order. */
     public synchronized List<String> log() {
         return List.copyOf(log);

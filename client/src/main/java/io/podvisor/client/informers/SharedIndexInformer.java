@@ -112,7 +112,8 @@ public final class SharedIndexInformer<T extends HasMetadata> implements AutoClo
      * Adds a handler; it first receives an add for every object cached now, then every later
      * change. Works before and after {@link #start()}.
      *
-     * @return closing it removes the handler (calls already queued for it are dropped)
+     * @return the registration: whether the handler has received the first list, and closing it
+     *     removes the handler (calls already queued for it are dropped)
      */
     public synchronized Registration addEventHandler(ResourceEventHandler<T> handler) {
         Listener l = new Listener(handler, key + " handler-" + (++handlerCount));
@@ -120,12 +121,10 @@ public final class SharedIndexInformer<T extends HasMetadata> implements AutoClo
         for (T object : cache.snapshot().values()) {
             l.deliver(h -> h.onAdd(object));
         }
-        return () -> {
-            synchronized (this) {
-                l.removed = true;
-                listeners.remove(l);
-            }
-        };
+        if (synced.isDone()) {
+            l.markSynced();
+        }
+        return l;
     }
 
     /** Lists (on the executor) and then watches; starts the resync timer. Idempotent. */
@@ -192,6 +191,9 @@ public final class SharedIndexInformer<T extends HasMetadata> implements AutoClo
             }
             replace(listing.items());
             lastResourceVersion = listing.resourceVersion();
+            if (!synced.isDone()) {
+                listeners.forEach(Listener::markSynced);
+            }
         }
         synced.complete(null);
         startWatch();
@@ -347,10 +349,11 @@ public final class SharedIndexInformer<T extends HasMetadata> implements AutoClo
         }
     }
 
-    /** A handler and its executor key. */
-    private final class Listener {
+    /** A handler, its executor key and its registration. */
+    private final class Listener implements Registration {
         final ResourceEventHandler<T> handler;
         final String handlerKey;
+        final CompletableFuture<Void> handlerSynced = new CompletableFuture<>();
         volatile boolean removed;
 
         Listener(ResourceEventHandler<T> handler, String handlerKey) {
@@ -369,6 +372,29 @@ public final class SharedIndexInformer<T extends HasMetadata> implements AutoClo
                     LOG.log(System.Logger.Level.WARNING, name + ": event handler failed", e);
                 }
             });
+        }
+
+        /** Queued after the adds of the first list (or of the cache, for a late handler). */
+        void markSynced() {
+            executor.execute(handlerKey, () -> handlerSynced.complete(null));
+        }
+
+        @Override
+        public boolean hasSynced() {
+            return handlerSynced.isDone();
+        }
+
+        @Override
+        public CompletionStage<Void> synced() {
+            return handlerSynced.minimalCompletionStage();
+        }
+
+        @Override
+        public void close() {
+            synchronized (SharedIndexInformer.this) {
+                removed = true;
+                listeners.remove(this);
+            }
         }
     }
 
@@ -404,9 +430,16 @@ public final class SharedIndexInformer<T extends HasMetadata> implements AutoClo
         }
     }
 
-    /** A handler's registration; closing removes it. */
-    @FunctionalInterface
+    /** A handler's registration. */
     public interface Registration extends AutoCloseable {
+
+        /** Whether the handler has been called for every object of the first list (client-go's handler HasSynced). */
+        boolean hasSynced();
+
+        /** Completes once {@link #hasSynced()}. */
+        CompletionStage<Void> synced();
+
+        /** Removes the handler; idempotent. */
         @Override
         void close();
     }

@@ -41,12 +41,13 @@ class SharedIndexInformerTest {
         ConfigMap b = c.configMap("default", "b", WEB, "1");
         SharedIndexInformer<ConfigMap> inf = configMaps("default", Duration.ZERO);
         Recorder<ConfigMap> rec = new Recorder<>();
-        inf.addEventHandler(rec);
+        SharedIndexInformer.Registration reg = inf.addEventHandler(rec);
         assertThat(inf.hasSynced()).isFalse();
 
         inf.start();
         c.drain();
         assertThat(inf.hasSynced()).isTrue();
+        assertThat(reg.hasSynced()).isTrue();
         assertThat(inf.synced().toCompletableFuture()).isDone();
         assertThat(rec.take()).containsExactly("add default/a " + rv(a), "add default/b " + rv(b));
 
@@ -103,8 +104,10 @@ class SharedIndexInformerTest {
         c.drain();
 
         Recorder<ConfigMap> late = new Recorder<>();
-        inf.addEventHandler(late);
+        SharedIndexInformer.Registration lateReg = inf.addEventHandler(late);
+        assertThat(lateReg.hasSynced()).isFalse();
         c.drain();
+        assertThat(lateReg.hasSynced()).isTrue();
         assertThat(late.take()).containsExactly("add default/a " + rv(a), "add default/b " + rv(b));
 
         ConfigMap b2 = c.updateConfigMap("default", "b", "2");

@@ -54,11 +54,25 @@ final class NodePods {
         if ("DELETED".equals(type)) {
             bound.remove(key);
             deleted.put(key, rv);
-        } else if (nodeName.equals(pod.getSpec().getNodeName()) && !Pods.isTerminal(pod)) {
+            return;
+        }
+        deleted.remove(key, Long.MAX_VALUE); // seen again after a re-list found it gone
+        if (nodeName.equals(pod.getSpec().getNodeName()) && !Pods.isTerminal(pod)) {
             bound.put(key, new Held(PodRequests.effective(pod), rv));
         } else {
             bound.remove(key);
         }
+    }
+
+    /**
+     * A pod found gone by a re-list: its deletion was not seen, so its revision is unknown. It holds
+     * nothing from now on, and a binding of it assumed later is ignored until the pod is seen again.
+     */
+    synchronized void forget(Pod pod) {
+        String key = ObjectKeys.of(pod);
+        assumed.remove(key);
+        bound.remove(key);
+        deleted.put(key, Long.MAX_VALUE);
     }
 
     /** The scheduler bound {@code pod} (as the binding returned it): it counts from now on. */

@@ -7,12 +7,16 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.podvisor.api.Times;
+import io.podvisor.api.Yaml;
 import io.podvisor.api.client.ObjectClient;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.api.events.EventRecorder;
 import io.podvisor.api.events.EventSink;
 import io.podvisor.api.events.EventTypes;
 import io.podvisor.api.events.Reasons;
+import io.podvisor.client.informers.ResourceEventHandler;
+import io.podvisor.client.informers.SharedIndexInformer;
+import io.podvisor.client.informers.SharedInformerFactory;
 import io.podvisor.controllers.ObjectKeys;
 import io.podvisor.controllers.Owners;
 import io.podvisor.controllers.Pods;
@@ -24,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,9 +39,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * is retried when a pod on the node finishes or is deleted, when the Node changes, and every
  * {@code retryPeriod}. Events come from {@code default-scheduler}.
  *
- * <p>The node's pods come from the scheduler's own pod watch ({@link NodePods}), with each pod it
- * binds counted from the binding on. Thread-safety: fit and bind run under one lock, so two pods
- * never take the same capacity.
+ * <p>Pods and the Node are read from the shared informers' caches (writes go to the API); nothing
+ * is placed before both caches are synced and this scheduler's handlers have seen their first
+ * lists. The node's pods' requests are kept from the pod informer's events ({@link NodePods}), with
+ * each pod it binds counted from the binding on. Thread-safety: fit and bind run under one lock,
+ * so two pods never take the same capacity.
  */
 public final class Scheduler {
 
@@ -52,17 +59,24 @@ public final class Scheduler {
     private final EventRecorder events;
     private final WorkQueue queue;
     private final Set<String> unschedulable = ConcurrentHashMap.newKeySet();
-    private final List<ObjectClient.Subscription> watches = new ArrayList<>();
+    private final List<SharedIndexInformer.Registration> registrations = new ArrayList<>();
     private final Object fitLock = new Object();
     private final NodePods nodePods;
+    private final SharedIndexInformer<Pod> pods;
+    private final SharedIndexInformer<Node> nodes;
+    private final CompletableFuture<Void> handlersSynced = new CompletableFuture<>();
 
-    public Scheduler(ObjectClient client, Clock clock, KeyedExecutor executor, EventSink sink, String nodeName) {
-        this(client, clock, executor, sink, nodeName, DEFAULT_RETRY_PERIOD);
+    /** A scheduler reading from {@code informers} (their owner starts them) and writing through {@code client}. */
+    public Scheduler(ObjectClient client, SharedInformerFactory informers, Clock clock, KeyedExecutor executor,
+            EventSink sink, String nodeName) {
+        this(client, informers, clock, executor, sink, nodeName, DEFAULT_RETRY_PERIOD);
     }
 
-    public Scheduler(ObjectClient client, Clock clock, KeyedExecutor executor, EventSink sink, String nodeName,
-            Duration retryPeriod) {
+    public Scheduler(ObjectClient client, SharedInformerFactory informers, Clock clock, KeyedExecutor executor,
+            EventSink sink, String nodeName, Duration retryPeriod) {
         this.client = client;
+        this.pods = informers.informerFor(Pod.class);
+        this.nodes = informers.informerFor(Node.class);
         this.clock = clock;
         this.nodeName = nodeName;
         this.retryPeriod = retryPeriod;
@@ -71,26 +85,66 @@ public final class Scheduler {
         this.nodePods = new NodePods(nodeName);
     }
 
-    /** Starts the watches and the periodic retry. */
+    /** Adds the informer handlers and starts the periodic retry. */
     public void start() {
-        watches.add(client.watch(Pod.class, null, this::onPod));
-        watches.add(client.watch(Node.class, null, (type, node) -> {
-            if (nodeName.equals(node.getMetadata().getName())) {
-                retryUnschedulable();
+        SharedIndexInformer.Registration podReg = pods.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                onPod("ADDED", pod, false);
             }
-        }));
+
+            @Override
+            public void onUpdate(Pod oldPod, Pod pod) {
+                onPod("MODIFIED", pod, false);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                onPod("DELETED", pod, finalStateUnknown);
+            }
+        });
+        SharedIndexInformer.Registration nodeReg = nodes.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Node node) {
+                onNode(node);
+            }
+
+            @Override
+            public void onUpdate(Node oldNode, Node node) {
+                onNode(node);
+            }
+
+            @Override
+            public void onDelete(Node node, boolean finalStateUnknown) {
+                onNode(node);
+            }
+        });
+        registrations.add(podReg);
+        registrations.add(nodeReg);
+        CompletableFuture.allOf(podReg.synced().toCompletableFuture(), nodeReg.synced().toCompletableFuture())
+                .thenRun(() -> handlersSynced.complete(null));
         queue.every(retryPeriod, this::retryUnschedulable);
     }
 
-    /** Stops watches and timers. */
+    /** Removes the handlers and stops the timers. */
     public void stop() {
-        watches.forEach(ObjectClient.Subscription::close);
-        watches.clear();
+        registrations.forEach(SharedIndexInformer.Registration::close);
+        registrations.clear();
         queue.stop();
     }
 
-    private void onPod(String type, Pod pod) {
-        nodePods.observe(type, pod);
+    private void onNode(Node node) {
+        if (nodeName.equals(node.getMetadata().getName())) {
+            retryUnschedulable();
+        }
+    }
+
+    private void onPod(String type, Pod pod, boolean finalStateUnknown) {
+        if (finalStateUnknown) {
+            nodePods.forget(pod);
+        } else {
+            nodePods.observe(type, pod);
+        }
         String key = ObjectKeys.of(pod);
         boolean onNode = nodeName.equals(pod.getSpec().getNodeName());
         if ("DELETED".equals(type)) {
@@ -119,15 +173,19 @@ public final class Scheduler {
                 && !Pods.isDeleting(pod) && !Pods.isTerminal(pod);
     }
 
-    /** One scheduling attempt for the pod with {@code key}. */
+    /** One scheduling attempt for the pod with {@code key}, once the caches are synced. */
     public void sync(String key) {
-        Pod pod = client.get(Pod.class, ObjectKeys.namespace(key), ObjectKeys.name(key));
+        if (!handlersSynced.isDone()) {
+            handlersSynced.thenRun(() -> queue.add(key));
+            return;
+        }
+        Pod pod = pods.lister().getByKey(key);
         if (pod == null || !needsScheduling(pod)) {
             unschedulable.remove(key);
             return;
         }
         synchronized (fitLock) {
-            Node node = client.get(Node.class, null, nodeName);
+            Node node = nodes.lister().get(null, nodeName);
             if (node == null) {
                 fail(key, pod, FitMessages.NO_NODES);
                 return;
@@ -150,9 +208,22 @@ public final class Scheduler {
                         + " to " + nodeName);
     }
 
-    private void fail(String key, Pod pod, String message) {
+    private void fail(String key, Pod cached, String message) {
         unschedulable.add(key);
-        events.record(Owners.reference(pod), EventTypes.WARNING, Reasons.FAILED_SCHEDULING, message);
+        events.record(Owners.reference(cached), EventTypes.WARNING, Reasons.FAILED_SCHEDULING, message);
+        try {
+            markUnschedulable(Yaml.copy(cached), message);
+        } catch (ApiException.Conflict stale) {
+            // the cache is behind the API: write on the latest state
+            Pod latest = client.get(Pod.class, cached.getMetadata().getNamespace(), cached.getMetadata().getName());
+            if (latest != null && needsScheduling(latest)) {
+                markUnschedulable(latest, message);
+            }
+        }
+    }
+
+    /** Sets {@code PodScheduled=False} ({@code Unschedulable}, {@code message}) on {@code pod}, a copy the caller owns. */
+    private void markUnschedulable(Pod pod, String message) {
         PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
         List<PodCondition> conditions = new ArrayList<>(status.getConditions());
         PodCondition old = conditions.stream().filter(c -> "PodScheduled".equals(c.getType())).findFirst().orElse(null);

@@ -61,6 +61,23 @@ class NodePodsTest {
         assertThat(pods.keys()).isEmpty();
     }
 
+    @Test
+    void aPodARelistFoundGoneHoldsNothingEvenIfOnlyAssumed() {
+        pods.assume(pod("a", "node-a", "Pending", 2, "100m"));
+        pods.observe("ADDED", pod("b", "node-a", "Running", 3, "200m"));
+        // the watch was down: a re-list no longer has them; their deletions' revisions are unknown
+        pods.forget(pod("a", null, "Pending", 1, "100m"));
+        pods.forget(pod("b", "node-a", "Running", 3, "200m"));
+        assertThat(pods.keys()).isEmpty();
+        pods.assume(pod("a", "node-a", "Pending", 2, "100m")); // a binding's answer arriving late
+        assertThat(pods.keys()).isEmpty();
+
+        // the same name seen again is a new pod: its binding counts
+        pods.observe("ADDED", pod("a", null, "Pending", 9, "100m"));
+        pods.assume(pod("a", "node-a", "Pending", 10, "100m"));
+        assertThat(pods.keys()).containsExactly("default/a");
+    }
+
     private static Pod pod(String name, String node, String phase, long rv, String cpu) {
         return new PodBuilder().withNewMetadata().withName(name).withNamespace("default").withResourceVersion(String.valueOf(rv))
                 .endMetadata().withNewSpec().withNodeName(node).addNewContainer().withName("c").withNewResources()

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.podvisor.client.informers.SharedInformerFactory;
 import io.podvisor.controllers.TestCluster;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +24,9 @@ class SchedulerTest {
     void setUp() {
         c = new TestCluster();
         c.api.create(node("2", "1Gi", 110, "{}"));
-        new Scheduler(c.api, c.clock, c.executor, c.events, "node-1").start();
+        SharedInformerFactory informers = new SharedInformerFactory(c.api, c.clock, c.executor, Duration.ZERO);
+        new Scheduler(c.api, informers, c.clock, c.executor, c.events, "node-1").start();
+        informers.start();
         c.settle();
     }
 
@@ -86,6 +90,24 @@ class SchedulerTest {
         c.api.updateStatus(bigger);
         c.settle();
         assertThat(c.pod("third").getSpec().getNodeName()).as("node change retries").isEqualTo("node-1");
+    }
+
+    @Test
+    void readsFromTheInformersAndPlacesNothingBeforeTheyStart() {
+        TestCluster fresh = new TestCluster();
+        fresh.api.create(node("2", "1Gi", 110, "{}"));
+        fresh.api.create(pod("early", "100m", "1Mi", ""));
+        SharedInformerFactory informers = new SharedInformerFactory(fresh.api, fresh.clock, fresh.executor, Duration.ZERO);
+        Scheduler scheduler = new Scheduler(fresh.api, informers, fresh.clock, fresh.executor, fresh.events, "node-1");
+        scheduler.start();
+        fresh.advance(Scheduler.DEFAULT_RETRY_PERIOD.toSeconds() + 1);
+        assertThat(fresh.pod("early").getSpec().getNodeName()).isNull();
+
+        informers.start();
+        fresh.settle();
+        assertThat(fresh.pod("early").getSpec().getNodeName()).isEqualTo("node-1");
+        assertThat(informers.informerFor(Pod.class).lister().get("default", "early").getSpec().getNodeName())
+                .as("the binding came back through the pod informer").isEqualTo("node-1");
     }
 
     @Test
