@@ -129,6 +129,9 @@ public interface ObjectClient {
         /**
          * The watch ended without {@link Subscription#close()}: the transport lost it, or the server
          * ended it ({@link ApiException.Gone} when its revision left the history). Nothing follows.
+         * A transport that receives an {@code ERROR} event (an HTTP watch's in-stream Status) ends
+         * the watch this way, with the Status as an {@link ApiException}, rather than passing it to
+         * {@link #onEvent}; the in-process watch never ends by itself.
          */
         default void onClosed(RuntimeException cause) {
         }
