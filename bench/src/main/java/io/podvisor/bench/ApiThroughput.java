@@ -1,18 +1,7 @@
 package io.podvisor.bench;
 
-import io.podvisor.cli.server.NodeServer;
-import io.podvisor.core.FileTrees;
-import io.podvisor.core.SystemClock;
-import io.podvisor.core.VirtualThreadKeyedExecutor;
-import io.podvisor.runtime.fake.FakeRuntime;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -53,36 +42,23 @@ final class ApiThroughput {
         int events = Args.integer(args, "--events", 200);
         int fanOutEvents = Args.integer(args, "--fan-out-events", 2000);
         int warmup = Math.max(50, pods / 10);
-        Path tmp = Files.createTempDirectory("bench-api-");
-        SystemClock clock = new SystemClock();
-        NodeServer server = null;
-        try {
-            Path data = tmp.resolve("node");
-            server = NodeServer.start(new NodeServer.Options(data, 0, "127.0.0.1", "bench", null), clock,
-                    new VirtualThreadKeyedExecutor(), new FakeRuntime(clock));
+        try (LocalNode node = LocalNode.start("bench-api-")) {
             Creates creates;
             Creates running;
             WatchLatency.Result latency;
             double settle;
-            try (NodeApi api = new NodeApi(server.port(), data)) {
+            try (NodeApi api = node.api()) {
                 creates(api, "warm-", warmup, false);
                 creates = creates(api, "tp-", pods, false);
                 running = creates(api, "run-", RUNNING, true);
                 settle = settle(api);
-                latency = WatchLatency.measure(api, server.registries(), watchers, events);
+                latency = WatchLatency.measure(api, node.server().registries(), watchers, events);
             }
-            server.close();
-            server = null;
-            double raw = SqliteBaseline.insertsPerSecond(tmp.resolve("raw.db"), creates.sample(), warmup, pods, SENDERS);
+            node.stopServer();
+            double raw = SqliteBaseline.insertsPerSecond(node.tmp.resolve("raw.db"), creates.sample(), warmup, pods, SENDERS);
             WatchFanOut.Result fanOut = WatchFanOut.measure(watchers, fanOutEvents);
             report(pods, watchers, events, warmup, creates, running, raw, latency, settle, fanOut).print(System.out);
             return 0;
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-            clock.close();
-            FileTrees.delete(tmp);
         }
     }
 
@@ -126,33 +102,14 @@ final class ApiThroughput {
 
     /** Creates {@code count} pods named {@code prefix + i} from {@link #SENDERS} virtual threads (see {@link NodeApi#podJson}). */
     private static Creates creates(NodeApi api, String prefix, int count, boolean scheduled) throws Exception {
-        AtomicInteger next = new AtomicInteger();
         Stats latency = new Stats();
         AtomicReference<byte[]> sample = new AtomicReference<>();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (int t = 0; t < SENDERS; t++) {
-            threads.add(Thread.ofVirtual().start(() -> {
-                for (int i = next.getAndIncrement(); i < count && failures.isEmpty(); i = next.getAndIncrement()) {
-                    try {
-                        long s = System.nanoTime();
-                        byte[] created = api.createPod(prefix + String.format(Locale.ROOT, "%05d", i), scheduled);
-                        latency.add((System.nanoTime() - s) / 1e6);
-                        sample.compareAndSet(null, created);
-                    } catch (Exception e) {
-                        failures.add(e);
-                    }
-                }
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        if (!failures.isEmpty()) {
-            throw new IllegalStateException("creating pods failed", failures.getFirst());
-        }
+        double seconds = Senders.run(count, SENDERS, i -> {
+            long s = System.nanoTime();
+            byte[] created = api.createPod(prefix + String.format(Locale.ROOT, "%05d", i), scheduled);
+            latency.add((System.nanoTime() - s) / 1e6);
+            sample.compareAndSet(null, created);
+        });
         return new Creates(count / seconds, latency, sample.get());
     }
 

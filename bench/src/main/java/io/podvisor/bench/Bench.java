@@ -21,6 +21,7 @@ public final class Bench {
         PROGRAMS.put("scale", Scale::run);
         PROGRAMS.put("engine", EngineSpeed::run);
         PROGRAMS.put("api", ApiThroughput::run);
+        PROGRAMS.put("delete", DeleteCost::run);
         PROGRAMS.put("jmh", Jmh::run);
         PROGRAMS.put("fuzz", ApiFuzz::run);
     }

@@ -68,6 +68,15 @@ final class NodeApi implements AutoCloseable {
         return resp.body();
     }
 
+    /** Deletes pod {@code name} as a client that names no options does (one request, 200 expected). */
+    void deletePod(String name) throws IOException, InterruptedException {
+        HttpResponse<byte[]> resp = http.send(request(PODS + "/" + name).DELETE().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (resp.statusCode() != 200) {
+            throw new IOException("DELETE pod " + name + ": HTTP " + resp.statusCode() + " "
+                    + new String(resp.body(), StandardCharsets.UTF_8));
+        }
+    }
+
     /** Every pod of {@code default}, as the API lists them. */
     JsonNode listPods() throws IOException, InterruptedException {
         HttpResponse<byte[]> resp = http.send(request(PODS).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
