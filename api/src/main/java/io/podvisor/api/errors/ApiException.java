@@ -71,12 +71,20 @@ public abstract sealed class ApiException extends RuntimeException {
         public NotFound(String message) {
             super(404, "NotFound", message, null, null, null);
         }
+
+        private NotFound(String message, String group, String resource, String name) {
+            super(404, "NotFound", message, group, resource, name);
+        }
     }
 
     /** 409: {@code pods "web" already exists}. */
     public static final class AlreadyExists extends ApiException {
         public AlreadyExists(String group, String resource, String name) {
             super(409, "AlreadyExists", qualified(group, resource) + " \"" + name + "\" already exists", group, resource, name);
+        }
+
+        private AlreadyExists(String message, String group, String resource, String name) {
+            super(409, "AlreadyExists", message, group, resource, name);
         }
     }
 
@@ -109,6 +117,7 @@ public abstract sealed class ApiException extends RuntimeException {
      */
     public static final class Invalid extends ApiException {
         private final List<FieldError> errors;
+        private final List<StatusCause> causes;
 
         public Invalid(String group, String kind, String name, List<FieldError> errors) {
             super(422, "Invalid", qualified(group, kind) + " \"" + name + "\" is invalid: " + FieldError.join(errors), group, kind, name);
@@ -116,15 +125,24 @@ public abstract sealed class ApiException extends RuntimeException {
                 throw new IllegalArgumentException("an Invalid error needs at least one field error");
             }
             this.errors = List.copyOf(errors);
+            this.causes = errors.stream().map(FieldError::toCause).toList();
         }
 
+        /** As a server sent it: its message and causes kept, no field errors rebuilt. */
+        private Invalid(String message, String group, String kind, String name, List<StatusCause> causes) {
+            super(422, "Invalid", message, group, kind, name);
+            this.errors = List.of();
+            this.causes = List.copyOf(causes);
+        }
+
+        /** The field errors; empty for one decoded from a server's Status ({@link #causes()} has them). */
         public List<FieldError> errors() {
             return errors;
         }
 
         @Override
         public List<StatusCause> causes() {
-            return errors.stream().map(FieldError::toCause).toList();
+            return causes;
         }
     }
 
@@ -161,6 +179,20 @@ public abstract sealed class ApiException extends RuntimeException {
     public static final class BadRequest extends ApiException {
         public BadRequest(String message) {
             super(400, "BadRequest", message, null, null, null);
+        }
+    }
+
+    /** 429 TooManyRequests: the server asks the client to come back later. */
+    public static final class TooManyRequests extends ApiException {
+        public TooManyRequests(String message) {
+            super(429, "TooManyRequests", message, null, null, null);
+        }
+    }
+
+    /** 503 ServiceUnavailable, 504 Timeout and other answers no class above names: code and reason as sent. */
+    public static final class Other extends ApiException {
+        public Other(int code, String reason, String message) {
+            super(code, reason == null ? "" : reason, message, null, null, null);
         }
     }
 
@@ -204,6 +236,51 @@ public abstract sealed class ApiException extends RuntimeException {
         public Internal(String message) {
             super(500, "InternalError", message, null, null, null);
         }
+    }
+
+    /**
+     * The exception a server's failure {@code Status} stands for, the inverse of {@link #toStatus()}:
+     * chosen by {@code reason} (then by {@code code}), with the server's message, details and causes
+     * kept as sent.
+     *
+     * @param httpCode the response's HTTP code, used when the Status has none
+     */
+    public static ApiException fromStatus(Status status, int httpCode) {
+        int code = status.getCode() == null || status.getCode() == 0 ? httpCode : status.getCode();
+        String reason = status.getReason() == null ? "" : status.getReason();
+        String message = status.getMessage() == null || status.getMessage().isEmpty()
+                ? "the server responded with the status code " + code + " but did not return more information"
+                : status.getMessage();
+        StatusDetails d = status.getDetails();
+        String group = d == null ? null : d.getGroup();
+        String kind = d == null ? null : d.getKind();
+        String name = d == null ? null : d.getName();
+        List<StatusCause> causes = d == null || d.getCauses() == null ? List.of() : d.getCauses();
+        return switch (reason) {
+            case "NotFound" -> new NotFound(message, group, kind, name);
+            case "AlreadyExists" -> new AlreadyExists(message, group, kind, name);
+            case "Conflict" -> new Conflict(group, kind, name, message, causes);
+            case "Invalid" -> new Invalid(message, group, kind, name, causes);
+            case "Gone", "Expired" -> new Gone(message);
+            case "BadRequest" -> new BadRequest(message);
+            case "Unauthorized" -> new Unauthorized();
+            case "Forbidden" -> new Forbidden(group, kind, name, message);
+            case "MethodNotAllowed" -> new MethodNotAllowed(message);
+            case "RequestEntityTooLarge" -> new TooLarge(message);
+            case "UnsupportedMediaType" -> new UnsupportedMediaType(message);
+            case "TooManyRequests" -> new TooManyRequests(message);
+            case "InternalError" -> new Internal(message);
+            default -> switch (code) {
+                case 400 -> new BadRequest(message);
+                case 401 -> new Unauthorized();
+                case 404 -> new NotFound(message, group, kind, name);
+                case 409 -> new Conflict(group, kind, name, message, causes);
+                case 410 -> new Gone(message);
+                case 422 -> new Invalid(message, group, kind, name, causes);
+                case 429 -> new TooManyRequests(message);
+                default -> new Other(code, reason, message);
+            };
+        };
     }
 
     /** {@code pods} for the core group, {@code jobs.batch} otherwise, as upstream's messages read. */

@@ -76,6 +76,14 @@ public interface Registry {
      * Why the storage behind this registry cannot serve now, if it cannot (see
      * {@link io.podvisor.store.Store#healthProblem()}); the health checks report it.
      */
+    /**
+     * {@code pods/binding}: sets a pending pod's {@code spec.nodeName} and its {@code PodScheduled}
+     * condition (Conflict when it is already bound or being deleted).
+     */
+    default io.fabric8.kubernetes.api.model.Pod bind(String namespace, String name, String nodeName) {
+        throw new ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+    }
+
     default java.util.Optional<String> storageProblem() {
         return java.util.Optional.empty();
     }

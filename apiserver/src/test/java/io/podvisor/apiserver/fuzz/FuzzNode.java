@@ -42,9 +42,14 @@ public final class FuzzNode implements AutoCloseable {
     private final int port;
 
     public FuzzNode() throws Exception {
+        this(0);
+    }
+
+    /** @param watchHistory events the store keeps for watches from a revision (0: its default) */
+    public FuzzNode(int watchHistory) throws Exception {
         dir = Files.createTempDirectory("podvisor-fuzz-");
         VirtualThreadKeyedExecutor executor = new VirtualThreadKeyedExecutor();
-        store = new MemoryStore(executor);
+        store = watchHistory > 0 ? new MemoryStore(executor, watchHistory) : new MemoryStore(executor);
         registries = new Registries(store, clock, executor);
         registries.start();
         server = new ApiServer(new ApiServer.Config(dir, 0, "127.0.0.1", "fuzz-node"), registries, NO_STREAMS, clock);
@@ -65,6 +70,11 @@ public final class FuzzNode implements AutoCloseable {
             throw new IOException("no containers here");
         }
     };
+
+    /** The kubeconfig the server wrote: its URL, its CA and the token. */
+    public Path kubeconfig() {
+        return dir.resolve("kubeconfig");
+    }
 
     /** The store's current revision: unchanged by a request that wrote nothing. */
     public long revision() {

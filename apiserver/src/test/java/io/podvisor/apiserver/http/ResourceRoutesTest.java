@@ -178,8 +178,11 @@ class ResourceRoutesTest extends ServerTestBase {
         assertStatus(get("/api/v1/namespaces/default/pods/web/bogus"), 404, "NotFound", notFound);
         assertStatus(send("POST", "/api/v1/namespaces/default/pods/web", "application/json", POD), 405,
                 "MethodNotAllowed", null);
-        assertStatus(send("POST", "/api/v1/namespaces/default/pods/web/binding", "application/json", "{}"), 405,
-                "MethodNotAllowed", null);
+        assertStatus(send("POST", "/api/v1/namespaces/default/pods/web/binding", "application/json", "{}"), 400,
+                "BadRequest", "name in URL does not match name in Binding object");
+        assertStatus(send("POST", "/api/v1/namespaces/default/pods/web/binding", "application/json",
+                "{\"metadata\":{\"name\":\"web\"},\"target\":{\"kind\":\"Node\"}}"), 500, "",
+                "target.name: Required value");
 
         HttpResponse<String> bad = send("POST", "/api/v1/namespaces/default/pods", "application/json", "{not json");
         assertStatus(bad, 400, "BadRequest", null);
