@@ -122,6 +122,28 @@ public final class FakeObjectClient implements ObjectClient {
         return write(n);
     }
 
+    /** As the API server does: Foreground and Orphan first leave their finalizer for the garbage collector. */
+    @Override
+    public synchronized <T extends HasMetadata> void delete(Class<T> type, String namespace, String name,
+            Long gracePeriodSeconds, String propagationPolicy) {
+        String gcFinalizer = switch (propagationPolicy) {
+            case "Foreground" -> "foregroundDeletion";
+            case "Orphan" -> "orphan";
+            default -> null;
+        };
+        HasMetadata cur = store(type).get(key(type, namespace, name));
+        if (gcFinalizer != null && cur != null) {
+            HasMetadata o = copy(cur);
+            List<String> finalizers = new ArrayList<>(o.getMetadata().getFinalizers() == null ? List.of()
+                    : o.getMetadata().getFinalizers());
+            finalizers.removeAll(List.of("foregroundDeletion", "orphan"));
+            finalizers.add(gcFinalizer);
+            o.getMetadata().setFinalizers(finalizers);
+            write(o);
+        }
+        delete(type, namespace, name, gracePeriodSeconds);
+    }
+
     @Override
     public synchronized <T extends HasMetadata> void delete(Class<T> type, String namespace, String name,
             Long gracePeriodSeconds) {

@@ -74,6 +74,10 @@ final class MetaValidation {
             for (String f : m.getFinalizers()) {
                 Errs.each(errs, "metadata.finalizers", Errs.q(f), Names.qualifiedName(f == null ? "" : f));
             }
+            if (m.getFinalizers().contains("orphan") && m.getFinalizers().contains("foregroundDeletion")) {
+                errs.add(FieldError.invalid("metadata.finalizers", Errs.goStrings(m.getFinalizers()),
+                        "finalizer orphan and foregroundDeletion cannot be both set"));
+            }
         }
         ownerReferences(errs, m.getOwnerReferences(), "metadata.ownerReferences");
         return errs;

@@ -179,4 +179,14 @@ class ObjectContentValidationTest {
                 + "  - {apiVersion: batch/v1, kind: Job, name: b, uid: u2, controller: true}\n" + spec, Pod.class))))
                 .endsWith("Only one reference can have Controller set to true. Found \"true\" in references for Job/a and Job/b");
     }
+
+    @Test
+    void theTwoGarbageCollectorFinalizersCannotBothBeSet() {
+        String meta = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: default\n  finalizers: [%s]\n"
+                + "spec:\n  containers: [{name: app, image: busybox}]\n";
+        assertThat(text(create(read(meta.formatted("orphan, example.com/x, foregroundDeletion"), Pod.class))))
+                .isEqualTo("metadata.finalizers: Invalid value: []string{\"orphan\", \"example.com/x\", \"foregroundDeletion\"}: "
+                        + "finalizer orphan and foregroundDeletion cannot be both set");
+        assertThat(create(read(meta.formatted("orphan"), Pod.class))).isEmpty();
+    }
 }

@@ -31,8 +31,8 @@ import java.util.random.RandomGenerator;
  * The Job controller. Watches Jobs and pods (handlers only enqueue the Job's key) and runs
  * {@link #sync(String)} per Job on the executor; one sync is one {@link JobSync}. Finished Jobs
  * only have leftover tracking finalizers removed and their {@code ttlSecondsAfterFinished}
- * enforced (the Job is deleted with background propagation; the garbage collector deletes its
- * pods). When a Job is gone, its pods' tracking finalizers are removed. Events come from the {@code job-controller} source.
+ * enforced (the Job is deleted with foreground propagation, as upstream's TTL-after-finished
+ * controller deletes it: the garbage collector deletes its pods, then lets the Job go). When a Job is gone, its pods' tracking finalizers are removed. Events come from the {@code job-controller} source.
  *
  * <p>Thread-safety: syncs of one Job never overlap (one executor key per Job); state shared across
  * Jobs is in concurrent maps.
@@ -147,7 +147,8 @@ public final class JobController {
             return;
         }
         try {
-            client.delete(Job.class, job.getMetadata().getNamespace(), job.getMetadata().getName(), null);
+            // as upstream's TTL-after-finished controller: the Job goes once its pods are gone
+            client.delete(Job.class, job.getMetadata().getNamespace(), job.getMetadata().getName(), null, "Foreground");
         } catch (ApiException.NotFound gone) {
             // already deleted
         }

@@ -220,7 +220,7 @@ class JobControllerTest {
     }
 
     @Test
-    void ttlSecondsAfterFinishedDeletesJobAndPodsInBackground() {
+    void ttlSecondsAfterFinishedDeletesJobInTheForegroundAfterItsPods() {
         GarbageCollector gc = new GarbageCollector(c.api, c.clock, c.executor);
         gc.start();
         c.apply(job("once", "ttlSecondsAfterFinished: 60", "Never"), Job.class);
@@ -229,6 +229,10 @@ class JobControllerTest {
         c.advance(3);
         c.finish(pod, "Succeeded");
         assertThat(conditions(job("once"))).containsExactly("SuccessCriteriaMet", "Complete");
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        c.api.watch(Job.class, "default", (type, j) -> seen.add(type + " Job " + j.getMetadata().getFinalizers()));
+        c.api.watch(Pod.class, "default", (type, p) -> seen.add(type + " Pod"));
+        seen.clear();
 
         c.advance(59);
         assertThat(job("once")).isNotNull();
@@ -236,6 +240,9 @@ class JobControllerTest {
         c.advance(1);
         assertThat(job("once")).isNull();
         assertThat(c.pods()).isEmpty();
+        assertThat(seen).as("the Job waits with foregroundDeletion until its pod is gone")
+                .contains("MODIFIED Job [foregroundDeletion]")
+                .containsSubsequence("MODIFIED Job [foregroundDeletion]", "DELETED Pod", "DELETED Job []");
     }
 
     @Test
