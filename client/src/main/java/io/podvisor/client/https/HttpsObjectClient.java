@@ -113,12 +113,18 @@ public final class HttpsObjectClient implements ObjectClient, AutoCloseable {
 
     @Override
     public <T extends HasMetadata> void delete(Class<T> type, String namespace, String name, Long gracePeriodSeconds) {
+        delete(type, namespace, name, gracePeriodSeconds, "Background");
+    }
+
+    @Override
+    public <T extends HasMetadata> void delete(Class<T> type, String namespace, String name, Long gracePeriodSeconds,
+            String propagationPolicy) {
         ResourceType rt = ResourceTypes.of(type);
         DeleteOptions o = new DeleteOptions();
         o.setApiVersion("v1");
         o.setKind("DeleteOptions");
         o.setGracePeriodSeconds(gracePeriodSeconds);
-        o.setPropagationPolicy("Background");
+        o.setPropagationPolicy(propagationPolicy);
         api.send("DELETE", path(rt, namespace, name, null), json(o));
     }
 

@@ -161,6 +161,23 @@ public abstract class ObjectClientContract {
         assertThat(client().get(ConfigMap.class, ns, "a")).isNull();
     }
 
+    @Test
+    void foregroundAndOrphanDeletesLeaveTheirFinalizerForTheGarbageCollector() {
+        client().create(configMap("fg", Map.of(), "1"));
+        client().create(configMap("orphan", Map.of(), "1"));
+        client().create(configMap("bg", Map.of(), "1"));
+
+        client().delete(ConfigMap.class, ns, "fg", null, "Foreground");
+        client().delete(ConfigMap.class, ns, "orphan", null, "Orphan");
+        client().delete(ConfigMap.class, ns, "bg", null, "Background");
+
+        ConfigMap fg = client().get(ConfigMap.class, ns, "fg");
+        assertThat(fg.getMetadata().getDeletionTimestamp()).isNotBlank();
+        assertThat(fg.getMetadata().getFinalizers()).containsExactly("foregroundDeletion");
+        assertThat(client().get(ConfigMap.class, ns, "orphan").getMetadata().getFinalizers()).containsExactly("orphan");
+        assertThat(client().get(ConfigMap.class, ns, "bg")).isNull();
+    }
+
     // ---- list
 
     @Test
