@@ -89,19 +89,35 @@ public final class CertificateMinter {
         for (String dns : dnsNames) {
             names[i++] = new GeneralName(GeneralName.dNSName, dns);
         }
+        return leaf(ca, keys, "CN=" + commonName, KeyPurposeId.id_kp_serverAuth, new GeneralNames(names), now);
+    }
+
+    /**
+     * A client certificate (TLS client authentication) for {@code subject}, e.g.
+     * {@code CN=system:node:node-1,O=system:nodes} as upstream's node certificates name their node,
+     * signed by {@code ca}, valid for {@link #SERVING_VALIDITY} from {@code now}; its key is {@code keys}.
+     */
+    public static X509Certificate newClientCertificate(Issuer ca, KeyPair keys, String subject, Instant now) {
+        return leaf(ca, keys, subject, KeyPurposeId.id_kp_clientAuth, null, now);
+    }
+
+    private static X509Certificate leaf(Issuer ca, KeyPair keys, String subject, KeyPurposeId purpose, GeneralNames names,
+            Instant now) {
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.certificate(), serial(), notBefore(now),
-                    Date.from(now.plus(SERVING_VALIDITY)), new X500Name("CN=" + commonName), keys.getPublic())
+                    Date.from(now.plus(SERVING_VALIDITY)), new X500Name(subject), keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
-                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+            if (names != null) {
+                b.addExtension(Extension.subjectAlternativeName, false, names);
+            }
+            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
             return sign(b, ca.key());
         } catch (GeneralSecurityException | CertIOException e) {
-            throw new IllegalStateException("cannot mint serving certificate", e);
+            throw new IllegalStateException("cannot mint certificate for " + subject, e);
         }
     }
 

@@ -41,7 +41,11 @@ public final class HttpsObjectClient implements ObjectClient, AutoCloseable {
      * @throws IOException when the kubeconfig's TLS material cannot be read
      */
     public HttpsObjectClient(Kubeconfig config, Clock clock) throws IOException {
-        this.api = new ApiConnection(config, clock, ApiConnection.Options.DEFAULT);
+        this(config, clock, ApiConnection.Options.DEFAULT);
+    }
+
+    HttpsObjectClient(Kubeconfig config, Clock clock, ApiConnection.Options options) throws IOException {
+        this.api = new ApiConnection(config, clock, options);
     }
 
     /** A client for the current context of a kubeconfig file. */

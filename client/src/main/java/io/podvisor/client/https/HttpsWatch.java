@@ -233,6 +233,11 @@ final class HttpsWatch<T extends HasMetadata> implements Subscription {
         closeQuietly(current);
     }
 
+    /** Waits until the reading thread ended (tests). */
+    boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public String toString() {
         return "watch of " + rt.qualifiedName() + " at " + resourceVersion;

@@ -422,7 +422,7 @@ public abstract class ObjectClientContract {
     }
 
     /** Records a watch's events (bookmarks left out) as {@code TYPE name resourceVersion}, and how it ended. */
-    protected static final class Recorder<T extends HasMetadata> implements WatchHandler<T> {
+    public static final class Recorder<T extends HasMetadata> implements WatchHandler<T> {
         private final List<String> lines = new ArrayList<>();
         private final AtomicReference<RuntimeException> closedBy = new AtomicReference<>();
 
