@@ -61,7 +61,7 @@ public final class GarbageCollector {
     private static final int ATTEMPTS = 16;
 
     /** What the watches last showed of a dependent. */
-    private record Dependent(String uid, List<OwnerReference> owners, boolean deleting) {
+    private record Dependent(List<OwnerReference> owners, boolean deleting) {
         boolean blocks(String ownerUid) {
             return owners.stream().anyMatch(r -> r != null && ownerUid.equals(r.getUid())
                     && Boolean.TRUE.equals(r.getBlockOwnerDeletion()));
@@ -141,7 +141,7 @@ public final class GarbageCollector {
             }
             return;
         }
-        Dependent now = new Dependent(m.getUid(), new ArrayList<>(refs), m.getDeletionTimestamp() != null);
+        Dependent now = new Dependent(new ArrayList<>(refs), m.getDeletionTimestamp() != null);
         Dependent was = dependents.put(id, now);
         Set<String> uids = ownerUids(refs);
         if (was != null) {
