@@ -132,6 +132,20 @@ public final class HttpsObjectClient implements ObjectClient, AutoCloseable {
         api.send("DELETE", path(rt, namespace, name, null), json(o));
     }
 
+    /**
+     * Deletes only the object with {@code uid} (a {@code preconditions.uid}): a newer object of the
+     * same name is left alone (409 Conflict, as upstream refuses a failed precondition).
+     */
+    void deleteWithUid(Class<? extends HasMetadata> type, String namespace, String name, String uid, Long gracePeriodSeconds) {
+        ResourceType rt = ResourceTypes.of(type);
+        DeleteOptions o = new DeleteOptions();
+        o.setApiVersion("v1");
+        o.setKind("DeleteOptions");
+        o.setGracePeriodSeconds(gracePeriodSeconds);
+        o.setPreconditions(new io.fabric8.kubernetes.api.model.Preconditions(null, uid));
+        api.send("DELETE", path(rt, namespace, name, null), json(o));
+    }
+
     @Override
     public Pod bind(String namespace, String name, String nodeName) {
         Binding b = new Binding();
