@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Label selectors in kubectl's string syntax, as upstream's FormatLabelSelector prints them:
@@ -49,6 +50,55 @@ public final class LabelSelectors {
         }
         requirements.sort(Comparator.comparing(Requirement::key));
         return String.join(",", requirements.stream().map(Requirement::text).toList());
+    }
+
+    /**
+     * Whether {@code labels} satisfy {@code selector} as upstream's LabelSelectorAsSelector reads it:
+     * every matchLabels pair and every expression ({@code In}, {@code NotIn}, {@code Exists},
+     * {@code DoesNotExist}) must hold; a null or empty selector matches everything.
+     *
+     * @throws IllegalArgumentException for an unknown operator
+     */
+    public static boolean matches(LabelSelector selector, Map<String, String> labels) {
+        if (selector == null) {
+            return true;
+        }
+        Map<String, String> have = labels == null ? Map.of() : labels;
+        if (selector.getMatchLabels() != null) {
+            for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
+                if (!Objects.equals(e.getValue(), have.get(e.getKey()))) {
+                    return false;
+                }
+            }
+        }
+        if (selector.getMatchExpressions() != null) {
+            for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
+                if (!holds(r, have)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code labels} carry every pair of {@code required} (a Service's selector); an empty map matches everything. */
+    public static boolean matches(Map<String, String> required, Map<String, String> labels) {
+        LabelSelector s = new LabelSelector();
+        s.setMatchLabels(required);
+        return matches(s, labels);
+    }
+
+    private static boolean holds(LabelSelectorRequirement r, Map<String, String> labels) {
+        String op = r.getOperator() == null ? "" : r.getOperator();
+        List<String> values = r.getValues() == null ? List.of() : r.getValues();
+        String value = labels.get(r.getKey());
+        return switch (op) {
+            case "In" -> value != null && values.contains(value);
+            case "NotIn" -> value == null || !values.contains(value);
+            case "Exists" -> labels.containsKey(r.getKey());
+            case "DoesNotExist" -> !labels.containsKey(r.getKey());
+            default -> throw new IllegalArgumentException("\"" + op + "\" is not a valid label selector operator");
+        };
     }
 
     private static String expression(LabelSelectorRequirement r) {

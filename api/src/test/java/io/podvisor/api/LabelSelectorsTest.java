@@ -28,4 +28,30 @@ class LabelSelectorsTest {
         LabelSelector bad = Yaml.read("matchExpressions: [{key: k, operator: Gt, values: ['1']}]", LabelSelector.class);
         assertThat(LabelSelectors.format(bad)).isNull();
     }
+
+    @Test
+    void matchesLabelsAndEveryExpression() {
+        LabelSelector s = Yaml.read("""
+                matchLabels: {app: shop}
+                matchExpressions:
+                - {key: env, operator: In, values: [qa, dev]}
+                - {key: zone, operator: DoesNotExist}
+                - {key: canary, operator: Exists}
+                - {key: tier, operator: NotIn, values: [db]}
+                """, LabelSelector.class);
+        assertThat(LabelSelectors.matches(s, Map.of("app", "shop", "env", "qa", "canary", ""))).isTrue();
+        assertThat(LabelSelectors.matches(s, Map.of("app", "shop", "env", "qa", "canary", "", "tier", "web"))).isTrue();
+        assertThat(LabelSelectors.matches(s, Map.of("app", "shop", "env", "qa", "canary", "", "tier", "db"))).isFalse();
+        assertThat(LabelSelectors.matches(s, Map.of("app", "shop", "env", "prod", "canary", ""))).isFalse();
+        assertThat(LabelSelectors.matches(s, Map.of("app", "shop", "env", "qa"))).isFalse();
+        assertThat(LabelSelectors.matches(s, Map.of("app", "shop", "env", "qa", "canary", "", "zone", "a"))).isFalse();
+        assertThat(LabelSelectors.matches(s, Map.of("app", "cart", "env", "qa", "canary", ""))).isFalse();
+        assertThat(LabelSelectors.matches(s, null)).isFalse();
+        assertThat(LabelSelectors.matches((LabelSelector) null, null)).isTrue();
+        assertThat(LabelSelectors.matches(Map.of("app", "shop"), Map.of("app", "shop", "x", "y"))).isTrue();
+        assertThat(LabelSelectors.matches(Map.of("app", "shop"), Map.of("x", "y"))).isFalse();
+        LabelSelector bad = Yaml.read("matchExpressions: [{key: k, operator: Gt, values: ['1']}]", LabelSelector.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LabelSelectors.matches(bad, Map.of()))
+                .hasMessage("\"Gt\" is not a valid label selector operator");
+    }
 }

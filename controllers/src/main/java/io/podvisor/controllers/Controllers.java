@@ -15,8 +15,8 @@ import java.util.random.RandomGenerator;
 /**
  * The control plane's loops for one node, started and stopped together: the Job controller, the
  * Endpoints/EndpointSlice controller, the scheduler for {@code nodeName} and the garbage collector.
- * They share one {@link SharedInformerFactory} over the client (so far the scheduler reads from it),
- * started after every controller added its handlers and closed with them.
+ * The Job and Endpoints controllers and the scheduler read from one {@link SharedInformerFactory}
+ * over the client, started after every controller added its handlers and closed with them.
  */
 public final class Controllers {
 
@@ -34,9 +34,9 @@ public final class Controllers {
     /** The controllers; {@code random} makes generated names (seed it in tests). */
     public Controllers(ObjectClient client, Clock clock, KeyedExecutor executor, EventSink events, String nodeName,
             RandomGenerator random) {
-        this.jobs = new JobController(client, clock, executor, events, random);
-        this.endpoints = new EndpointsController(client, clock, executor, random);
         this.informers = new SharedInformerFactory(client, clock, executor, Duration.ZERO);
+        this.jobs = new JobController(client, informers, clock, executor, events, random);
+        this.endpoints = new EndpointsController(client, informers, clock, executor, random);
         this.scheduler = new Scheduler(client, informers, clock, executor, events, nodeName);
         this.gc = new GarbageCollector(client, clock, executor);
     }

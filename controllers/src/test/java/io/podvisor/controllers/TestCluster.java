@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.podvisor.api.Times;
 import io.podvisor.api.Yaml;
 import io.podvisor.api.events.RecordingEventSink;
+import io.podvisor.client.informers.SharedInformerFactory;
 import io.podvisor.core.DeterministicExecutor;
 import io.podvisor.core.FakeClock;
 import java.time.Duration;
@@ -20,7 +21,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * Virtual-time fixture: a {@link FakeClock}, a {@link DeterministicExecutor} drained after every
- * timer, the {@link FakeObjectClient}, recorded events, a seeded random source, and the kubelet's
+ * timer, the {@link FakeObjectClient}, shared informers over it, recorded events, a seeded random source, and the kubelet's
  * part played by hand (run, finish, restart, terminate pods through {@code updateStatus}).
  */
 public final class TestCluster {
@@ -32,9 +33,17 @@ public final class TestCluster {
     public final FakeObjectClient api = new FakeObjectClient(clock, executor);
     public final RecordingEventSink events = new RecordingEventSink();
     public final RandomGenerator random = new SplittableRandom(42);
+    /** Informers over {@link #api} for controllers under test; started by {@link #startInformers()}. */
+    public final SharedInformerFactory informers = new SharedInformerFactory(api, clock, executor, Duration.ZERO);
 
     public TestCluster() {
         clock.afterEachTimer(executor::runUntilIdle);
+    }
+
+    /** Starts {@link #informers} (after the controllers under test added their handlers) and settles. */
+    public void startInformers() {
+        informers.start();
+        settle();
     }
 
     /** Runs queued work (watch deliveries, syncs) until nothing is left. */

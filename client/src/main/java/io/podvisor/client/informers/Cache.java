@@ -36,6 +36,10 @@ final class Cache<T extends HasMetadata> implements Lister<T> {
         items.forEach((key, object) -> add(index, function, key, object));
     }
 
+    synchronized boolean hasIndexer(String name) {
+        return indexers.containsKey(name);
+    }
+
     /** Stores {@code object} under {@code key}; returns what it replaced, or null. */
     synchronized T put(String key, T object) {
         T old = items.put(key, object);

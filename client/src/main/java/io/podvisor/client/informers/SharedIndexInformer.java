@@ -109,6 +109,22 @@ public final class SharedIndexInformer<T extends HasMetadata> implements AutoClo
     }
 
     /**
+     * Adds the index unless one of that name exists: users sharing an informer may each ask for
+     * the same well-known index (e.g. {@link Indexers#OWNER_UID}); a name must always mean the
+     * same function.
+     *
+     * @return whether it was added
+     */
+    public synchronized boolean addIndexerIfAbsent(String indexName,
+            Function<? super T, ? extends Collection<String>> function) {
+        if (cache.hasIndexer(indexName)) {
+            return false;
+        }
+        cache.addIndexer(indexName, function);
+        return true;
+    }
+
+    /**
      * Adds a handler; it first receives an add for every object cached now, then every later
      * change. Works before and after {@link #start()}.
      *

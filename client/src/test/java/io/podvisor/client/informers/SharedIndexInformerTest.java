@@ -336,6 +336,8 @@ class SharedIndexInformerTest {
         assertThatThrownBy(() -> pods.byIndex("nope", "x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> inf.addIndexer(Indexers.LABEL, Indexers::labels))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(inf.addIndexerIfAbsent(Indexers.LABEL, Indexers::labels)).as("a second user of the index").isFalse();
+        assertThat(names(pods.byIndex(Indexers.LABEL, "app=web"))).containsExactly("p1", "p4", "p3");
 
         // a change moves the object between index values; a bind fills the node index
         Pod p1 = io.podvisor.api.Yaml.copy(pods.get("default", "p1"));

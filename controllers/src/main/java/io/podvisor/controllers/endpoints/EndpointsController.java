@@ -1,13 +1,20 @@
 package io.podvisor.controllers.endpoints;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.podvisor.api.LabelSelectors;
+import io.podvisor.api.Yaml;
 import io.podvisor.api.client.ObjectClient;
 import io.podvisor.api.errors.ApiException;
+import io.podvisor.client.informers.ResourceEventHandler;
+import io.podvisor.client.informers.SharedIndexInformer;
+import io.podvisor.client.informers.SharedInformerFactory;
+import io.podvisor.controllers.CacheGate;
+import io.podvisor.controllers.Expectations;
 import io.podvisor.controllers.NameSuffix;
 import io.podvisor.controllers.ObjectKeys;
 import io.podvisor.controllers.Owners;
@@ -18,82 +25,102 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
  * Keeps {@code Endpoints} and managed {@code EndpointSlice}s in step with each Service that has a
- * selector. Watches services, pods (a pod change queues every known service of its namespace),
- * and deletions of Endpoints/EndpointSlices (to repair them); {@link #sync(String)} writes only
- * what changed and deletes both when the Service is gone. Services without a selector are left
- * alone (their Endpoints are the user's).
+ * selector. Reads services, pods, Endpoints and EndpointSlices from the shared informers' caches (a
+ * pod change queues every service of its namespace; a deleted Endpoints or managed slice queues
+ * its service, to repair it); {@link #sync(String)} writes through the API only what changed and
+ * deletes both when the Service is gone. Services without a selector are left alone (their
+ * Endpoints are the user's).
  *
- * <p>Thread-safety: one executor key per service; the service index is concurrent.
+ * <p>Nothing is synced before the handlers saw the first lists, nor while the caches have not yet
+ * shown this controller's own writes for that service ({@link Expectations}; a slice written but not
+ * yet cached would otherwise be created twice). Cached objects are copied before they are changed.
+ *
+ * <p>Thread-safety: one executor key per service.
  */
 public final class EndpointsController {
 
     private final ObjectClient client;
     private final WorkQueue queue;
     private final NameSuffix names;
-    private final Map<String, Set<String>> servicesByNamespace = new ConcurrentHashMap<>();
-    private final List<ObjectClient.Subscription> watches = new ArrayList<>();
+    private final Expectations expectations;
+    private final SharedIndexInformer<Service> services;
+    private final SharedIndexInformer<Pod> pods;
+    private final SharedIndexInformer<Endpoints> endpoints;
+    private final SharedIndexInformer<EndpointSlice> slices;
+    private final List<SharedIndexInformer.Registration> registrations = new ArrayList<>();
+    private final CacheGate gate;
 
-    public EndpointsController(ObjectClient client, Clock clock, KeyedExecutor executor, RandomGenerator random) {
+    /** A controller reading from {@code informers} (their owner starts them) and writing through {@code client}. */
+    public EndpointsController(ObjectClient client, SharedInformerFactory informers, Clock clock, KeyedExecutor executor,
+            RandomGenerator random) {
         this.client = client;
         this.names = new NameSuffix(random);
         this.queue = new WorkQueue("endpoints", executor, clock, this::sync);
+        this.expectations = new Expectations(clock);
+        this.gate = new CacheGate(queue, expectations);
+        this.services = informers.informerFor(Service.class);
+        this.pods = informers.informerFor(Pod.class);
+        this.endpoints = informers.informerFor(Endpoints.class);
+        this.slices = informers.informerFor(EndpointSlice.class);
     }
 
-    /** Starts the watches; every existing service is queued. */
+    /** Adds the informer handlers; every cached service is queued once the informers run. */
     public void start() {
-        watches.add(client.watch(Service.class, null, this::onService));
-        watches.add(client.watch(Pod.class, null, (type, pod) -> {
+        registrations.add(services.addEventHandler(ResourceEventHandler.keys(queue::add)));
+        registrations.add(pods.addEventHandler(CacheGate.changes((pod, gone) -> {
             String ns = pod.getMetadata().getNamespace();
-            servicesByNamespace.getOrDefault(ns, Set.of()).forEach(name -> queue.add(ObjectKeys.of(ns, name)));
-        }));
-        watches.add(client.watch(Endpoints.class, null, (type, ep) -> {
-            if ("DELETED".equals(type)) {
+            services.lister().list(ns).forEach(svc -> queue.add(ObjectKeys.of(svc)));
+        })));
+        registrations.add(endpoints.addEventHandler(CacheGate.changes((ep, gone) -> {
+            String owner = expectations.observe(ep, gone);
+            if (gone || owner != null) {
                 queue.add(ObjectKeys.of(ep));
             }
-        }));
-        watches.add(client.watch(EndpointSlice.class, null, (type, slice) -> {
-            Map<String, String> labels = slice.getMetadata().getLabels();
-            if ("DELETED".equals(type) && labels != null
-                    && labels.containsKey(SliceContents.LABEL_SERVICE_NAME)) {
-                queue.add(ObjectKeys.of(slice.getMetadata().getNamespace(),
-                        labels.get(SliceContents.LABEL_SERVICE_NAME)));
+        })));
+        registrations.add(slices.addEventHandler(CacheGate.changes((slice, gone) -> {
+            String owner = expectations.observe(slice, gone);
+            if (owner != null) {
+                queue.add(owner);
             }
-        }));
+            String service = serviceOf(slice);
+            if (gone && service != null) {
+                queue.add(ObjectKeys.of(slice.getMetadata().getNamespace(), service));
+            }
+        })));
+        gate.awaitFirstLists(registrations);
     }
 
-    /** Stops the watches. */
+    /** Removes the handlers and stops the timers. */
     public void stop() {
-        watches.forEach(ObjectClient.Subscription::close);
-        watches.clear();
+        registrations.forEach(SharedIndexInformer.Registration::close);
+        registrations.clear();
         queue.stop();
     }
 
-    private void onService(String type, Service svc) {
-        String ns = svc.getMetadata().getNamespace();
-        Set<String> names = servicesByNamespace.computeIfAbsent(ns, k -> ConcurrentHashMap.newKeySet());
-        if ("DELETED".equals(type)) {
-            names.remove(svc.getMetadata().getName());
-        } else {
-            names.add(svc.getMetadata().getName());
-        }
-        queue.add(ObjectKeys.of(svc));
+    private static String serviceOf(EndpointSlice slice) {
+        Map<String, String> labels = slice.getMetadata().getLabels();
+        return labels == null ? null : labels.get(SliceContents.LABEL_SERVICE_NAME);
     }
 
-    /** One synchronous step for the service with {@code key}. */
+    /** One synchronous step for the service with {@code key}, once the caches are synced. */
     public void sync(String key) {
+        if (!gate.open(key)) {
+            return;
+        }
         String ns = ObjectKeys.namespace(key);
         String name = ObjectKeys.name(key);
-        Service svc = client.get(Service.class, ns, name);
+        Service svc = services.lister().get(ns, name);
         if (svc == null) {
-            deleteQuietly(Endpoints.class, ns, name);
+            Endpoints ep = endpoints.lister().get(ns, name);
+            if (ep != null) {
+                delete(key, ep, endpoints);
+            }
             for (EndpointSlice s : managedSlices(ns, name)) {
-                deleteQuietly(EndpointSlice.class, ns, s.getMetadata().getName());
+                delete(key, s, slices);
             }
             return;
         }
@@ -101,36 +128,38 @@ public final class EndpointsController {
         if (selector == null || selector.isEmpty()) {
             return;
         }
-        List<Pod> pods = client.list(Pod.class, ns, LabelSelectors.of(selector), null);
-        syncEndpoints(svc, pods);
-        syncSlices(svc, pods);
+        List<Pod> selected = pods.lister().list(ns).stream()
+                .filter(p -> LabelSelectors.matches(selector, p.getMetadata().getLabels())).toList();
+        syncEndpoints(key, svc, selected);
+        syncSlices(key, svc, selected);
     }
 
-    private void syncEndpoints(Service svc, List<Pod> pods) {
-        Endpoints desired = EndpointsBuilder.build(svc, pods);
-        Endpoints current = client.get(Endpoints.class, svc.getMetadata().getNamespace(), svc.getMetadata().getName());
-        if (current == null) {
-            client.create(desired);
+    private void syncEndpoints(String key, Service svc, List<Pod> selected) {
+        Endpoints desired = EndpointsBuilder.build(svc, selected);
+        Endpoints cached = endpoints.lister().get(svc.getMetadata().getNamespace(), svc.getMetadata().getName());
+        if (cached == null) {
+            expectations.expectVersion(key, client.create(desired), endpoints.lister());
             return;
         }
-        if (Objects.equals(current.getSubsets(), desired.getSubsets())
-                && Objects.equals(current.getMetadata().getLabels(), desired.getMetadata().getLabels())) {
+        if (Objects.equals(cached.getSubsets(), desired.getSubsets())
+                && Objects.equals(cached.getMetadata().getLabels(), desired.getMetadata().getLabels())) {
             return;
         }
+        Endpoints current = Yaml.copy(cached);
         current.setSubsets(desired.getSubsets());
         current.getMetadata().setLabels(desired.getMetadata().getLabels());
-        client.update(current);
+        expectations.expectVersion(key, client.update(current), endpoints.lister());
     }
 
-    private void syncSlices(Service svc, List<Pod> pods) {
+    private void syncSlices(String key, Service svc, List<Pod> selected) {
         String ns = svc.getMetadata().getNamespace();
         List<EndpointSlice> existing = new ArrayList<>(managedSlices(ns, svc.getMetadata().getName()));
         Map<String, String> labels = SliceContents.labels(svc);
-        for (var want : SliceContents.build(svc, pods)) {
+        for (var want : SliceContents.build(svc, selected)) {
             EndpointSlice match = existing.stream().filter(s -> Objects.equals(s.getPorts(), want.ports())).findFirst()
                     .orElse(existing.isEmpty() ? null : existing.getFirst());
             if (match == null) {
-                client.create(newSlice(svc, labels, want));
+                expectations.expectVersion(key, client.create(newSlice(svc, labels, want)), slices.lister());
                 continue;
             }
             existing.remove(match);
@@ -138,13 +167,14 @@ public final class EndpointsController {
                     && Objects.equals(match.getMetadata().getLabels(), labels)) {
                 continue;
             }
-            match.setPorts(want.ports());
-            match.setEndpoints(want.endpoints());
-            match.getMetadata().setLabels(labels);
-            client.update(match);
+            EndpointSlice changed = Yaml.copy(match);
+            changed.setPorts(want.ports());
+            changed.setEndpoints(want.endpoints());
+            changed.getMetadata().setLabels(labels);
+            expectations.expectVersion(key, client.update(changed), slices.lister());
         }
         for (EndpointSlice extra : existing) {
-            deleteQuietly(EndpointSlice.class, ns, extra.getMetadata().getName());
+            delete(key, extra, slices);
         }
     }
 
@@ -159,18 +189,21 @@ public final class EndpointsController {
                 .withEndpoints(content.endpoints()).withPorts(content.ports()).build();
     }
 
+    /** The cached slices this controller manages for {@code service}. */
     private List<EndpointSlice> managedSlices(String ns, String service) {
-        String selector = SliceContents.LABEL_SERVICE_NAME + "=" + service + ","
-                + SliceContents.LABEL_MANAGED_BY + "="
-                + SliceContents.MANAGED_BY;
-        return client.list(EndpointSlice.class, ns, selector, null);
+        return slices.lister().list(ns).stream().filter(s -> {
+            Map<String, String> labels = s.getMetadata().getLabels();
+            return labels != null && service.equals(labels.get(SliceContents.LABEL_SERVICE_NAME))
+                    && SliceContents.MANAGED_BY.equals(labels.get(SliceContents.LABEL_MANAGED_BY));
+        }).toList();
     }
 
-    private <T extends io.fabric8.kubernetes.api.model.HasMetadata> void deleteQuietly(Class<T> type, String ns, String name) {
+    private <T extends HasMetadata> void delete(String key, T object, SharedIndexInformer<T> cache) {
         try {
-            client.delete(type, ns, name, null);
+            client.delete(object.getClass(), object.getMetadata().getNamespace(), object.getMetadata().getName(), null);
         } catch (ApiException.NotFound gone) {
-            // nothing to delete
+            return;
         }
+        expectations.expectDeletion(key, object, cache.lister());
     }
 }

@@ -56,11 +56,6 @@ public final class JobPodFactory {
                 .build();
     }
 
-    /** The label selector for {@code job}'s pods when the Job has no {@code spec.selector}. */
-    public static String defaultSelector(Job job) {
-        return LABEL_CONTROLLER_UID + "=" + job.getMetadata().getUid();
-    }
-
     private static Map<String, String> labels(Job job, Map<String, String> template) {
         Map<String, String> labels = new LinkedHashMap<>();
         if (template != null) {

@@ -49,7 +49,7 @@ final class JobTracking {
             needsFlush = false;
         }
         for (Pod p : toRelease) {
-            if (s.c.removeFinalizer(p)) {
+            if (s.c.removeFinalizer(s.key, p)) {
                 withFinalizer.remove(p.getMetadata().getUid());
             }
         }
@@ -148,7 +148,7 @@ final class JobTracking {
     }
 
     private void flush() {
-        Job written = s.c.client.updateStatus(s.job);
+        Job written = s.c.updateStatus(s.job);
         written.setStatus(s.job.getStatus());
         s.job = written;
     }

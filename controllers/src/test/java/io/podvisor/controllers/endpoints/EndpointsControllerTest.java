@@ -21,7 +21,8 @@ class EndpointsControllerTest {
     @BeforeEach
     void setUp() {
         c = new TestCluster();
-        new EndpointsController(c.api, c.clock, c.executor, c.random).start();
+        new EndpointsController(c.api, c.informers, c.clock, c.executor, c.random).start();
+        c.startInformers();
     }
 
     private void pod(String name, String app) {

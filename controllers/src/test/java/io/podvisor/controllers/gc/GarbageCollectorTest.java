@@ -31,7 +31,8 @@ class GarbageCollectorTest {
 
     @Test
     void deletesThePodsOfADeletedJob() {
-        new JobController(c.api, c.clock, c.executor, c.events, c.random).start();
+        new JobController(c.api, c.informers, c.clock, c.executor, c.events, c.random).start();
+        c.startInformers();
         c.apply("""
                 apiVersion: batch/v1
                 kind: Job

@@ -20,8 +20,9 @@ class JobControllerTest {
     @BeforeEach
     void setUp() {
         c = new TestCluster();
-        jobs = new JobController(c.api, c.clock, c.executor, c.events, c.random);
+        jobs = new JobController(c.api, c.informers, c.clock, c.executor, c.events, c.random);
         jobs.start();
+        c.startInformers();
     }
 
     private static String job(String name, String spec, String restartPolicy) {
