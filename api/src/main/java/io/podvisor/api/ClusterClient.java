@@ -7,8 +7,11 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.podvisor.api.events.EventSink;
 
 /**
- * How the kubelet and the controllers talk to the API. In one process this is a direct in-memory
- * implementation over the registry; objects passed in and out are copies the caller may keep.
+ * How the kubelet talks to the API: its pods, status writes, final deletes and events, and the
+ * ConfigMaps and Secrets its syncs read. The node's implementation ({@code client.node.CachedClusterClient})
+ * serves pods and reads from shared informer caches, so a sync never calls the API; objects it hands
+ * out are shared cached instances the caller must not modify. Objects passed in may be kept by the
+ * implementation only as copies.
  *
  * <p>Thread-safety: implementations are safe for concurrent use.
  */
@@ -16,7 +19,7 @@ public interface ClusterClient {
 
     /**
      * Subscribes to the pods bound to {@code nodeName}: the listener first receives every existing
-     * one, then each change. Calls for one pod arrive in order.
+     * one, then each change. Calls for one pod arrive in order; the pods are read-only.
      */
     void watchPods(String nodeName, PodListener listener);
 
@@ -37,19 +40,20 @@ public interface ClusterClient {
     EventSink events();
 
     /**
-     * The ConfigMap a pod's volumes and environment refer to. The default knows none.
+     * The ConfigMap a pod's volumes and environment refer to, as the node's cache holds it: never a
+     * request to the API (a sync must not wait on one). The default knows none.
      *
-     * @return a copy the caller may keep, or null when it does not exist
+     * @return read-only, or null when it does not exist (or has not reached the cache yet)
      */
     default ConfigMap configMap(String namespace, String name) {
         return null;
     }
 
     /**
-     * The Secret a pod's volumes and environment refer to ({@code data} base64-encoded as in the
-     * API). The default knows none.
+     * The Secret a pod's volumes, environment and image pulls refer to ({@code data} base64-encoded
+     * as in the API), as the node's cache holds it: never a request to the API. The default knows none.
      *
-     * @return a copy the caller may keep, or null when it does not exist
+     * @return read-only, or null when it does not exist (or has not reached the cache yet)
      */
     default Secret secret(String namespace, String name) {
         return null;

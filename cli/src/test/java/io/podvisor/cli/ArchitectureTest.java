@@ -57,11 +57,18 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /**
+     * The kubelet talks to the API only through {@code api.ClusterClient} (and {@code ObjectClient}
+     * for its Node, Lease and mirror pods); the informer caches it reads from are wired in by the
+     * composition root ({@code client.node.CachedClusterClient}), so the kubelet itself knows no
+     * transport and no cache, and its scenario tests keep their own in-memory API.
+     */
     @Test
-    void kubeletImportsNeitherHttpServerNorStore() {
+    void kubeletImportsNeitherHttpServerNorStoreNorClientLayer() {
         noClasses().that().resideInAPackage("io.podvisor.kubelet..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.podvisor.apiserver..",
-                        "io.podvisor.store..", "io.podvisor.cli..", "org.eclipse.jetty..", "java.sql..")
+                        "io.podvisor.store..", "io.podvisor.cli..", "io.podvisor.client..", "org.eclipse.jetty..",
+                        "java.sql..")
                 .check(classes);
     }
 

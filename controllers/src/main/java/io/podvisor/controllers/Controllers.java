@@ -16,7 +16,8 @@ import java.util.random.RandomGenerator;
  * The control plane's loops for one node, started and stopped together: the Job controller, the
  * Endpoints/EndpointSlice controller, the scheduler for {@code nodeName} and the garbage collector.
  * The Job and Endpoints controllers and the scheduler read from one {@link SharedInformerFactory}
- * over the client, started after every controller added its handlers and closed with them.
+ * over the client, started after every controller added its handlers and closed with them — their
+ * own, or one shared with the kubelet, which its owner starts and closes.
  */
 public final class Controllers {
 
@@ -25,6 +26,8 @@ public final class Controllers {
     private final Scheduler scheduler;
     private final GarbageCollector gc;
     private final SharedInformerFactory informers;
+    /** Whether {@link #informers} is this object's own (started and closed with the controllers). */
+    private final boolean ownInformers;
 
     /** The controllers with a default random source for generated names. */
     public Controllers(ObjectClient client, Clock clock, KeyedExecutor executor, EventSink events, String nodeName) {
@@ -34,9 +37,25 @@ public final class Controllers {
     /** The controllers; {@code random} makes generated names (seed it in tests). */
     public Controllers(ObjectClient client, Clock clock, KeyedExecutor executor, EventSink events, String nodeName,
             RandomGenerator random) {
-        this.informers = new SharedInformerFactory(client, clock, executor, Duration.ZERO);
+        this(client, new SharedInformerFactory(client, clock, executor, Duration.ZERO), true, clock, executor, events,
+                nodeName, random);
+    }
+
+    /**
+     * The controllers reading from {@code informers}, a factory shared with other users (the
+     * kubelet) whose owner starts it once every user asked for its informers, and closes it.
+     */
+    public Controllers(ObjectClient client, SharedInformerFactory informers, Clock clock, KeyedExecutor executor,
+            EventSink events, String nodeName, RandomGenerator random) {
+        this(client, informers, false, clock, executor, events, nodeName, random);
+    }
+
+    private Controllers(ObjectClient client, SharedInformerFactory informers, boolean ownInformers, Clock clock,
+            KeyedExecutor executor, EventSink events, String nodeName, RandomGenerator random) {
+        this.informers = informers;
         this.jobs = new JobController(client, informers, clock, executor, events, random);
         this.endpoints = new EndpointsController(client, informers, clock, executor, random);
+        this.ownInformers = ownInformers;
         this.scheduler = new Scheduler(client, informers, clock, executor, events, nodeName);
         this.gc = new GarbageCollector(client, clock, executor);
     }
@@ -47,13 +66,17 @@ public final class Controllers {
         jobs.start();
         endpoints.start();
         scheduler.start();
-        informers.start();
+        if (ownInformers) {
+            informers.start();
+        }
     }
 
     /** Stops all four. */
     public void stop() {
         scheduler.stop();
-        informers.close();
+        if (ownInformers) {
+            informers.close();
+        }
         endpoints.stop();
         jobs.stop();
         gc.stop();

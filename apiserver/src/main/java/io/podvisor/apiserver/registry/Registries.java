@@ -1,13 +1,11 @@
 package io.podvisor.apiserver.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.podvisor.api.ClusterClient;
 import io.podvisor.api.client.ObjectClient;
 import io.podvisor.api.errors.ApiException;
@@ -248,15 +246,5 @@ public final class Registries implements Registry, ObjectClient, ClusterClient, 
     @Override
     public EventSink events() {
         return node.events();
-    }
-
-    @Override
-    public ConfigMap configMap(String namespace, String name) {
-        return typed.get(ConfigMap.class, namespace, name);
-    }
-
-    @Override
-    public Secret secret(String namespace, String name) {
-        return typed.get(Secret.class, namespace, name);
     }
 }

@@ -64,20 +64,6 @@ class ClusterTest {
     }
 
     @Test
-    void kubeletReadsConfigMapsAndSecretsOrNullWhenAbsent() {
-        ClusterClient cluster = f.reg;
-        assertThat(cluster.configMap("default", "cfg")).isNull();
-        assertThat(cluster.secret("default", "s")).isNull();
-        f.create(ResourceTypes.CONFIGMAPS, "default", "{'metadata':{'name':'cfg'},'data':{'k':'v'}}");
-        f.create(ResourceTypes.SECRETS, "default", "{'metadata':{'name':'s'},'stringData':{'p':'pw'}}");
-        assertThat(cluster.configMap("default", "cfg").getData()).containsEntry("k", "v");
-        assertThat(cluster.configMap("other", "cfg")).isNull();
-        assertThat(cluster.secret("default", "s").getData()).containsEntry("p", "cHc=");
-        cluster.configMap("default", "cfg").getData().put("k", "changed");
-        assertThat(cluster.configMap("default", "cfg").getData()).containsEntry("k", "v");
-    }
-
-    @Test
     void kubeletSeesOnlyItsPodsAndFinishesThem() {
         List<String> seen = new ArrayList<>();
         f.createPod("default", "mine");

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.podvisor.apiserver.http.ApiServer;
 import io.podvisor.apiserver.registry.Registries;
 import io.podvisor.cli.logging.Redaction;
+import io.podvisor.client.informers.SharedInformerFactory;
+import io.podvisor.client.node.CachedClusterClient;
 import io.podvisor.controllers.Controllers;
 import io.podvisor.core.Clock;
 import io.podvisor.core.KeyedExecutor;
@@ -18,11 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.random.RandomGenerator;
 
 /**
  * One podvisor node, wired: the SQLite store under the data dir, the registries (the API's object
- * semantics), the kubelet on the chosen runtime, the controllers (Job, Endpoints, scheduler,
- * garbage collector) and the HTTPS API server. Start order makes the API answer only once every
+ * semantics), one set of shared informers, the kubelet on the chosen runtime (its pods, ConfigMaps
+ * and Secrets read from those informers), the controllers (Job, Endpoints, scheduler, garbage
+ * collector, reading from the same informers) and the HTTPS API server. Start order makes the API answer only once every
  * part runs; {@link #close()} stops them in reverse and shuts the runtime down (no container,
  * mount, cgroup or network of the node remains).
  *
@@ -50,14 +54,16 @@ public final class NodeServer implements AutoCloseable {
 
     private final Store store;
     private final Registries registries;
+    private final SharedInformerFactory informers;
     private final Kubelet kubelet;
     private final Controllers controllers;
     private final ApiServer api;
     private final ContainerRuntime runtime;
     private final int port;
 
-    private NodeServer(Store store, Registries registries, Kubelet kubelet, Controllers controllers, ApiServer api,
-                       ContainerRuntime runtime, int port) {
+    private NodeServer(Store store, Registries registries, SharedInformerFactory informers, Kubelet kubelet,
+                       Controllers controllers, ApiServer api, ContainerRuntime runtime, int port) {
+        this.informers = informers;
         this.runtime = runtime;
         this.store = store;
         this.registries = registries;
@@ -94,16 +100,21 @@ public final class NodeServer implements AutoCloseable {
                 .withPodLogsDir(Files.createDirectories(data.resolve("pods")))
                 .withStaticPodPath(manifests, Duration.ofSeconds(5))
                 .withMaxPods(o.maxPods());
-        Kubelet kubelet = new Kubelet(config, clock, executor, runtime, registries, registries);
+        // one set of informers for the kubelet and the controllers, started once both asked for theirs
+        SharedInformerFactory informers = new SharedInformerFactory(registries, clock, executor, Duration.ZERO);
+        Kubelet kubelet = new Kubelet(config, clock, executor, runtime, new CachedClusterClient(registries, informers),
+                registries);
         kubelet.start();
-        Controllers controllers = new Controllers(registries, clock, executor, registries.events(), o.nodeName());
+        Controllers controllers = new Controllers(registries, informers, clock, executor, registries.events(),
+                o.nodeName(), RandomGenerator.getDefault());
         controllers.start();
+        informers.start();
         ApiServer api = new ApiServer(apiConfig, registries, kubelet.streams(), clock);
         api.setReady(false);
         int port = api.start(prepared(tls));
         publishApiEndpoints(registries, o.bindAddress(), port);
         api.setReady(true);
-        return new NodeServer(store, registries, kubelet, controllers, api, runtime, port);
+        return new NodeServer(store, registries, informers, kubelet, controllers, api, runtime, port);
     }
 
     private static ApiServer.Prepared prepared(CompletableFuture<ApiServer.Prepared> tls) throws IOException {
@@ -163,6 +174,7 @@ public final class NodeServer implements AutoCloseable {
         api.stop();
         controllers.stop();
         kubelet.close();
+        informers.close();
         runtime.shutdown();
         registries.close();
         store.close();

@@ -13,6 +13,8 @@ import io.podvisor.api.resources.ResourceType;
 import io.podvisor.api.resources.ResourceTypes;
 import io.podvisor.apiserver.registry.Registries;
 import io.podvisor.apiserver.registry.Registry;
+import io.podvisor.client.informers.SharedInformerFactory;
+import io.podvisor.client.node.CachedClusterClient;
 import io.podvisor.controllers.Controllers;
 import io.podvisor.core.DeterministicExecutor;
 import io.podvisor.core.FakeClock;
@@ -23,6 +25,7 @@ import io.podvisor.runtime.fake.FakeRuntime;
 import io.podvisor.store.MemoryStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,7 +34,8 @@ import java.util.SplittableRandom;
 /**
  * A whole node in virtual time: the in-memory store, the registries (the API's object semantics),
  * the kubelet on the fake runtime and the controllers (Job, Endpoints, scheduler, garbage
- * collector), wired as {@code NodeServer} wires them but on one {@link FakeClock} and one
+ * collector) sharing one set of informers, wired as {@code NodeServer} wires them but on one
+ * {@link FakeClock} and one
  * {@link DeterministicExecutor}. Every watch delivery, event write and pod sync is a task on that
  * executor, and every delay a timer on that clock, so a scenario runs single-threaded, in
  * milliseconds and the same way every time. Nothing ever waits on real time.
@@ -68,18 +72,35 @@ public final class ClusterHarness implements AutoCloseable {
     private final FakeRuntime runtime = new FakeRuntime(clock);
     private final MemoryStore store = new MemoryStore(executor);
     private final Registries registries = new Registries(store, clock, executor);
+    /** What the kubelet and the informers call on the API. */
+    private final ApiCalls nodeCalls = new ApiCalls(registries);
+    private final SharedInformerFactory informers;
     private final Kubelet kubelet;
     private final Controllers controllers;
     private final ClusterView view;
 
     /** Starts the whole node (namespaces, Node and Lease, controllers) and runs until idle. */
     public ClusterHarness() {
+        this(null);
+    }
+
+    /**
+     * The whole node, its kubelet writing pod volumes under {@code kubeletRoot} (null: volumes are
+     * checked but not written).
+     */
+    public ClusterHarness(Path kubeletRoot) {
         clock.afterEachTimer(executor::runUntilIdle);
         registries.start();
-        kubelet = new Kubelet(KubeletConfig.defaults(NODE), clock, executor, runtime, registries, registries);
+        // as NodeServer: one informer factory for the kubelet and the controllers
+        informers = new SharedInformerFactory(nodeCalls.objects(), clock, executor, Duration.ZERO);
+        KubeletConfig config = KubeletConfig.defaults(NODE);
+        kubelet = new Kubelet(kubeletRoot == null ? config : config.withRootDir(kubeletRoot), clock, executor, runtime,
+                new CachedClusterClient(nodeCalls.cluster(), informers), nodeCalls.objects());
         kubelet.start();
-        controllers = new Controllers(registries, clock, executor, registries.events(), NODE, new SplittableRandom(42));
+        controllers = new Controllers(registries, informers, clock, executor, registries.events(), NODE,
+                new SplittableRandom(42));
         controllers.start();
+        informers.start();
         view = new ClusterView(registries, clock);
         executor.runUntilIdle();
     }
@@ -111,6 +132,19 @@ public final class ClusterHarness implements AutoCloseable {
 
     public Controllers controllers() {
         return controllers;
+    }
+
+    /** The informers the kubelet and the controllers share. */
+    public SharedInformerFactory informers() {
+        return informers;
+    }
+
+    /**
+     * The calls the kubelet and the informers made on the API whose text ({@code method(Kind)})
+     * contains {@code part}, in order.
+     */
+    public List<String> nodeApiCalls(String part) {
+        return nodeCalls.matching(part);
     }
 
     // ---- writes, as kubectl sends them
@@ -253,6 +287,7 @@ public final class ClusterHarness implements AutoCloseable {
     public void close() {
         controllers.stop();
         kubelet.close();
+        informers.close();
         registries.close();
         store.close();
         executor.runUntilIdle();
