@@ -17,8 +17,10 @@ import io.podvisor.core.KeyedExecutor;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -31,7 +33,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FakeObjectClient implements ObjectClient {
 
-    private record Watcher(Class<?> type, String namespace, WatchHandler<HasMetadata> handler, boolean[] closed) {}
+    private record Watcher(Class<?> type, String namespace, WatchHandler<HasMetadata> handler, boolean[] closed,
+            boolean resumable) {}
 
     private final Clock clock;
     private final KeyedExecutor executor;
@@ -41,6 +44,8 @@ public final class FakeObjectClient implements ObjectClient {
     private long uids;
     private long generated;
     private final List<String> log = new ArrayList<>();
+    private final Set<Class<?>> held = new HashSet<>();
+    private final List<Runnable> heldEvents = new ArrayList<>();
 
     public FakeObjectClient(Clock clock, KeyedExecutor executor) {
         this.clock = clock;
@@ -194,7 +199,7 @@ public final class FakeObjectClient implements ObjectClient {
     @SuppressWarnings("unchecked")
     public synchronized <T extends HasMetadata> Subscription watch(Class<T> type, String namespace, WatchHandler<T> handler) {
         boolean[] closed = {false};
-        watchers.add(new Watcher(type, namespace, (WatchHandler<HasMetadata>) handler, closed));
+        watchers.add(new Watcher(type, namespace, (WatchHandler<HasMetadata>) handler, closed, false));
         for (HasMetadata o : store(type).values()) {
             if (namespace == null || namespace.equals(o.getMetadata().getNamespace())) {
                 handler.onEvent("ADDED", copy(type.cast(o)));
@@ -224,8 +229,41 @@ public final class FakeObjectClient implements ObjectClient {
             throw new ApiException.Gone("too old resource version: " + resourceVersion + " (" + this.resourceVersion + ")");
         }
         boolean[] closed = {false};
-        watchers.add(new Watcher(type, namespace, (WatchHandler<HasMetadata>) handler, closed));
+        watchers.add(new Watcher(type, namespace, (WatchHandler<HasMetadata>) handler, closed, true));
         return () -> closed[0] = true;
+    }
+
+    /**
+     * Ends every watch opened with {@link #watchFrom} with 410 Gone, as when a watcher fell behind
+     * the history: its informer lists again, and changes made until then reach it only through
+     * that list.
+     */
+    public void expireWatches() {
+        List<Watcher> expired = new ArrayList<>();
+        synchronized (this) {
+            for (Watcher w : watchers) {
+                if (w.resumable() && !w.closed()[0]) {
+                    w.closed()[0] = true;
+                    expired.add(w);
+                }
+            }
+            watchers.removeAll(expired);
+        }
+        for (Watcher w : expired) {
+            w.handler().onClosed(new ApiException.Gone("too old resource version: " + resourceVersion));
+        }
+    }
+
+    /** Holds back the watch events of {@code type} until {@link #releaseEvents()}: a watcher that lags behind. */
+    public synchronized void holdEvents(Class<?> type) {
+        held.add(type);
+    }
+
+    /** Delivers the held-back events, in order. */
+    public synchronized void releaseEvents() {
+        held.clear();
+        heldEvents.forEach(e -> executor.execute("watch", e));
+        heldEvents.clear();
     }
 
     /** Every mutation worth asserting on ({@code delete Pod x}, {@code bind p node}), in order. */
@@ -273,11 +311,16 @@ public final class FakeObjectClient implements ObjectClient {
             if (w.type().equals(o.getClass()) && !w.closed()[0]
                     && (w.namespace() == null || w.namespace().equals(o.getMetadata().getNamespace()))) {
                 HasMetadata event = copy(o);
-                executor.execute("watch", () -> {
+                Runnable delivery = () -> {
                     if (!w.closed()[0]) {
                         w.handler().onEvent(type, event);
                     }
-                });
+                };
+                if (held.contains(o.getClass())) {
+                    heldEvents.add(delivery);
+                } else {
+                    executor.execute("watch", delivery);
+                }
             }
         }
     }
