@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,8 @@ public abstract class ObjectClientContract {
 
     /**
      * How many writes after a revision make a watch from it {@link ApiException.Gone}: more than the
-     * watch history of the server behind the client.
+     * watch history of the server behind the client; 0 where that would take too long (a server
+     * with its default history), which skips that one test.
      */
     protected abstract int writesToLeaveHistory();
 
@@ -166,16 +168,24 @@ public abstract class ObjectClientContract {
         client().create(configMap("fg", Map.of(), "1"));
         client().create(configMap("orphan", Map.of(), "1"));
         client().create(configMap("bg", Map.of(), "1"));
+        String from = client().listWithVersion(ConfigMap.class, ns, null, null).resourceVersion();
+        List<String> marks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // seen through a watch: where a garbage collector runs, it may finish these deletions at once
+        WatchHandler<ConfigMap> handler = (type, cm) -> {
+            if (!type.equals("BOOKMARK") && cm.getMetadata().getDeletionTimestamp() != null) {
+                marks.add(type + " " + cm.getMetadata().getName() + " " + cm.getMetadata().getFinalizers());
+            }
+        };
 
-        client().delete(ConfigMap.class, ns, "fg", null, "Foreground");
-        client().delete(ConfigMap.class, ns, "orphan", null, "Orphan");
-        client().delete(ConfigMap.class, ns, "bg", null, "Background");
+        try (Subscription ignored = client().watchFrom(ConfigMap.class, ns, null, null, from, handler)) {
+            client().delete(ConfigMap.class, ns, "fg", null, "Foreground");
+            client().delete(ConfigMap.class, ns, "orphan", null, "Orphan");
+            client().delete(ConfigMap.class, ns, "bg", null, "Background");
 
-        ConfigMap fg = client().get(ConfigMap.class, ns, "fg");
-        assertThat(fg.getMetadata().getDeletionTimestamp()).isNotBlank();
-        assertThat(fg.getMetadata().getFinalizers()).containsExactly("foregroundDeletion");
-        assertThat(client().get(ConfigMap.class, ns, "orphan").getMetadata().getFinalizers()).containsExactly("orphan");
-        assertThat(client().get(ConfigMap.class, ns, "bg")).isNull();
+            assertThat(client().get(ConfigMap.class, ns, "bg")).isNull();
+            eventually(() -> assertThat(marks).startsWith("MODIFIED fg [foregroundDeletion]")
+                    .contains("MODIFIED orphan [orphan]").noneMatch(m -> m.contains(" bg ")));
+        }
     }
 
     // ---- list
@@ -280,6 +290,7 @@ public abstract class ObjectClientContract {
 
     @Test
     void watchFromARevisionOutOfTheHistoryIsGone() {
+        Assumptions.assumeTrue(writesToLeaveHistory() > 0, "the server's watch history is too long to leave here");
         ConfigMap a = client().create(configMap("a", Map.of(), "0"));
         String old = client().listWithVersion(ConfigMap.class, ns, null, null).resourceVersion();
         for (int i = 1; i <= writesToLeaveHistory(); i++) {
@@ -399,9 +410,13 @@ public abstract class ObjectClientContract {
                 .withData(Map.of("v", value)).build();
     }
 
+    /**
+     * A pod no scheduler picks up (a scheduler name nobody serves), so an API server with its
+     * controllers running leaves it unbound until the test binds it, to a node no kubelet runs.
+     */
     protected Pod pod(String name, Map<String, String> labels) {
         return new PodBuilder().withNewMetadata().withNamespace(ns).withName(name).withLabels(labels).endMetadata()
-                .withNewSpec().addNewContainer().withName("main").withImage("busybox").endContainer().endSpec()
+                .withNewSpec().withSchedulerName("contract-unscheduled").addNewContainer().withName("main").withImage("busybox").endContainer().endSpec()
                 .withNewStatus().endStatus().build();
     }
 
