@@ -31,7 +31,9 @@ import java.util.function.Function;
  *       back-off on the clock; the handler notices nothing.
  *   <li>An {@code ERROR} event or a refused request ends the watch: {@code onClosed} with the
  *       {@link ApiException} of its Status ({@link ApiException.Gone} for a revision that left the
- *       history). The first request's refusal is thrown by {@link #start} instead.
+ *       history). The first request's refusal is thrown by {@link #start} instead. So does an event
+ *       that cannot be decoded ({@link ApiException.Internal}): resuming would meet it again.
+ *   <li>A handler that throws is logged; the events after it are still delivered.
  *   <li>{@link Subscription#close()} stops it: the stream is closed, nothing more is delivered.
  * </ul>
  */
@@ -51,6 +53,7 @@ final class HttpsWatch<T extends HasMetadata> implements Subscription {
     private volatile boolean closed;
     private volatile InputStream current;
     private String resourceVersion;
+    private int delivered;
 
     private HttpsWatch(ApiConnection api, ResourceType rt, Class<T> type, Function<String, String> pathFrom,
             String resourceVersion, WatchHandler<T> handler) {
@@ -113,17 +116,24 @@ final class HttpsWatch<T extends HasMetadata> implements Subscription {
     private void run(InputStream first) {
         InputStream in = first;
         RuntimeException end = null;
+        int emptyStreams = 0;
         try {
             while (!closed) {
                 current = in;
                 if (closed) {
                     break;
                 }
+                int before = delivered;
                 end = read(in);
                 if (end != null || closed) {
                     break;
                 }
+                // a stream that ends without an event again and again is reopened with back-off
+                emptyStreams = delivered == before ? emptyStreams + 1 : 0;
                 LOG.log(System.Logger.Level.DEBUG, () -> "watch of " + rt.qualifiedName() + " ended, resuming from " + resourceVersion);
+                if (emptyStreams > 1) {
+                    api.pause(api.backoff(emptyStreams - 1));
+                }
                 try {
                     in = openRetrying();
                 } catch (RuntimeException e) {
@@ -141,7 +151,10 @@ final class HttpsWatch<T extends HasMetadata> implements Subscription {
         }
     }
 
-    /** Reads one stream to its end; returns the error that ends the watch, or null to resume. */
+    /**
+     * Reads one stream to its end; returns the error that ends the watch (an ERROR event, or an
+     * event this client cannot decode: reading on would only meet it again), or null to resume.
+     */
     private RuntimeException read(InputStream in) {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
@@ -149,7 +162,13 @@ final class HttpsWatch<T extends HasMetadata> implements Subscription {
                 if (line.isBlank()) {
                     continue;
                 }
-                RuntimeException error = event(line);
+                RuntimeException error;
+                try {
+                    error = event(line);
+                } catch (com.fasterxml.jackson.core.JacksonException e) {
+                    return new ApiException.Internal("cannot decode a watch event of " + rt.qualifiedName() + ": "
+                            + e.getOriginalMessage());
+                }
                 if (error != null) {
                     return error;
                 }
@@ -170,7 +189,7 @@ final class HttpsWatch<T extends HasMetadata> implements Subscription {
         JsonNode raw = null;
         try (JsonParser p = ApiConnection.JSON.createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("a watch event is not an object: " + abbreviate(line));
+                throw new com.fasterxml.jackson.core.JsonParseException(p, "a watch event is not an object: " + abbreviate(line));
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -187,7 +206,7 @@ final class HttpsWatch<T extends HasMetadata> implements Subscription {
             }
         }
         if (eventType == null) {
-            throw new IOException("a watch event without a type: " + abbreviate(line));
+            throw new com.fasterxml.jackson.core.JsonParseException(null, "a watch event without a type: " + abbreviate(line));
         }
         if (eventType.equals("ERROR")) {
             Status status = raw == null ? new Status() : ApiConnection.JSON.treeToValue(raw, Status.class);
@@ -205,7 +224,12 @@ final class HttpsWatch<T extends HasMetadata> implements Subscription {
             resourceVersion = rv;
         }
         if (!closed) {
-            handler.onEvent(eventType, object);
+            delivered++;
+            try {
+                handler.onEvent(eventType, object);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "watch handler of " + rt.qualifiedName() + " failed", e);
+            }
         }
         return null;
     }

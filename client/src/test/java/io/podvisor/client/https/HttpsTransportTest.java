@@ -170,6 +170,37 @@ class HttpsTransportTest {
     }
 
     @Test
+    void aFailingHandlerMissesNothingAndAnUndecodableEventEndsTheWatch() throws Exception {
+        connect(false);
+        server.replies.add(Reply.stream(null,
+                "{\"type\":\"ADDED\",\"object\":" + CM.replace("\"7\"", "\"8\"") + "}",
+                "{\"type\":\"MODIFIED\",\"object\":" + CM.replace("\"7\"", "\"9\"") + "}",
+                "{\"type\":\"MODIFIED\",\"object\":{\"metadata\":\"not an object\"}}"));
+        Recorder<ConfigMap> events = new Recorder<>();
+
+        client.watchFrom(ConfigMap.class, "default", null, null, "7", new io.podvisor.api.client.ObjectClient.WatchHandler<>() {
+            @Override
+            public void onEvent(String type, ConfigMap object) {
+                events.onEvent(type, object);
+                if (type.equals("ADDED")) {
+                    throw new IllegalStateException("handler bug");
+                }
+            }
+
+            @Override
+            public void onClosed(RuntimeException cause) {
+                events.onClosed(cause);
+            }
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.closedBy() != null);
+        assertThat(events.lines()).containsExactly("ADDED a 8", "MODIFIED a 9");
+        assertThat(events.closedBy()).isInstanceOf(ApiException.Internal.class)
+                .hasMessageStartingWith("cannot decode a watch event of configmaps");
+        assertThat(server.seen()).hasSize(1);
+    }
+
+    @Test
     void aRefusedWatchIsThrownByWatchFrom() throws Exception {
         connect(false);
         server.replies.add(Reply.json(403, status(403, "Forbidden", "configmaps is forbidden")));
