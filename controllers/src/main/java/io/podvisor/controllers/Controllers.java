@@ -15,9 +15,9 @@ import java.util.random.RandomGenerator;
 /**
  * The control plane's loops for one node, started and stopped together: the Job controller, the
  * Endpoints/EndpointSlice controller, the scheduler for {@code nodeName} and the garbage collector.
- * The Job and Endpoints controllers and the scheduler read from one {@link SharedInformerFactory}
- * over the client, started after every controller added its handlers and closed with them — their
- * own, or one shared with the kubelet, which its owner starts and closes.
+ * All four see objects through one {@link SharedInformerFactory} over the client, started after
+ * every controller added its handlers and closed with them — their own, or one shared with the
+ * kubelet, which its owner starts and closes.
  */
 public final class Controllers {
 
@@ -57,7 +57,7 @@ public final class Controllers {
         this.endpoints = new EndpointsController(client, informers, clock, executor, random);
         this.ownInformers = ownInformers;
         this.scheduler = new Scheduler(client, informers, clock, executor, events, nodeName);
-        this.gc = new GarbageCollector(client, clock, executor);
+        this.gc = new GarbageCollector(client, informers, clock, executor);
     }
 
     /** Starts all four (the garbage collector first, the scheduler last). */

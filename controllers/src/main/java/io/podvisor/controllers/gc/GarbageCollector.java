@@ -7,6 +7,9 @@ import io.podvisor.api.client.ObjectClient;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.api.resources.ResourceType;
 import io.podvisor.api.resources.ResourceTypes;
+import io.podvisor.client.informers.SharedIndexInformer;
+import io.podvisor.client.informers.SharedInformerFactory;
+import io.podvisor.controllers.CacheGate;
 import io.podvisor.controllers.ObjectKeys;
 import io.podvisor.controllers.WorkQueue;
 import io.podvisor.core.Clock;
@@ -38,7 +41,8 @@ import java.util.function.Predicate;
  *       is left, the finalizer goes and so does the owner.
  * </ul>
  *
- * <p>Watches every served type except events and leases and keeps a graph from those events: each
+ * <p>Sees every served type except events and leases through the shared informers (the objects
+ * other controllers read too, decoded once) and keeps a graph from their events: each
  * dependent's owner references and whether it is being deleted, an index owner UID → dependents,
  * and the owners waiting for their dependents. Reading an object or an owner is one lookup by key
  * ({@link #read}), every write goes through the API. A dependent is checked when it appears, when
@@ -77,23 +81,27 @@ public final class GarbageCollector {
     private final Map<String, Set<String>> dependentsByOwner = new ConcurrentHashMap<>();
     /** uid → id of owners being deleted with a GC finalizer still on them. */
     private final Map<String, String> finalizing = new ConcurrentHashMap<>();
-    private final List<ObjectClient.Subscription> watches = new ArrayList<>();
+    private final SharedInformerFactory informers;
+    private final List<SharedIndexInformer.Registration> registrations = new ArrayList<>();
 
-    public GarbageCollector(ObjectClient client, Clock clock, KeyedExecutor executor) {
-        this(client, clock, executor, DEFAULT_SWEEP_PERIOD);
+    /** A collector seeing objects through {@code informers} (their owner starts them) and reading and writing through {@code client}. */
+    public GarbageCollector(ObjectClient client, SharedInformerFactory informers, Clock clock, KeyedExecutor executor) {
+        this(client, informers, clock, executor, DEFAULT_SWEEP_PERIOD);
     }
 
-    public GarbageCollector(ObjectClient client, Clock clock, KeyedExecutor executor, Duration sweepPeriod) {
+    public GarbageCollector(ObjectClient client, SharedInformerFactory informers, Clock clock, KeyedExecutor executor,
+            Duration sweepPeriod) {
         this.client = client;
+        this.informers = informers;
         this.sweepPeriod = sweepPeriod;
         this.queue = new WorkQueue("gc", executor, clock, this::sync);
     }
 
-    /** Starts the watches and the periodic sweep. */
+    /** Adds a handler to the informer of every served type but events and leases; starts the periodic sweep. */
     public void start() {
         for (ResourceType t : ResourceTypes.ALL_TYPES) {
             if (!"events".equals(t.plural()) && !"leases".equals(t.plural())) {
-                watches.add(watch(t));
+                registrations.add(observe(t, informers.informerFor(t.javaType())));
             }
         }
         queue.every(sweepPeriod, () -> {
@@ -102,18 +110,19 @@ public final class GarbageCollector {
         });
     }
 
-    /** Stops the watches and the sweep. */
+    /** Removes the handlers and stops the sweep. */
     public void stop() {
-        watches.forEach(ObjectClient.Subscription::close);
-        watches.clear();
+        registrations.forEach(SharedIndexInformer.Registration::close);
+        registrations.clear();
         queue.stop();
     }
 
-    private ObjectClient.Subscription watch(ResourceType t) {
-        return client.watch(t.javaType(), null, (type, obj) -> onEvent(t, type, obj));
+    private <T extends HasMetadata> SharedIndexInformer.Registration observe(ResourceType t,
+            SharedIndexInformer<T> informer) {
+        return informer.addEventHandler(CacheGate.changes((obj, gone) -> onEvent(t, gone ? "DELETED" : "MODIFIED", obj)));
     }
 
-    // ---- the graph, from watch events
+    // ---- the graph, from the informers' events
 
     private void onEvent(ResourceType t, String type, HasMetadata obj) {
         String id = t.kind() + "|" + ObjectKeys.of(obj);
@@ -359,7 +368,11 @@ public final class GarbageCollector {
         throw new IllegalStateException("kept conflicting: " + type.kind() + " " + namespace + "/" + name);
     }
 
-    /** One object by key: the single read path (a cache lookup once controllers share informers). */
+    /**
+     * One object by key: the single read path, a live read of the API (as upstream's collector
+     * checks an owner the graph has not seen before calling a dependent dangling): an informer of
+     * the owner's type may not have shown an owner created just before its dependent.
+     */
     private HasMetadata read(ResourceType type, String namespace, String name) {
         return client.get(type.javaType(), type.namespaced() ? namespace : null, name);
     }

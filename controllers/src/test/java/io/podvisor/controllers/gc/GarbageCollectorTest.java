@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.podvisor.api.Yaml;
+import io.podvisor.client.informers.SharedInformerFactory;
+import io.podvisor.controllers.CountingClient;
 import io.podvisor.controllers.TestCluster;
 import io.podvisor.controllers.job.JobController;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +20,8 @@ class GarbageCollectorTest {
     @BeforeEach
     void setUp() {
         c = new TestCluster();
-        new GarbageCollector(c.api, c.clock, c.executor).start();
+        new GarbageCollector(c.api, c.informers, c.clock, c.executor).start();
+        c.startInformers();
     }
 
     private Job job(String name) {
@@ -117,5 +121,37 @@ class GarbageCollectorTest {
         c.api.delete(Job.class, "default", "owner", null);
         c.settle();
         assertThat(c.podNames()).as("collected at once, without waiting for a sweep").isEmpty();
+    }
+
+    @Test
+    void seesObjectsThroughTheSharedInformersAndAnOwnerDeletedDuringAReListStillTakesItsDependents() {
+        TestCluster t = new TestCluster();
+        CountingClient counting = new CountingClient(t.api);
+        SharedInformerFactory informers = new SharedInformerFactory(counting.client(), t.clock, t.executor, Duration.ZERO);
+        new GarbageCollector(counting.client(), informers, t.clock, t.executor).start();
+        informers.start();
+        Job owner = t.api.create(Yaml.read("""
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: boss, namespace: default}
+                spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: x}]}}}
+                """, Job.class));
+        t.api.create(Yaml.read("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: child
+                  namespace: default
+                  ownerReferences: [{apiVersion: batch/v1, kind: Job, name: boss, uid: %s}]
+                spec: {containers: [{name: a, image: x}]}
+                """.formatted(owner.getMetadata().getUid()), Pod.class));
+        t.settle();
+        assertThat(t.podNames()).containsExactly("child");
+        assertThat(counting.count("watch")).as("no watch of its own").isZero();
+
+        t.api.expireWatches();
+        t.api.delete(Job.class, "default", "boss", null);
+        t.settle();
+        assertThat(t.podNames()).as("the re-list shows the owner gone; no sweep needed").isEmpty();
     }
 }

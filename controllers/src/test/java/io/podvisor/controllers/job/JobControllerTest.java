@@ -222,7 +222,7 @@ class JobControllerTest {
 
     @Test
     void ttlSecondsAfterFinishedDeletesJobInTheForegroundAfterItsPods() {
-        GarbageCollector gc = new GarbageCollector(c.api, c.clock, c.executor);
+        GarbageCollector gc = new GarbageCollector(c.api, c.informers, c.clock, c.executor);
         gc.start();
         c.apply(job("once", "ttlSecondsAfterFinished: 60", "Never"), Job.class);
         String pod = c.podNames().getFirst();
