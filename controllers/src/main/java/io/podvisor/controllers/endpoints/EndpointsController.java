@@ -142,7 +142,7 @@ public final class EndpointsController {
             return;
         }
         if (Objects.equals(cached.getSubsets(), desired.getSubsets())
-                && Objects.equals(cached.getMetadata().getLabels(), desired.getMetadata().getLabels())) {
+                && orEmpty(cached.getMetadata().getLabels()).equals(orEmpty(desired.getMetadata().getLabels()))) {
             return;
         }
         Endpoints current = Yaml.copy(cached);
@@ -187,6 +187,11 @@ public final class EndpointsController {
                     .withOwnerReferences(Owners.controllerRef(svc)).endMetadata()
                 .withAddressType(SliceContents.ADDRESS_TYPE)
                 .withEndpoints(content.endpoints()).withPorts(content.ports()).build();
+    }
+
+    /** Labels as the API stores them: none and an empty map are the same. */
+    private static Map<String, String> orEmpty(Map<String, String> labels) {
+        return labels == null ? Map.of() : labels;
     }
 
     /** The cached slices this controller manages for {@code service}. */

@@ -92,4 +92,27 @@ class EndpointsControllerCacheTest {
         assertThat(c.api.all(EndpointSlice.class)).hasSize(1);
         assertThat(sliceAddresses()).containsExactly("10.0.0.1");
     }
+
+    @Test
+    void theEndpointsOfAServiceWithoutLabelsAreNotRewrittenWhenNothingChanged() {
+        c.apply("""
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: default}
+                spec: {selector: {app: web}, ports: [{port: 80}]}
+                """, io.fabric8.kubernetes.api.model.Service.class);
+        runningPod("web-1", "10.0.0.1");
+        String version = c.api.get(Endpoints.class, "default", "web").getMetadata().getResourceVersion();
+
+        c.api.create(Yaml.read("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: other, namespace: default, labels: {app: other}}
+                spec: {containers: [{name: a, image: b}]}
+                """, Pod.class));
+        c.settle();
+        assertThat(c.api.get(Endpoints.class, "default", "web").getMetadata().getResourceVersion())
+                .as("a pod the Service does not select changes nothing").isEqualTo(version);
+        assertThat(addresses()).containsExactly("10.0.0.1");
+    }
 }
