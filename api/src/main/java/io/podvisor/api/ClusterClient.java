@@ -4,11 +4,13 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.podvisor.api.events.EventSink;
+import java.util.List;
 
 /**
  * How the kubelet talks to the API: its pods, status writes, final deletes and events, and the
- * ConfigMaps and Secrets its syncs read. The node's implementation ({@code client.node.CachedClusterClient})
+ * ConfigMaps, Secrets and Services its syncs read. The node's implementation ({@code client.node.CachedClusterClient})
  * serves pods and reads from shared informer caches, so a sync never calls the API; objects it hands
  * out are shared cached instances the caller must not modify. Objects passed in may be kept by the
  * implementation only as copies.
@@ -57,6 +59,16 @@ public interface ClusterClient {
      */
     default Secret secret(String namespace, String name) {
         return null;
+    }
+
+    /**
+     * The Services of {@code namespace}, for the Service environment variables of containers, as the
+     * node's cache holds them: never a request to the API. The default knows none.
+     *
+     * @return read-only
+     */
+    default List<Service> services(String namespace) {
+        return List.of();
     }
 
     /** Receives pod changes for one node. */

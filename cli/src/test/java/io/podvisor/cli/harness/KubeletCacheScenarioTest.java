@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The kubelet reads ConfigMaps, Secrets and image pull secrets from the shared informer caches:
+ * The kubelet reads ConfigMaps, Secrets, image pull secrets and Services from the shared informer caches:
  * its syncs make no request to the API for them, a missing object still gives the kubelet's errors
  * until the cache has it, and a changed ConfigMap reaches a configMap volume through the cache.
  */
@@ -130,8 +130,10 @@ class KubeletCacheScenarioTest {
         assertThat(h.nodeApiCalls("configMap(")).as("reads of a ConfigMap by name").isEmpty();
         assertThat(h.nodeApiCalls("secret(")).as("reads of a Secret by name").isEmpty();
         // the only ConfigMap and Secret traffic is each informer's one list and one watch
-        assertThat(h.nodeApiCalls("ConfigMap")).containsExactly("listWithVersion(ConfigMap)", "watchFrom(ConfigMap)");
-        assertThat(h.nodeApiCalls("Secret")).containsExactly("listWithVersion(Secret)", "watchFrom(Secret)");
+        assertThat(h.nodeApiCalls("(ConfigMap)")).containsExactly("listWithVersion(ConfigMap)", "watchFrom(ConfigMap)");
+        assertThat(h.nodeApiCalls("(Secret)")).containsExactly("listWithVersion(Secret)", "watchFrom(Secret)");
+        // the Service variables too, from the informer the Endpoints controller shares
+        assertThat(h.nodeApiCalls("(Service)")).containsExactly("listWithVersion(Service)", "watchFrom(Service)");
         // its pods come from the one spec.nodeName informer, not a watch of the kubelet's own
         assertThat(h.nodeApiCalls("watchPods")).isEmpty();
     }
@@ -176,7 +178,7 @@ class KubeletCacheScenarioTest {
         assertThat(h.pod("web").getStatus().getContainerStatuses().getFirst().getRestartCount())
                 .as("the container started again, setting its volumes up again").isPositive();
         assertThat(Files.readString(file)).isEqualTo("bye");
-        assertThat(h.nodeApiCalls("ConfigMap")).containsExactly("listWithVersion(ConfigMap)", "watchFrom(ConfigMap)");
+        assertThat(h.nodeApiCalls("(ConfigMap)")).containsExactly("listWithVersion(ConfigMap)", "watchFrom(ConfigMap)");
     }
 
     private static String pullSecret() {

@@ -4,23 +4,25 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.podvisor.api.ClusterClient;
 import io.podvisor.api.events.EventSink;
 import io.podvisor.client.informers.Lister;
 import io.podvisor.client.informers.ResourceEventHandler;
 import io.podvisor.client.informers.SharedIndexInformer;
 import io.podvisor.client.informers.SharedInformerFactory;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The kubelet's {@link ClusterClient} over shared informers: its pods arrive through one informer
- * of pods selected by {@code spec.nodeName}, and the ConfigMaps and Secrets its syncs read (volume
- * payloads, environment, image pull secrets) come from one cluster-wide informer of each, so a sync
- * never waits on the API. Writes (pod status, the final delete, events) go to {@code writes}.
+ * of pods selected by {@code spec.nodeName}, and the ConfigMaps, Secrets and Services its syncs read
+ * (volume payloads, environment, image pull secrets, Service variables) come from one cluster-wide
+ * informer of each, so a sync never waits on the API. Writes (pod status, the final delete, events) go to {@code writes}.
  *
- * <p>A node's pods are handed to the kubelet only once the ConfigMap and Secret caches hold their
- * first list, so the first sync of a pod sees every object that existed before it started. An
+ * <p>A node's pods are handed to the kubelet only once the ConfigMap, Secret and Service caches hold
+ * their first list, so the first sync of a pod sees every object that existed before it started. An
  * object created after that reaches the cache through the watch; a sync that runs before it
  * arrived finds it missing and the pod's retry sees it, as upstream's kubelet behind its cache.
  *
@@ -34,8 +36,10 @@ public final class CachedClusterClient implements ClusterClient {
     private final SharedInformerFactory informers;
     private final SharedIndexInformer<ConfigMap> configMapInformer;
     private final SharedIndexInformer<Secret> secretInformer;
+    private final SharedIndexInformer<Service> serviceInformer;
     private final Lister<ConfigMap> configMaps;
     private final Lister<Secret> secrets;
+    private final Lister<Service> services;
 
     /**
      * Asks {@code informers} for the ConfigMap and Secret informers at once (the owner of the factory
@@ -48,8 +52,10 @@ public final class CachedClusterClient implements ClusterClient {
         this.informers = Objects.requireNonNull(informers);
         this.configMapInformer = informers.informerFor(ConfigMap.class);
         this.secretInformer = informers.informerFor(Secret.class);
+        this.serviceInformer = informers.informerFor(Service.class);
         this.configMaps = configMapInformer.lister();
         this.secrets = secretInformer.lister();
+        this.services = serviceInformer.lister();
     }
 
     /** The informer of pods bound to {@code nodeName} (one per node, shared through the factory). */
@@ -78,7 +84,7 @@ public final class CachedClusterClient implements ClusterClient {
         };
         // a handler added late first receives every cached pod, so nothing is missed meanwhile
         CompletableFuture.allOf(configMapInformer.synced().toCompletableFuture(),
-                secretInformer.synced().toCompletableFuture()).thenRun(() -> pods.addEventHandler(handler));
+                secretInformer.synced().toCompletableFuture(), serviceInformer.synced().toCompletableFuture()).thenRun(() -> pods.addEventHandler(handler));
     }
 
     @Override
@@ -106,5 +112,11 @@ public final class CachedClusterClient implements ClusterClient {
     @Override
     public Secret secret(String namespace, String name) {
         return secrets.get(namespace, name);
+    }
+
+    /** From the cache: the shared instances (read-only). */
+    @Override
+    public List<Service> services(String namespace) {
+        return services.list(namespace);
     }
 }

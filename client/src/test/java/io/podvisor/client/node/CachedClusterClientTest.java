@@ -84,6 +84,9 @@ class CachedClusterClientTest {
         assertThat(cached.secret("default", "s").getData()).containsEntry("p", "cHc=");
         assertThat(cached.configMap("other", "cfg")).isNull();
         assertThat(cached.secret("default", "nope")).isNull();
+        assertThat(cached.services("default")).extracting(svc -> svc.getMetadata().getName())
+                .as("the API server's own Service").containsExactly("kubernetes");
+        assertThat(cached.services("other")).isEmpty();
 
         ConfigMap cm = Yaml.copy(api.get(ConfigMap.class, "default", "cfg"));
         cm.setData(Map.of("v", "v2"));

@@ -20,8 +20,10 @@ import java.util.TreeMap;
 /**
  * A container's environment as the kubelet hands it to the runtime: {@code envFrom} sources first
  * (prefixed keys; keys that are not valid names are skipped with a warning), then {@code env} in
- * order, later entries replacing earlier ones. Literal values expand {@code $(VAR)} references to
- * variables defined before them; {@code valueFrom} reads the downward API, ConfigMaps and Secrets.
+ * order, later entries replacing earlier ones, then the Service variables ({@link ServiceEnv}) the
+ * container did not set itself. Literal values expand {@code $(VAR)} references to variables
+ * defined before them and to the Service variables; {@code valueFrom} reads the downward API,
+ * ConfigMaps and Secrets (all from the node's cache).
  * A missing object or key that is not optional fails with upstream's message.
  *
  * <p>Not thread-safe; one instance resolves one container (it caches the objects it read).
@@ -43,6 +45,7 @@ public final class EnvResolver {
     private final String namespace;
     private final Map<String, ConfigMap> configMaps = new HashMap<>();
     private final Map<String, Secret> secrets = new HashMap<>();
+    private Map<String, String> serviceEnv;
 
     public EnvResolver(ClusterClient cluster, FieldRefs fields) {
         this.cluster = cluster;
@@ -54,6 +57,7 @@ public final class EnvResolver {
     public Result resolve(Container c) throws ConfigException {
         Map<String, String> env = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
+        Map<String, String> services = serviceEnv();
         if (c.getEnvFrom() != null) {
             for (EnvFromSource from : c.getEnvFrom()) {
                 envFrom(from, env, warnings);
@@ -63,7 +67,7 @@ public final class EnvResolver {
             for (EnvVar v : c.getEnv()) {
                 String value = v.getValue() == null ? "" : v.getValue();
                 if (!value.isEmpty()) {
-                    value = Expansion.expand(value, Expansion.mappingFor(env));
+                    value = Expansion.expand(value, Expansion.mappingFor(env, services));
                 } else if (v.getValueFrom() != null) {
                     value = valueFrom(v.getValueFrom(), c);
                     if (value == null) {
@@ -73,7 +77,15 @@ public final class EnvResolver {
                 env.put(v.getName(), value);
             }
         }
+        services.forEach(env::putIfAbsent); // what the container sets itself wins
         return new Result(env, warnings);
+    }
+
+    private Map<String, String> serviceEnv() {
+        if (serviceEnv == null) {
+            serviceEnv = ServiceEnv.of(cluster, fields.pod());
+        }
+        return serviceEnv;
     }
 
     private void envFrom(EnvFromSource from, Map<String, String> env, List<String> warnings) throws ConfigException {

@@ -48,8 +48,19 @@ public final class Expansion {
 
     /** A mapping that looks a name up in {@code vars} and leaves {@code $(name)} when it is absent. */
     public static Function<String, String> mappingFor(Map<String, String> vars) {
+        return mappingFor(vars, Map.of());
+    }
+
+    /**
+     * A mapping that looks a name up in {@code vars}, then in {@code fallback}, and leaves
+     * {@code $(name)} when it is in neither.
+     */
+    public static Function<String, String> mappingFor(Map<String, String> vars, Map<String, String> fallback) {
         return name -> {
             String v = vars.get(name);
+            if (v == null) {
+                v = fallback.get(name);
+            }
             return v != null ? v : "$(" + name + ")";
         };
     }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.podvisor.api.ClusterClient;
 import io.podvisor.api.Times;
 import io.podvisor.api.Yaml;
@@ -18,7 +19,7 @@ import java.util.Map;
 
 /**
  * A minimal API for the kubelet in virtual time: pods by namespace/name, graceful deletion, status
- * updates, recorded events, and the ConfigMaps and Secrets pods refer to. Notifications to the kubelet go through the executor, as a watch
+ * updates, recorded events, and the ConfigMaps, Secrets and Services pods refer to. Notifications to the kubelet go through the executor, as a watch
  * would deliver them.
  */
 public final class InMemoryCluster implements ClusterClient {
@@ -28,6 +29,7 @@ public final class InMemoryCluster implements ClusterClient {
     private final Map<String, Pod> pods = new LinkedHashMap<>();
     private final Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
+    private final Map<String, Service> services = new LinkedHashMap<>();
     private final RecordingEventSink events = new RecordingEventSink();
     private final List<PodListener> listeners = new ArrayList<>();
     private final List<StatusUpdate> statusUpdates = new ArrayList<>();
@@ -198,6 +200,21 @@ public final class InMemoryCluster implements ClusterClient {
     public synchronized Secret secret(String namespace, String name) {
         Secret s = secrets.get(key(namespace, name));
         return s == null ? null : Yaml.copy(s);
+    }
+
+    /** Adds or replaces a Service (namespace {@code default} unless given) that containers' Service variables come from. */
+    public synchronized void put(Service service) {
+        Service s = Yaml.copy(service);
+        if (s.getMetadata().getNamespace() == null) {
+            s.getMetadata().setNamespace("default");
+        }
+        services.put(key(s.getMetadata().getNamespace(), s.getMetadata().getName()), s);
+    }
+
+    @Override
+    public synchronized List<Service> services(String namespace) {
+        return services.values().stream().filter(s -> s.getMetadata().getNamespace().equals(namespace))
+                .map(Yaml::copy).toList();
     }
 
     private void notifyUpsert(Pod p) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.podvisor.kubelet.harness.NodeHarness;
 import io.podvisor.kubelet.volume.RecordingMounter;
 import io.podvisor.runtime.ContainerConfig;
@@ -246,5 +247,98 @@ class ContainerConfigScenariosTest {
                 .isEqualTo("connecting\nfatal: refused\n");
         assertThat(PodViews.main(h.pod("web"), "good").getState().getTerminated().getMessage()).isNull();
         assertThat(h.kubectl("web")).isEqualTo("0/2 Error 0");
+    }
+
+    private static void service(NodeHarness h, String namespace, String name, String clusterIp, String... ports) {
+        var b = new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewSpec().withClusterIP(clusterIp).endSpec();
+        for (String p : ports) {
+            String[] f = p.split("/"); // name/port/protocol, name may be empty
+            b.editSpec().addNewPort().withName(f[0].isEmpty() ? null : f[0]).withPort(Integer.parseInt(f[1]))
+                    .withProtocol(f[2]).endPort().endSpec();
+        }
+        h.cluster().put(b.build());
+    }
+
+    /** A node whose API has the API server's Service, {@code redis-master} and another namespace's {@code kubernetes}. */
+    private NodeHarness nodeWithServices() {
+        NodeHarness h = node();
+        service(h, "default", "kubernetes", "10.96.0.1", "https/443/TCP");
+        service(h, "default", "redis-master", "10.0.0.11", "/6379/TCP", "metrics/9121/TCP", "dns/53/UDP");
+        service(h, "other", "kubernetes", "10.0.0.13", "/8443/TCP");
+        return h;
+    }
+
+    @Test
+    void serviceVariablesComeFromTheNamespacesServicesAndAlwaysTheApiServers() {
+        NodeHarness h = nodeWithServices();
+        service(h, "default", "headless", "None", "/80/TCP");
+        service(h, "other", "elsewhere", "10.0.0.12", "/80/TCP");
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web}
+                spec:
+                  containers:
+                  - name: app
+                    image: busybox
+                    command: [sh, -c, "echo $(REDIS_MASTER_SERVICE_HOST)"]
+                    env:
+                    - {name: ADDR, value: "$(REDIS_MASTER_SERVICE_HOST):$(REDIS_MASTER_SERVICE_PORT)"}
+                    - {name: REDIS_MASTER_SERVICE_PORT, value: "mine"}
+                """);
+        h.advanceSeconds(1);
+
+        ContainerConfig c = h.recording().lastConfig("app");
+        assertThat(c.env()).containsAllEntriesOf(Map.ofEntries(
+                Map.entry("ADDR", "10.0.0.11:6379"),
+                Map.entry("REDIS_MASTER_SERVICE_PORT", "mine"),
+                Map.entry("REDIS_MASTER_SERVICE_HOST", "10.0.0.11"),
+                Map.entry("REDIS_MASTER_SERVICE_PORT_METRICS", "9121"),
+                Map.entry("REDIS_MASTER_SERVICE_PORT_DNS", "53"),
+                Map.entry("REDIS_MASTER_PORT", "tcp://10.0.0.11:6379"),
+                Map.entry("REDIS_MASTER_PORT_6379_TCP", "tcp://10.0.0.11:6379"),
+                Map.entry("REDIS_MASTER_PORT_6379_TCP_PROTO", "tcp"),
+                Map.entry("REDIS_MASTER_PORT_6379_TCP_PORT", "6379"),
+                Map.entry("REDIS_MASTER_PORT_6379_TCP_ADDR", "10.0.0.11"),
+                Map.entry("REDIS_MASTER_PORT_53_UDP", "udp://10.0.0.11:53"),
+                Map.entry("REDIS_MASTER_PORT_53_UDP_PROTO", "udp"),
+                Map.entry("KUBERNETES_SERVICE_HOST", "10.96.0.1"),
+                Map.entry("KUBERNETES_SERVICE_PORT", "443"),
+                Map.entry("KUBERNETES_SERVICE_PORT_HTTPS", "443"),
+                Map.entry("KUBERNETES_PORT", "tcp://10.96.0.1:443")));
+        assertThat(c.env().keySet()).noneMatch(k -> k.startsWith("HEADLESS_") || k.startsWith("ELSEWHERE_"));
+        assertThat(c.command()).containsExactly("sh", "-c", "echo 10.0.0.11");
+    }
+
+    @Test
+    void withoutServiceLinksOnlyTheApiServersVariablesAreSetAndANamespacesOwnKubernetesServiceWins() {
+        NodeHarness h = nodeWithServices();
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web}
+                spec:
+                  enableServiceLinks: false
+                  containers:
+                  - name: app
+                    image: busybox
+                """);
+        h.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: other, namespace: other}
+                spec:
+                  containers:
+                  - name: side
+                    image: busybox
+                """);
+        h.advanceSeconds(1);
+
+        Map<String, String> web = h.recording().lastConfig("app").env();
+        assertThat(web).containsEntry("KUBERNETES_SERVICE_HOST", "10.96.0.1");
+        assertThat(web.keySet()).noneMatch(k -> k.startsWith("REDIS_MASTER_"));
+        assertThat(h.recording().lastConfig("side").env()).containsEntry("KUBERNETES_SERVICE_HOST", "10.0.0.13")
+                .containsEntry("KUBERNETES_SERVICE_PORT", "8443").doesNotContainKey("KUBERNETES_SERVICE_PORT_HTTPS");
     }
 }
