@@ -19,7 +19,7 @@ import java.util.Set;
  * or count a pod twice); the handler that sees the last of them gets that deferred key back from
  * {@link #observe} to queue it again.
  *
- * <p>A write is shown when the cache holds the version the write returned, or (for a delete) the
+ * <p>A write is shown when the cache holds the version the write returned or a later one, or (for a delete) the
  * object with a deletionTimestamp, gone, or replaced by one with another UID; handlers report every
  * version they see, so a write the cache went past is seen too. An expectation older than
  * {@link #TIMEOUT} (upstream's) is dropped: a missed version (a re-list after 410 that found the
@@ -40,7 +40,24 @@ public final class Expectations {
             if (resourceVersion == null) {
                 return gone || !same || seen.getMetadata().getDeletionTimestamp() != null;
             }
-            return same && (gone || resourceVersion.equals(seen.getMetadata().getResourceVersion()));
+            return same && (gone || atLeast(seen.getMetadata().getResourceVersion(), resourceVersion));
+        }
+
+        /**
+         * Whether {@code seen} is the version written or a later one. The store's versions are
+         * revisions, increasing with every write, so a cache that already went past the version
+         * written (another writer changed the object before this expectation was recorded) shows it
+         * too; a version that is no number is compared as it is.
+         */
+        private static boolean atLeast(String seen, String written) {
+            if (written.equals(seen)) {
+                return true;
+            }
+            try {
+                return seen != null && Long.parseLong(seen) >= Long.parseLong(written);
+            } catch (NumberFormatException e) {
+                return false;
+            }
         }
     }
 

@@ -76,6 +76,20 @@ class ExpectationsTest {
     }
 
     @Test
+    void aCacheAlreadyPastTheVersionWrittenShowsIt() {
+        // another writer (the scheduler binding the pod just created) changed the object before the
+        // controller recorded its expectation: the event of the version written has passed already
+        cached.put("ns/a", cm("a", "u1", "7", false));
+        expectations.expectVersion("ns/owner", cm("a", "u1", "5", false), cache);
+        assertThat(expectations.satisfied("ns/owner")).isTrue();
+
+        expectations.expectVersion("ns/owner", cm("b", "u2", "8", false), cache);
+        assertThat(expectations.satisfied("ns/owner")).isFalse();
+        assertThat(expectations.observe(cm("b", "u2", "9", false), false)).as("a later version shows it").isEqualTo("ns/owner");
+        assertThat(expectations.satisfied("ns/owner")).isTrue();
+    }
+
+    @Test
     void aDeleteIsShownByADeletionTimestampARemovalOrAnotherUid() {
         cached.put("ns/a", cm("a", "u1", "5", false));
         expectations.expectDeletion("ns/owner", cm("a", "u1", "5", false), cache);
