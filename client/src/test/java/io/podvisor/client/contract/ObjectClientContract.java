@@ -289,7 +289,7 @@ public abstract class ObjectClientContract {
     }
 
     @Test
-    void watchFromARevisionOutOfTheHistoryIsGone() {
+    protected void watchFromARevisionOutOfTheHistoryIsGone() {
         Assumptions.assumeTrue(writesToLeaveHistory() > 0, "the server's watch history is too long to leave here");
         ConfigMap a = client().create(configMap("a", Map.of(), "0"));
         String old = client().listWithVersion(ConfigMap.class, ns, null, null).resourceVersion();
