@@ -88,9 +88,13 @@ public final class Expectations {
         boolean shown;
         if (cached != null) {
             shown = e.metBy(cached, false);
-        } else {
+        } else if (resourceVersion == null) {
             // a deleted object the cache no longer holds is shown gone, unless its creation is still pending
-            shown = resourceVersion == null && !byObject.containsKey(ref);
+            shown = !byObject.containsKey(ref);
+        } else {
+            // a write to an object being deleted (the last finalizer taken off) that the cache no longer
+            // holds: it went already, and the event of its going passed before this was recorded
+            shown = object.getMetadata().getDeletionTimestamp() != null;
         }
         if (shown) {
             remove(ref);

@@ -90,6 +90,17 @@ class ExpectationsTest {
     }
 
     @Test
+    void aWriteThatLetAnObjectGoIsShownWhenTheCacheNoLongerHoldsIt() {
+        // the last finalizer taken off a pod being deleted: the API deleted it, and the informer
+        // dropped it from the cache before the controller recorded what it wrote
+        expectations.expectVersion("ns/owner", cm("a", "u1", "9", true), cache);
+        assertThat(expectations.satisfied("ns/owner")).isTrue();
+        // a created object the cache does not hold yet is still awaited
+        expectations.expectVersion("ns/owner", cm("b", "u2", "10", false), cache);
+        assertThat(expectations.satisfied("ns/owner")).isFalse();
+    }
+
+    @Test
     void aDeleteIsShownByADeletionTimestampARemovalOrAnotherUid() {
         cached.put("ns/a", cm("a", "u1", "5", false));
         expectations.expectDeletion("ns/owner", cm("a", "u1", "5", false), cache);
