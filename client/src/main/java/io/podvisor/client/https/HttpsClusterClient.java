@@ -10,7 +10,6 @@ import io.podvisor.api.Yaml;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.api.events.EventSink;
 import io.podvisor.client.informers.ListWatch;
-import io.podvisor.client.informers.ResourceEventHandler;
 import io.podvisor.client.informers.SharedIndexInformer;
 import io.podvisor.core.Clock;
 import io.podvisor.core.KeyedExecutor;
@@ -49,22 +48,7 @@ public final class HttpsClusterClient implements ClusterClient, AutoCloseable {
     public void watchPods(String nodeName, PodListener listener) {
         SharedIndexInformer<Pod> informer = new SharedIndexInformer<>("pods spec.nodeName=" + nodeName,
                 ListWatch.of(objects, Pod.class, null, null, "spec.nodeName=" + nodeName), clock, executor, Duration.ZERO);
-        informer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                listener.onUpsert(Yaml.copy(pod));
-            }
-
-            @Override
-            public void onUpdate(Pod old, Pod pod) {
-                listener.onUpsert(Yaml.copy(pod));
-            }
-
-            @Override
-            public void onDelete(Pod lastKnown, boolean finalStateUnknown) {
-                listener.onDelete(Yaml.copy(lastKnown));
-            }
-        });
+        informer.addEventHandler(io.podvisor.client.node.CachedClusterClient.podHandler(listener, Yaml::copy));
         informers.add(informer);
         informer.start();
     }

@@ -66,25 +66,33 @@ public final class CachedClusterClient implements ClusterClient {
     @Override
     public void watchPods(String nodeName, PodListener listener) {
         SharedIndexInformer<Pod> pods = podInformer(nodeName);
-        ResourceEventHandler<Pod> handler = new ResourceEventHandler<>() {
+        ResourceEventHandler<Pod> handler = podHandler(listener, java.util.function.UnaryOperator.identity());
+        // a handler added late first receives every cached pod, so nothing is missed meanwhile
+        CompletableFuture.allOf(configMapInformer.synced().toCompletableFuture(),
+                secretInformer.synced().toCompletableFuture(), serviceInformer.synced().toCompletableFuture()).thenRun(() -> pods.addEventHandler(handler));
+    }
+
+    /**
+     * An informer handler passing its pods on to a kubelet's {@code listener}, each as {@code view}
+     * makes it (the cached instance itself, or a copy): adds and updates as upserts, deletes as deletes.
+     */
+    public static ResourceEventHandler<Pod> podHandler(PodListener listener, java.util.function.UnaryOperator<Pod> view) {
+        return new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
-                listener.onUpsert(pod);
+                listener.onUpsert(view.apply(pod));
             }
 
             @Override
             public void onUpdate(Pod oldPod, Pod newPod) {
-                listener.onUpsert(newPod);
+                listener.onUpsert(view.apply(newPod));
             }
 
             @Override
             public void onDelete(Pod lastKnown, boolean finalStateUnknown) {
-                listener.onDelete(lastKnown);
+                listener.onDelete(view.apply(lastKnown));
             }
         };
-        // a handler added late first receives every cached pod, so nothing is missed meanwhile
-        CompletableFuture.allOf(configMapInformer.synced().toCompletableFuture(),
-                secretInformer.synced().toCompletableFuture(), serviceInformer.synced().toCompletableFuture()).thenRun(() -> pods.addEventHandler(handler));
     }
 
     @Override
