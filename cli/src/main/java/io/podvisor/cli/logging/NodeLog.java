@@ -49,7 +49,13 @@ public final class NodeLog {
      * error. Also logs uncaught exceptions.
      */
     public static void configure(Path dataDir, int verbosity, Level terminalThreshold) throws IOException {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        LoggerContext context;
+        // SLF4J initializes under LoggerFactory's monitor and, while another thread is doing so
+        // (the first logger asked for elsewhere), hands out a substitute factory: holding the
+        // monitor waits for that initialization to end
+        synchronized (LoggerFactory.class) {
+            context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        }
         context.reset();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(verbosity >= 2 ? Level.INFO : Level.WARN);
@@ -65,7 +71,13 @@ public final class NodeLog {
 
     /** Back to the set-up of a start (for tests and embedding): warnings and errors to standard error only. */
     public static void reset() {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        LoggerContext context;
+        // SLF4J initializes under LoggerFactory's monitor and, while another thread is doing so
+        // (the first logger asked for elsewhere), hands out a substitute factory: holding the
+        // monitor waits for that initialization to end
+        synchronized (LoggerFactory.class) {
+            context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        }
         context.reset();
         quiet(context);
     }
