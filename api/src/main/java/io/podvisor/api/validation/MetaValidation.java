@@ -89,7 +89,9 @@ final class MetaValidation {
      */
     static void ownerReferences(List<FieldError> errs, List<OwnerReference> refs, String path) {
         String firstController = null;
-        for (OwnerReference ref : refs == null ? List.<OwnerReference>of() : refs) {
+        for (OwnerReference listed : refs == null ? List.<OwnerReference>of() : refs) {
+            // a null entry (a typed caller's; JSON null decodes to the zero value upstream) is an empty reference
+            OwnerReference ref = listed == null ? emptyReference() : listed;
             String apiVersion = ref.getApiVersion() == null ? "" : ref.getApiVersion();
             String[] gv = apiVersion.split("/", -1);
             boolean validVersion = gv.length == 1 ? !apiVersion.isEmpty() : gv.length == 2 && !gv[1].isEmpty();
@@ -119,6 +121,14 @@ final class MetaValidation {
                 }
             }
         }
+    }
+
+    /** Go's zero OwnerReference (fabric8's constructor presets apiVersion and kind). */
+    private static OwnerReference emptyReference() {
+        OwnerReference r = new OwnerReference();
+        r.setApiVersion(null);
+        r.setKind(null);
+        return r;
     }
 
     /** Go's {@code %#v} of an owner reference, pointers shown by their values. */

@@ -173,6 +173,9 @@ class ObjectContentValidationTest {
                 + "metadata.ownerReferences.kind: Invalid value: \"\": must not be empty, "
                 + "metadata.ownerReferences.name: Invalid value: \"\": must not be empty, "
                 + "metadata.ownerReferences.uid: Invalid value: \"\": must not be empty]");
+        Pod nullEntry = read(meta + "  - {apiVersion: v1, kind: ConfigMap, name: c, uid: u0}\n" + spec, Pod.class);
+        nullEntry.getMetadata().getOwnerReferences().set(0, null);
+        assertThat(text(create(nullEntry))).as("a null entry is an empty reference").isEqualTo(text(create(empty)));
         assertThat(text(create(read(meta + "  - {apiVersion: v1, kind: ConfigMap, name: c}\n" + spec, Pod.class))))
                 .isEqualTo("metadata.ownerReferences.uid: Invalid value: \"\": must not be empty");
         assertThat(text(create(read(meta + "  - {apiVersion: batch/v1, kind: Job, name: a, uid: u1, controller: true}\n"
