@@ -1,8 +1,6 @@
 package io.podvisor.controllers;
 
 import io.podvisor.api.client.ObjectClient;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,15 +12,10 @@ public final class CountingClient {
     private final ObjectClient client;
 
     public CountingClient(ObjectClient delegate) {
-        this.client = (ObjectClient) Proxy.newProxyInstance(ObjectClient.class.getClassLoader(),
-                new Class<?>[] {ObjectClient.class}, (proxy, method, args) -> {
-                    counts.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
-                    try {
-                        return method.invoke(delegate, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        this.client = ClientProxies.intercept(delegate, (method, args, proceed) -> {
+            counts.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
+            return proceed.call();
+        });
     }
 
     /** The counting client. */

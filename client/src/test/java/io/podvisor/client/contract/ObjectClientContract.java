@@ -207,6 +207,32 @@ public abstract class ObjectClientContract {
     }
 
     @Test
+    void listTakesEverySelectorFormAndReadsAcrossNamespaces() {
+        String other = ns + "-b";
+        client().create(new NamespaceBuilder().withNewMetadata().withName(other).endMetadata().build());
+        client().create(pod("a", Map.of("app", "web", "tier", "front", "contract", ns)));
+        client().create(pod("b", Map.of("app", "db")));
+        client().create(pod("c", Map.of()));
+        Pod elsewhere = pod("d", Map.of("contract", ns));
+        elsewhere.getMetadata().setNamespace(other);
+        client().create(elsewhere);
+        client().bind(ns, "a", "node-1");
+
+        assertThat(names(client().list(Pod.class, ns, "app==web", null))).containsExactly("a");
+        assertThat(names(client().list(Pod.class, ns, "tier in (back, front)", null))).containsExactly("a");
+        assertThat(names(client().list(Pod.class, ns, "tier notin (front)", null))).containsExactly("b", "c");
+        assertThat(names(client().list(Pod.class, ns, "app", null))).containsExactly("a", "b");
+        assertThat(names(client().list(Pod.class, ns, "!app", null))).containsExactly("c");
+        assertThat(names(client().list(Pod.class, ns, "app=web,tier!=front", null))).isEmpty();
+        assertThat(names(client().list(Pod.class, ns, "", ""))).containsExactly("a", "b", "c");
+        assertThat(names(client().list(Pod.class, ns, null, "status.phase=Pending,metadata.name!=a")))
+                .containsExactly("b", "c");
+        assertThat(client().list(Pod.class, null, "contract=" + ns, null))
+                .extracting(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
+                .containsExactlyInAnyOrder(ns + "/a", other + "/d");
+    }
+
+    @Test
     void listWithVersionReadsAtOneRevision() {
         client().create(configMap("a", Map.of(), "1"));
         ConfigMap b = client().create(configMap("b", Map.of(), "1"));

@@ -44,7 +44,7 @@ class EndpointsControllerCacheTest {
     }
 
     private List<String> sliceAddresses() {
-        return c.api.all(EndpointSlice.class).stream().flatMap(s -> s.getEndpoints().stream())
+        return c.all(EndpointSlice.class).stream().flatMap(s -> s.getEndpoints().stream())
                 .map(Endpoint::getAddresses).map(List::getFirst).toList();
     }
 
@@ -70,26 +70,26 @@ class EndpointsControllerCacheTest {
         runningPod("web-2", "10.0.0.2");
         assertThat(addresses()).containsExactly("10.0.0.1", "10.0.0.2");
 
-        c.api.expireWatches();
+        c.watches.expireWatches();
         c.api.delete(Pod.class, "default", "web-1", 0L);
         c.settle();
 
         assertThat(counting.count("listWithVersion")).as("listed again after 410").isEqualTo(8);
         assertThat(addresses()).containsExactly("10.0.0.2");
         assertThat(sliceAddresses()).containsExactly("10.0.0.2");
-        assertThat(c.api.all(EndpointSlice.class)).hasSize(1);
+        assertThat(c.all(EndpointSlice.class)).hasSize(1);
     }
 
     @Test
     void aSliceItCreatedIsNotCreatedAgainBeforeTheCacheShowsIt() {
-        c.api.holdEvents(EndpointSlice.class);
+        c.watches.holdEvents(EndpointSlice.class);
         c.apply(Yaml.write(EndpointsBuilderTest.service(false, "http")), io.fabric8.kubernetes.api.model.Service.class);
         runningPod("web-1", "10.0.0.1");
-        assertThat(c.api.all(EndpointSlice.class)).as("one slice while the slice cache lags").hasSize(1);
+        assertThat(c.all(EndpointSlice.class)).as("one slice while the slice cache lags").hasSize(1);
 
-        c.api.releaseEvents();
+        c.watches.releaseEvents();
         c.settle();
-        assertThat(c.api.all(EndpointSlice.class)).hasSize(1);
+        assertThat(c.all(EndpointSlice.class)).hasSize(1);
         assertThat(sliceAddresses()).containsExactly("10.0.0.1");
     }
 

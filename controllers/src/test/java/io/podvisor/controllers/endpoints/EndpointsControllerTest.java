@@ -63,7 +63,7 @@ class EndpointsControllerTest {
         assertThat(ep.getSubsets().getFirst().getAddresses().getFirst().getTargetRef().getUid())
                 .isEqualTo(c.pod("web-1").getMetadata().getUid());
 
-        List<EndpointSlice> slices = c.api.all(EndpointSlice.class);
+        List<EndpointSlice> slices = c.all(EndpointSlice.class);
         assertThat(slices).singleElement().satisfies(s -> {
             assertThat(s.getMetadata().getName()).matches("web-[bcdfghjklmnpqrstvwxz2456789]{5}");
             assertThat(s.getMetadata().getLabels()).containsEntry("kubernetes.io/service-name", "web")
@@ -78,10 +78,10 @@ class EndpointsControllerTest {
         });
 
         String epVersion = endpoints().getMetadata().getResourceVersion();
-        String sliceVersion = c.api.all(EndpointSlice.class).getFirst().getMetadata().getResourceVersion();
+        String sliceVersion = c.all(EndpointSlice.class).getFirst().getMetadata().getResourceVersion();
         c.run("db-1", "node-1", "10.0.0.9", false);
         assertThat(endpoints().getMetadata().getResourceVersion()).as("unchanged: no write").isEqualTo(epVersion);
-        assertThat(c.api.all(EndpointSlice.class).getFirst().getMetadata().getResourceVersion()).isEqualTo(sliceVersion);
+        assertThat(c.all(EndpointSlice.class).getFirst().getMetadata().getResourceVersion()).isEqualTo(sliceVersion);
 
         c.run("web-2", "node-1", "10.0.0.2", true);
         assertThat(ips(endpoints().getSubsets().getFirst().getAddresses())).containsExactly("10.0.0.1", "10.0.0.2");
@@ -90,13 +90,13 @@ class EndpointsControllerTest {
         c.api.delete(Pod.class, "default", "web-1", null);
         c.settle();
         assertThat(ips(endpoints().getSubsets().getFirst().getAddresses())).as("terminating pod left out").containsExactly("10.0.0.2");
-        assertThat(c.api.all(EndpointSlice.class).getFirst().getEndpoints()).extracting(e -> e.getConditions().getTerminating())
+        assertThat(c.all(EndpointSlice.class).getFirst().getEndpoints()).extracting(e -> e.getConditions().getTerminating())
                 .containsExactly(true, false);
 
         c.api.delete(Service.class, "default", "web", null);
         c.settle();
         assertThat(endpoints()).isNull();
-        assertThat(c.api.all(EndpointSlice.class)).isEmpty();
+        assertThat(c.all(EndpointSlice.class)).isEmpty();
     }
 
     @Test
@@ -105,14 +105,14 @@ class EndpointsControllerTest {
         c.run("web-1", "node-1", "10.0.0.1", false);
         c.apply(Yaml.write(EndpointsBuilderTest.service(true, "8080")), Service.class);
         assertThat(ips(endpoints().getSubsets().getFirst().getAddresses())).containsExactly("10.0.0.1");
-        assertThat(c.api.all(EndpointSlice.class).getFirst().getEndpoints().getFirst().getConditions().getReady()).isTrue();
+        assertThat(c.all(EndpointSlice.class).getFirst().getEndpoints().getFirst().getConditions().getReady()).isTrue();
     }
 
     @Test
     void serviceWithoutPodsGetsEmptyEndpointsAndSliceAndDeletedEndpointsAreRepaired() {
         c.apply(Yaml.write(EndpointsBuilderTest.service(false, "http")), Service.class);
         assertThat(endpoints().getSubsets()).isEmpty();
-        assertThat(c.api.all(EndpointSlice.class)).singleElement().satisfies(s -> assertThat(s.getEndpoints()).isEmpty());
+        assertThat(c.all(EndpointSlice.class)).singleElement().satisfies(s -> assertThat(s.getEndpoints()).isEmpty());
 
         c.api.delete(Endpoints.class, "default", "web", null);
         c.settle();

@@ -87,7 +87,7 @@ class JobControllerCacheTest {
         List<String> first = c.podNames();
         assertThat(first).hasSize(2);
 
-        c.api.expireWatches();
+        c.watches.expireWatches();
         c.finish(first.get(0), "Succeeded");
         // the other pod is removed outright while nobody watches: its delete is never seen as an event
         Pod lost = c.pod(first.get(1));
@@ -115,14 +115,14 @@ class JobControllerCacheTest {
     void waitsForItsOwnWritesToReachTheCachesBeforeSyncingAgain() {
         informers.start();
         c.settle();
-        c.api.holdEvents(Pod.class);
+        c.watches.holdEvents(Pod.class);
         c.apply(JOB.formatted(2), Job.class);
         assertThat(c.podNames()).hasSize(2);
         c.api.update(job()); // another change of the Job queues it while the pod cache still lacks both pods
         c.settle();
         assertThat(c.podNames()).as("no pods created twice on a cache behind the controller's writes").hasSize(2);
 
-        c.api.releaseEvents();
+        c.watches.releaseEvents();
         c.settle();
         assertThat(c.podNames()).hasSize(2);
         assertThat(job().getStatus().getActive()).isEqualTo(2);
