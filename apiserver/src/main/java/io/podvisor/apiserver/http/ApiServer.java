@@ -70,6 +70,7 @@ public final class ApiServer {
     private volatile Duration headerTimeout = HeaderDeadline.DEFAULT;
     private volatile Duration keepAliveTimeout = HeaderDeadline.DEFAULT_KEEP_ALIVE;
     private HeaderDeadline deadline;
+    private ResourceHandler resources;
     private volatile boolean started;
     private final Health health;
     private Server server;
@@ -176,6 +177,7 @@ public final class ApiServer {
         LogsEndpoint logs = new LogsEndpoint(registry, streams);
         ExecEndpoint exec = new ExecEndpoint(registry, streams, ws::getServerWebSocketContainer);
         ResourceHandler resources = new ResourceHandler(registry, clock, logs, exec);
+        this.resources = resources;
         ws.setHandler(new ApiHandler(new Auth(credentials), ResourceTypes.ALL_TYPES, resources, health));
         s.setHandler(new Handler.Wrapper(ws) {
             @Override
@@ -197,10 +199,21 @@ public final class ApiServer {
 
     /** Stops listening and ends open watches, log streams and exec sessions. Idempotent. */
     public synchronized void stop() {
+        try {
+            stopOrThrow();
+        } catch (Exception e) {
+            LOG.warn("stopping the API server failed", e);
+        }
+    }
+
+    /** As {@link #stop()}, throwing what went wrong (a connection that would not end in time). */
+    synchronized void stopOrThrow() throws Exception {
         started = false;
-        if (server != null) {
-            stopQuietly(server);
-            server = null;
+        Server s = server;
+        server = null;
+        if (s != null) {
+            resources.stopWatches(); // else each idle watch holds its connection until the stop times out
+            s.stop();
         }
     }
 

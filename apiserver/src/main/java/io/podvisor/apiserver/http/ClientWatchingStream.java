@@ -3,10 +3,7 @@ package io.podvisor.apiserver.http;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.util.BufferUtil;
 
 /**
  * The body of a long streamed answer ({@code logs -f}) that notices a client gone away: Jetty does
@@ -32,27 +29,9 @@ final class ClientWatchingStream extends FilterOutputStream {
 
     @Override
     public void flush() throws IOException {
-        if (clientGone()) {
+        if (ClientDisconnect.closedByClient(request)) {
             throw new IOException("the client closed the connection");
         }
         out.flush();
-    }
-
-    private boolean clientGone() {
-        EndPoint ep = request.getConnectionMetaData().getConnection().getEndPoint();
-        if (!ep.isOpen() || ep.isInputShutdown()) {
-            return true;
-        }
-        ByteBuffer probe = BufferUtil.allocate(512);
-        try {
-            int n;
-            do {
-                BufferUtil.clear(probe);
-                n = ep.fill(probe);
-            } while (n > 0);
-            return n < 0;
-        } catch (IOException e) {
-            return true;
-        }
     }
 }

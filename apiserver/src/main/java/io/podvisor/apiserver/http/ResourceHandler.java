@@ -38,6 +38,11 @@ final class ResourceHandler {
         this.exec = exec;
     }
 
+    /** Ends the open watches (the server is stopping). */
+    void stopWatches() {
+        watches.stop();
+    }
+
     void handle(Exchange ex, ResourcePath p) throws IOException {
         String m = ex.method();
         if (p.subresource() != null) {

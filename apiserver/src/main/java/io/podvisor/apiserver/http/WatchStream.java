@@ -13,18 +13,23 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves a watch as chunked newline-delimited JSON ({@code {"type":…,"object":…}}), one flush per
  * event (kubectl-wire §6). In Table mode each object event carries a one-row Table; ERROR events
- * stay plain Status objects. The stream ends when the client goes away, after the timeout (a
- * {@link Clock} timer), or after an ERROR event; a {@code Gone} from the registry becomes a single
- * ERROR event with the 410 Status.
+ * stay plain Status objects. The stream ends when the client goes away (seen at once, event or
+ * not: {@link ClientDisconnect}), after the timeout (a {@link Clock} timer), after an ERROR event, or
+ * when the server stops ({@link #stop}); a {@code Gone} from the registry becomes a single ERROR
+ * event with the 410 Status. The connection closes with the watch ({@code Connection: close}).
  *
  * <p>Events are encoded as they arrive and wait in a buffer bounded by bytes and by count while
  * the client reads. A client that falls so far behind that a later event does not fit is cut off,
@@ -53,6 +58,8 @@ final class WatchStream {
     private final Clock clock;
     private final long bufferBytes;
     private final int bufferEvents;
+    private final Set<Buffer> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopped;
 
     WatchStream(Registry registry, Clock clock) {
         this(registry, clock, DEFAULT_BUFFER_BYTES, DEFAULT_BUFFER_EVENTS);
@@ -150,16 +157,38 @@ final class WatchStream {
         Clock.Timer timer = clock.schedule(timeout, buffer::end);
         ex.request.addFailureListener(t -> buffer.end());
         ex.request.addIdleTimeoutListener(t -> false);
+        open.add(buffer);
+        if (stopped) {
+            buffer.end();
+        }
         try {
+            // the read interest that sees the client go away stays behind: the connection ends with the watch
+            ex.response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+            ex.response.getHeaders().put(HttpHeader.TRANSFER_ENCODING, HttpHeaderValue.CHUNKED.asString());
             ex.commit(200, Exchange.JSON);
+            ClientDisconnect.notify(ex.request, buffer::end);
             pump(ex, buffer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            open.remove(buffer);
             handle.close();
             timer.cancel();
         }
-        ex.write(true, ByteBuffer.allocate(0));
+        try {
+            ex.write(true, ByteBuffer.allocate(0));
+        } catch (IOException e) {
+            LOG.debug("the client of a watch of {} went away: {}", type.plural(), e.toString());
+        }
+    }
+
+    /**
+     * Ends every open watch, as a stopping server does: each answer gets its last chunk and its
+     * connection closes. Watches that start later end at once.
+     */
+    void stop() {
+        stopped = true;
+        open.forEach(Buffer::end);
     }
 
     /** Ends a watch whose client fell behind: no more events, and its connection closed. */

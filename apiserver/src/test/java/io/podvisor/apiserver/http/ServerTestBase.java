@@ -9,16 +9,21 @@ import io.podvisor.apiserver.fuzz.FuzzNode;
 import io.podvisor.core.FakeClock;
 import io.podvisor.core.SystemClock;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +74,22 @@ abstract class ServerTestBase {
     /** A TLS context that trusts the CA in {@code caFile} only. */
     static SSLContext trusting(Path caFile) throws Exception {
         return FuzzNode.trusting(caFile);
+    }
+
+    /**
+     * Sends a GET of {@code path} over TLS on {@code plain} (not yet connected) and leaves the
+     * answer unread.
+     */
+    SSLSocket rawGet(Socket plain, String path) throws Exception {
+        plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        SSLSocket socket = (SSLSocket) trusting(dir.resolve("pki/ca.crt")).getSocketFactory()
+                .createSocket(plain, "127.0.0.1", port, true);
+        socket.startHandshake();
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
     }
 
     URI uri(String path) {

@@ -9,12 +9,9 @@ import io.podvisor.api.resources.ResourceTypes;
 import io.podvisor.apiserver.registry.Registry.WatchEvent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,14 +71,7 @@ class StalledWatchTest extends ServerTestBase {
     private SSLSocket stalledWatch() throws Exception {
         Socket plain = new Socket();
         plain.setReceiveBufferSize(4096);
-        plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        SSLSocket socket = (SSLSocket) trusting(dir.resolve("pki/ca.crt")).getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
-        socket.startHandshake();
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET " + WATCH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        return socket;
+        return rawGet(plain, WATCH);
     }
 
     /** Reads what is left until the server has closed the connection; fails the test if it stays open. */
