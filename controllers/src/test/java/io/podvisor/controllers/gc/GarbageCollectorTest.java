@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.podvisor.api.Times;
 import io.podvisor.api.Yaml;
 import io.podvisor.client.informers.SharedInformerFactory;
 import io.podvisor.controllers.CountingClient;
@@ -56,7 +57,8 @@ class GarbageCollectorTest {
         c.api.delete(Job.class, "default", "work", null);
         c.settle();
         assertThat(c.podNames()).as("the unbound pod goes at once; the running one terminates").containsExactly(running);
-        assertThat(c.pod(running).getMetadata().getDeletionTimestamp()).isNotNull();
+        assertThat(c.pod(running).getMetadata().getDeletionTimestamp()).as("now + the pod's default grace of 30 s")
+                .isEqualTo(Times.format(c.clock.now().plusSeconds(30)));
         assertThat(c.pod(running).getMetadata().getFinalizers()).as("tracking finalizer released").isEmpty();
 
         c.terminate(running);

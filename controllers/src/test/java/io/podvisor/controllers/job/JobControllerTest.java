@@ -157,7 +157,10 @@ class JobControllerTest {
         assertThat(ft.getReason()).isEqualTo("BackoffLimitExceeded");
         assertThat(ft.getMessage()).isEqualTo("Job has reached the specified backoff limit");
         Pod deleted = c.pod(names.get(1));
-        assertThat(deleted.getMetadata().getDeletionTimestamp()).as("active pod deleted").isNotNull();
+        // as upstream: a graceful delete sets the deletion time to when the grace period ends
+        assertThat(deleted.getMetadata().getDeletionTimestamp()).as("active pod deleted")
+                .isEqualTo(Times.format(c.clock.now().plusSeconds(30)));
+        assertThat(deleted.getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(30L);
         assertThat(deleted.getMetadata().getFinalizers()).isEmpty();
         assertThat(target.getStatus().getTerminating()).isEqualTo(1);
         assertThat(target.getStatus().getActive()).isZero();
