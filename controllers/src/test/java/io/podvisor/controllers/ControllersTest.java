@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.podvisor.api.Yaml;
 import org.junit.jupiter.api.Test;
 
 class ControllersTest {
@@ -26,12 +25,12 @@ class ControllersTest {
     @Test
     void startsAllFourTogetherAndStopsThem() {
         TestCluster c = new TestCluster();
-        c.api.create(Yaml.read("""
+        c.apply("""
                 apiVersion: v1
                 kind: Node
                 metadata: {name: node-1}
                 status: {allocatable: {cpu: '2', memory: 2Gi, pods: '110'}}
-                """, Node.class));
+                """, Node.class);
         Controllers controllers = new Controllers(c.api, c.clock, c.executor, c.events, "node-1", c.random);
         controllers.start();
         c.apply("""

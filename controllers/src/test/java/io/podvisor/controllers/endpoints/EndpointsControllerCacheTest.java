@@ -104,12 +104,12 @@ class EndpointsControllerCacheTest {
         runningPod("web-1", "10.0.0.1");
         String version = c.api.get(Endpoints.class, "default", "web").getMetadata().getResourceVersion();
 
-        c.api.create(Yaml.read("""
+        c.apply("""
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: other, namespace: default, labels: {app: other}}
                 spec: {containers: [{name: a, image: b}]}
-                """, Pod.class));
+                """, Pod.class);
         c.settle();
         assertThat(c.api.get(Endpoints.class, "default", "web").getMetadata().getResourceVersion())
                 .as("a pod the Service does not select changes nothing").isEqualTo(version);

@@ -26,13 +26,13 @@ class EndpointsControllerTest {
     }
 
     private void pod(String name, String app) {
-        c.api.create(Yaml.read("""
+        c.apply("""
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: %s, namespace: default, labels: {app: %s}}
                 spec:
                   containers: [{name: app, image: nginx, ports: [{name: http, containerPort: 8080}]}]
-                """.formatted(name, app), Pod.class));
+                """.formatted(name, app), Pod.class);
         c.settle();
     }
 

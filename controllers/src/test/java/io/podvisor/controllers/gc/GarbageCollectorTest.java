@@ -26,12 +26,12 @@ class GarbageCollectorTest {
     }
 
     private Job job(String name) {
-        return c.api.create(Yaml.read("""
+        return c.apply("""
                 apiVersion: batch/v1
                 kind: Job
                 metadata: {name: %s, namespace: default}
                 spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: x}]}}}
-                """.formatted(name), Job.class));
+                """.formatted(name), Job.class);
     }
 
     @Test
@@ -67,7 +67,7 @@ class GarbageCollectorTest {
 
     @Test
     void sweepDeletesDependentsOfOwnersThatNeverExistedAndKeepsLiveOnes() {
-        c.api.create(Yaml.read("""
+        c.apply("""
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -75,9 +75,9 @@ class GarbageCollectorTest {
                   namespace: default
                   ownerReferences: [{apiVersion: batch/v1, kind: Job, name: gone, uid: no-such-uid}]
                 spec: {containers: [{name: a, image: x}]}
-                """, Pod.class));
+                """, Pod.class);
         Job owner = job("alive");
-        c.api.create(Yaml.read("""
+        c.apply("""
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -87,7 +87,7 @@ class GarbageCollectorTest {
                   - {apiVersion: batch/v1, kind: Job, name: alive, uid: %s}
                   - {apiVersion: batch/v1, kind: Job, name: gone, uid: no-such-uid}
                 spec: {containers: [{name: a, image: x}]}
-                """.formatted(owner.getMetadata().getUid()), Pod.class));
+                """.formatted(owner.getMetadata().getUid()), Pod.class);
         c.settle();
         assertThat(c.podNames()).containsExactly("child");
         assertThat(c.pod("child").getMetadata().getOwnerReferences()).singleElement()
@@ -109,7 +109,7 @@ class GarbageCollectorTest {
         // the API refuses such references (no uid); the collector still meets them in objects stored before it did
         c.storeUnchecked(bad);
         Job owner = job("owner");
-        c.api.create(Yaml.read("""
+        c.apply("""
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -117,7 +117,7 @@ class GarbageCollectorTest {
                   namespace: default
                   ownerReferences: [{apiVersion: batch/v1, kind: Job, name: owner, uid: %s}]
                 spec: {containers: [{name: a, image: x}]}
-                """.formatted(owner.getMetadata().getUid()), Pod.class));
+                """.formatted(owner.getMetadata().getUid()), Pod.class);
         c.settle();
         assertThat(c.podNames()).as("the pod whose references name no owner is collected").containsExactly("child");
 
@@ -133,13 +133,13 @@ class GarbageCollectorTest {
         SharedInformerFactory informers = new SharedInformerFactory(counting.client(), t.clock, t.executor, Duration.ZERO);
         new GarbageCollector(counting.client(), informers, t.clock, t.executor).start();
         informers.start();
-        Job owner = t.api.create(Yaml.read("""
+        Job owner = t.apply("""
                 apiVersion: batch/v1
                 kind: Job
                 metadata: {name: boss, namespace: default}
                 spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: x}]}}}
-                """, Job.class));
-        t.api.create(Yaml.read("""
+                """, Job.class);
+        t.apply("""
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -147,7 +147,7 @@ class GarbageCollectorTest {
                   namespace: default
                   ownerReferences: [{apiVersion: batch/v1, kind: Job, name: boss, uid: %s}]
                 spec: {containers: [{name: a, image: x}]}
-                """.formatted(owner.getMetadata().getUid()), Pod.class));
+                """.formatted(owner.getMetadata().getUid()), Pod.class);
         t.settle();
         assertThat(t.podNames()).containsExactly("child");
         assertThat(counting.count("watch")).as("no watch of its own").isZero();
