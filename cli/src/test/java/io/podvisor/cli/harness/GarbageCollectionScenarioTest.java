@@ -159,6 +159,50 @@ class GarbageCollectionScenarioTest {
         assertThat(cm("leaf")).isNull();
     }
 
+    /** Gives {@code name} a blocking reference to {@code owner} (to close a cycle). */
+    private void own(String name, HasMetadata owner) {
+        ConfigMap o = cm(name);
+        o.getMetadata().getOwnerReferences().add(new OwnerReference("v1", true, true, "ConfigMap",
+                owner.getMetadata().getName(), owner.getMetadata().getUid()));
+        h.api().update(o);
+        h.runUntilIdle();
+    }
+
+    /** The cycle's ConfigMaps still there, each with its finalizers. */
+    private List<String> configMapsLeft() {
+        return h.api().list(ConfigMap.class, ClusterHarness.NAMESPACE, null, null).stream()
+                .filter(c -> List.of("a", "b", "c").contains(c.getMetadata().getName()))
+                .map(c -> c.getMetadata().getName() + " " + c.getMetadata().getFinalizers()).toList();
+    }
+
+    /**
+     * Makes a cycle of ConfigMaps, each owning the next and the last owning the first (all
+     * blocking), deletes the first in the foreground and gives the collector a few seconds.
+     */
+    private void deleteCycleInTheForeground(String... names) {
+        HasMetadata previous = configMap(names[0]);
+        HasMetadata first = previous;
+        for (int i = 1; i < names.length; i++) {
+            previous = configMap(names[i], previous);
+        }
+        own(first.getMetadata().getName(), previous);
+
+        h.delete(ResourceTypes.CONFIGMAPS, names[0], propagation("Foreground"));
+        h.advanceSeconds(5);
+    }
+
+    @Test
+    void foregroundDeletionOfATwoObjectCycleRemovesBoth() {
+        deleteCycleInTheForeground("a", "b");
+        assertThat(configMapsLeft()).isEmpty();
+    }
+
+    @Test
+    void foregroundDeletionOfAThreeObjectCycleRemovesAll() {
+        deleteCycleInTheForeground("a", "b", "c");
+        assertThat(configMapsLeft()).isEmpty();
+    }
+
     @Test
     void onlyDependentsThatBlockOwnerDeletionHoldAForegroundOwner() {
         h.script("app", ContainerScript.runForever().exitOnSigterm(Duration.ofSeconds(4), 0));

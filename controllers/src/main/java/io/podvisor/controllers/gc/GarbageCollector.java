@@ -38,7 +38,10 @@ import java.util.function.Predicate;
  *   <li><b>Foreground</b>: the owner stays with a deletionTimestamp and the {@value #FOREGROUND}
  *       finalizer; its dependents are deleted (a dependent that has its own dependents in the
  *       foreground too), and once none that references it with {@code blockOwnerDeletion: true}
- *       is left, the finalizer goes and so does the owner.
+ *       is left, the finalizer goes and so does the owner. A dependent deleted so whose own
+ *       dependents include one already deleting in the foreground may close a cycle of owners
+ *       that would wait for each other for ever: as upstream, its references are first made
+ *       non-blocking ({@code blockOwnerDeletion: false}), then it is deleted in the foreground.
  * </ul>
  *
  * <p>Sees every served type except events and leases through the shared informers (the objects
@@ -64,8 +67,11 @@ public final class GarbageCollector {
 
     private static final int ATTEMPTS = 16;
 
-    /** What the watches last showed of a dependent. */
-    private record Dependent(List<OwnerReference> owners, boolean deleting) {
+    /**
+     * What the watches last showed of a dependent; {@code deletingDependents}: being deleted in the
+     * foreground itself (waiting for its own dependents).
+     */
+    private record Dependent(List<OwnerReference> owners, boolean deleting, boolean deletingDependents) {
         boolean blocks(String ownerUid) {
             return owners.stream().anyMatch(r -> r != null && ownerUid.equals(r.getUid())
                     && Boolean.TRUE.equals(r.getBlockOwnerDeletion()));
@@ -150,7 +156,9 @@ public final class GarbageCollector {
             }
             return;
         }
-        Dependent now = new Dependent(new ArrayList<>(refs), m.getDeletionTimestamp() != null);
+        boolean deleting = m.getDeletionTimestamp() != null;
+        Dependent now = new Dependent(new ArrayList<>(refs), deleting,
+                deleting && m.getFinalizers() != null && m.getFinalizers().contains(FOREGROUND));
         Dependent was = dependents.put(id, now);
         Set<String> uids = ownerUids(refs);
         if (was != null) {
@@ -300,6 +308,11 @@ public final class GarbageCollector {
                 edit(type, ns, m.getName(), uid, o -> o.getMetadata().getOwnerReferences()
                         .removeIf(r -> r == null || r.getUid() == null || !keep.contains(r.getUid())));
             } else if (ownerWaits && !dependentsOf(uid).isEmpty()) {
+                if (dependentsOf(uid).stream().map(dependents::get)
+                        .anyMatch(d -> d != null && d.deletingDependents())) {
+                    // a cycle may close through this object: its owners stop waiting for it first
+                    edit(type, ns, m.getName(), uid, GarbageCollector::unblockOwners);
+                }
                 client.delete(type.javaType(), ns, m.getName(), null, "Foreground");
             } else {
                 List<String> f = m.getFinalizers() == null ? List.of() : m.getFinalizers();
@@ -314,6 +327,18 @@ public final class GarbageCollector {
         } catch (ApiException.NotFound gone) {
             // deleted meanwhile: its removal is seen through the watch
         }
+    }
+
+    /** Sets {@code blockOwnerDeletion: false} on every reference that blocks; false when none does. */
+    private static boolean unblockOwners(HasMetadata o) {
+        boolean changed = false;
+        for (OwnerReference r : o.getMetadata().getOwnerReferences()) {
+            if (r != null && Boolean.TRUE.equals(r.getBlockOwnerDeletion())) {
+                r.setBlockOwnerDeletion(false);
+                changed = true;
+            }
+        }
+        return changed;
     }
 
     private enum OwnerState { SOLID, WAITING, DANGLING }
