@@ -35,6 +35,7 @@ public final class Main implements Runnable {
         Map<String, Supplier<Object>> m = new LinkedHashMap<>();
         m.put("version", VersionCommand::new);
         m.put("server", ServerCommand::new);
+        m.put("agent", AgentCommand::new);
         m.put("image", io.podvisor.cli.image.ImageCommand::new);
         m.put("run", io.podvisor.cli.run.RunCommand::new);
         return m;

@@ -8,12 +8,11 @@ import io.podvisor.cli.server.NodeServer;
 import io.podvisor.core.SystemClock;
 import io.podvisor.core.VirtualThreadKeyedExecutor;
 import io.podvisor.runtime.ContainerRuntime;
-import io.podvisor.cli.server.Runtimes;
 import io.podvisor.runtime.RuntimeFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -47,20 +46,8 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--manifests", description = "The static pod directory (default: DATA-DIR/manifests).")
     Path manifests;
 
-    @Option(names = "--runtime", defaultValue = "auto",
-            description = "The container runtime: runc (real containers; Linux as root with runc installed), "
-                    + "process (host processes), fake (scripted containers), auto (runc when it can run, else process). "
-                    + "Default ${DEFAULT-VALUE}.")
-    String runtime;
-
-    @Option(names = "--pod-cidr",
-            description = "The pod addresses of the runc runtime's bridge (default: 10.88.0.0/16, or the next /16 "
-                    + "up to 10.119.0.0/16 that no other node on this host uses).")
-    String podCidr;
-
-    @Option(names = "--max-pods", defaultValue = "110",
-            description = "How many pods this node takes, its pods capacity (default ${DEFAULT-VALUE}, as upstream's kubelet).")
-    int maxPods;
+    @picocli.CommandLine.Mixin
+    NodeRuntimeOptions node;
 
     @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
             description = "A registry to pull from over plain HTTP (repeatable); registries on loopback always are.")
@@ -73,13 +60,9 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String kind = Runtimes.resolve(runtime);
-        if (!List.of("runc", "process", "fake").contains(kind)) {
-            err.println("podvisor: unknown runtime \"" + runtime + "\"; available: " + Runtimes.KINDS);
-            return 2;
-        }
-        if (maxPods < 1) {
-            err.println("podvisor: --max-pods must be at least 1, not " + maxPods);
+        String problem = node.problem();
+        if (problem != null) {
+            err.println("podvisor: " + problem);
             return 2;
         }
         if (verbosity.problem() != null) {
@@ -88,17 +71,17 @@ public final class ServerCommand implements Callable<Integer> {
         }
         Path data = DataDir.prepare(dataDir != null ? dataDir : DataDir.defaultPath());
         NodeLog.configure(data, verbosity.level(), Level.TRACE); // a server's log is on its standard error too
-        String node = nodeName != null ? nodeName : io.podvisor.cli.server.NodeNames.hostName();
+        String name = nodeName != null ? nodeName : io.podvisor.cli.server.NodeNames.hostName();
         SystemClock clock = new SystemClock();
         ContainerRuntime rt;
         try {
-            rt = Runtimes.create(new Runtimes.Choice(kind, null, podCidr, java.util.Set.copyOf(insecureRegistries)), data, clock);
+            rt = node.create(data, clock, java.util.Set.copyOf(insecureRegistries));
         } catch (RuntimeFailure e) {
             err.println("podvisor: " + e.getMessage());
             clock.close();
             return 1;
         }
-        NodeServer server = NodeServer.start(new NodeServer.Options(data, port, bindAddress, node, manifests, maxPods),
+        NodeServer server = NodeServer.start(new NodeServer.Options(data, port, bindAddress, name, manifests, node.maxPods()),
                 clock, new VirtualThreadKeyedExecutor(), rt);
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
@@ -116,15 +99,11 @@ public final class ServerCommand implements Callable<Integer> {
             clock.close();
             stopped.countDown();
         }, "podvisor-shutdown"));
-        out.println("podvisor: node \"" + node + "\" serving https://" + bindAddress + ":" + server.port()
-                + " (runtime " + kind + (runtime.equals("auto") ? autoReason() : "") + ")");
+        out.println("podvisor: node \"" + name + "\" serving https://" + bindAddress + ":" + server.port()
+                + " (runtime " + node.describe() + ")");
         out.println("export KUBECONFIG=" + server.kubeconfig());
         out.flush();
         stopped.await();
         return 0;
-    }
-
-    private static String autoReason() {
-        return Runtimes.runcUnavailableReason().map(why -> ", auto: " + why).orElse(", auto");
     }
 }

@@ -96,7 +96,7 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
         this.staticSource = config.staticPodPath() == null ? null : new StaticPodSource(config.staticPodPath(),
                 config.nodeName(), clock, config.fileCheckPeriod(), staticPods);
         this.nodeReporter = objects == null ? null : new NodeStatusReporter(new NodeObjects.Facts(config.nodeName(),
-                config.nodeIp(), runtime.version(), machine, config.maxPods()), clock, objects);
+                config.nodeIp(), runtime.version(), machine, config.maxPods(), config.kubeletPort()), clock, objects);
         this.logWaiters = new LogWaiters(clock, LOG_FOLLOW_PERIOD);
         this.streams = new KubeletStreams(this, ctx, logWaiters);
     }

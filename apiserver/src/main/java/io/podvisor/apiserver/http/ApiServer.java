@@ -16,20 +16,13 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,24 +137,12 @@ public final class ApiServer {
     }
 
     private Server newServer(SslContextFactory.Server ssl) {
-        QueuedThreadPool pool = new QueuedThreadPool();
-        pool.setName("apiserver");
-        pool.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("apiserver-"));
-        Server s = new Server(pool);
-        s.setStopTimeout(2000);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendDateHeader(true);
-        http.addCustomizer(new SecureRequestCustomizer(false));
-        SslConnectionFactory tls = new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString());
-        ServerConnector connector = new ServerConnector(s, new TlsOnlyConnectionFactory(tls), new HttpConnectionFactory(http));
-        connector.setHost(config.bindAddress());
-        connector.setPort(config.port());
-        connector.setIdleTimeout(Duration.ofMinutes(2).toMillis());
+        ServerConnector connector = TlsListener.connector("apiserver", ssl, config.bindAddress(), config.port(),
+                Duration.ofMinutes(2));
+        Server s = connector.getServer();
         HeaderDeadline headers = new HeaderDeadline(connector.getScheduler(), headerTimeout, keepAliveTimeout);
         connector.addBean(headers);
         deadline = headers;
-        s.addConnector(connector);
         s.setErrorHandler(new StatusErrorHandler());
         if (LoggerFactory.getLogger(REQUEST_LOG).isInfoEnabled()) {
             // a line per answered request, as kube-apiserver's httplog at -v=3; no header but User-Agent

@@ -65,7 +65,7 @@ final class ExecEndpoint {
         ex.detach();
     }
 
-    private static String negotiate(List<String> headers) {
+    static String negotiate(List<String> headers) {
         List<String> offered = new ArrayList<>();
         for (String h : headers) {
             for (String p : h.split(",")) {

@@ -2,7 +2,12 @@ package io.podvisor.cli.server;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.podvisor.api.client.ContainerStreams;
 import io.podvisor.apiserver.http.ApiServer;
+import io.podvisor.apiserver.http.KubeletClient;
+import io.podvisor.apiserver.http.NodeRoutedStreams;
+import io.podvisor.apiserver.tls.KubeletCertificates;
 import io.podvisor.apiserver.registry.Registries;
 import io.podvisor.cli.logging.Redaction;
 import io.podvisor.client.informers.SharedInformerFactory;
@@ -26,7 +31,8 @@ import java.util.random.RandomGenerator;
  * One podvisor node, wired: the SQLite store under the data dir, the registries (the API's object
  * semantics), one set of shared informers, the kubelet on the chosen runtime (its pods, ConfigMaps
  * and Secrets read from those informers), the controllers (Job, Endpoints, scheduler, garbage
- * collector, reading from the same informers) and the HTTPS API server. Start order makes the API answer only once every
+ * collector, reading from the same informers) and the HTTPS API server, whose logs and exec reach
+ * this node's pods in-process and another node's through that node's kubelet endpoint. Start order makes the API answer only once every
  * part runs; {@link #close()} stops them in reverse and shuts the runtime down (no container,
  * mount, cgroup or network of the node remains).
  *
@@ -80,11 +86,14 @@ public final class NodeServer implements AutoCloseable {
         ApiServer.Config apiConfig = new ApiServer.Config(data, o.port(), o.bindAddress(), o.nodeName());
         // credentials and TLS do not depend on the store: prepared on the other core meanwhile
         CompletableFuture<ApiServer.Prepared> tls = new CompletableFuture<>();
+        CompletableFuture<KubeletCertificates.Credential> kubeletClientCert = new CompletableFuture<>();
         Thread.ofPlatform().name("podvisor-tls").daemon().start(() -> {
             try {
                 tls.complete(ApiServer.prepare(apiConfig, clock));
+                kubeletClientCert.complete(KubeletCertificates.apiServerClient(data, clock.now()));
             } catch (IOException | RuntimeException e) {
                 tls.completeExceptionally(e);
+                kubeletClientCert.completeExceptionally(e);
             }
         });
         Path manifests = o.manifests() != null ? o.manifests().toAbsolutePath() : data.resolve("manifests");
@@ -109,9 +118,13 @@ public final class NodeServer implements AutoCloseable {
                 o.nodeName(), RandomGenerator.getDefault());
         controllers.start();
         informers.start();
-        ApiServer api = new ApiServer(apiConfig, registries, kubelet.streams(), clock);
+        ApiServer.Prepared prepared = prepared(tls);
+        // logs and exec of this node's pods in-process, of another node's through its kubelet endpoint
+        ContainerStreams streams = new NodeRoutedStreams(o.nodeName(), kubelet.streams(),
+                new KubeletClient(name -> registries.get(Node.class, null, name), kubeletClientCert.join()));
+        ApiServer api = new ApiServer(apiConfig, registries, streams, clock);
         api.setReady(false);
-        int port = api.start(prepared(tls));
+        int port = api.start(prepared);
         publishApiEndpoints(registries, o.bindAddress(), port);
         api.setReady(true);
         return new NodeServer(store, registries, informers, kubelet, controllers, api, runtime, port);

@@ -31,11 +31,17 @@ public final class NodeObjects {
     static final int KUBELET_PORT = 10250;
 
     /** What a Node is built from. */
-    public record Facts(String nodeName, String nodeIp, String runtimeVersion, MachineInfo machine, int maxPods) {
+    public record Facts(String nodeName, String nodeIp, String runtimeVersion, MachineInfo machine, int maxPods,
+                        int kubeletPort) {
 
         /** Facts of a node with upstream's default pod capacity. */
         public Facts(String nodeName, String nodeIp, String runtimeVersion, MachineInfo machine) {
             this(nodeName, nodeIp, runtimeVersion, machine, MAX_PODS);
+        }
+
+        /** Facts of a node whose kubelet endpoint is on upstream's default port. */
+        public Facts(String nodeName, String nodeIp, String runtimeVersion, MachineInfo machine, int maxPods) {
+            this(nodeName, nodeIp, runtimeVersion, machine, maxPods, KUBELET_PORT);
         }
     }
 
@@ -86,7 +92,7 @@ public final class NodeObjects {
                 condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", since, now)));
         s.setAddresses(List.of(new NodeAddress(f.nodeIp(), "InternalIP"), new NodeAddress(f.nodeName(), "Hostname")));
         s.setDaemonEndpoints(new io.fabric8.kubernetes.api.model.NodeDaemonEndpointsBuilder()
-                .withNewKubeletEndpoint().withPort(KUBELET_PORT).endKubeletEndpoint().build());
+                .withNewKubeletEndpoint().withPort(f.kubeletPort()).endKubeletEndpoint().build());
         NodeSystemInfo info = new NodeSystemInfo();
         info.setArchitecture(m.architecture());
         info.setBootID(m.bootId());
