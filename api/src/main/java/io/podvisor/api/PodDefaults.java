@@ -3,6 +3,7 @@ package io.podvisor.api;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -81,6 +82,10 @@ public final class PodDefaults {
         probe(c.getLivenessProbe());
         probe(c.getReadinessProbe());
         probe(c.getStartupProbe());
+        if (c.getLifecycle() != null) {
+            handler(c.getLifecycle().getPostStart());
+            handler(c.getLifecycle().getPreStop());
+        }
     }
 
     /** {@code Always} for {@code :latest} or no tag/digest, else {@code IfNotPresent}. */
@@ -115,14 +120,25 @@ public final class PodDefaults {
         if (p.getFailureThreshold() == null || p.getFailureThreshold() == 0) {
             p.setFailureThreshold(3);
         }
-        HTTPGetAction h = p.getHttpGet();
+        httpGet(p.getHttpGet());
+    }
+
+    private static void handler(LifecycleHandler h) {
         if (h != null) {
-            if (h.getPath() == null || h.getPath().isEmpty()) {
-                h.setPath("/");
-            }
-            if (h.getScheme() == null) {
-                h.setScheme("HTTP");
-            }
+            httpGet(h.getHttpGet());
+        }
+    }
+
+    /** As upstream's SetDefaults_HTTPGetAction, for probes and lifecycle hooks alike. */
+    private static void httpGet(HTTPGetAction h) {
+        if (h == null) {
+            return;
+        }
+        if (h.getPath() == null || h.getPath().isEmpty()) {
+            h.setPath("/");
+        }
+        if (h.getScheme() == null || h.getScheme().isEmpty()) {
+            h.setScheme("HTTP");
         }
     }
 

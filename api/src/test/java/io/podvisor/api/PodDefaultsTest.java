@@ -69,6 +69,27 @@ class PodDefaultsTest {
     }
 
     @Test
+    void lifecycleHooksHttpGetGetsItsPathAndSchemeAsProbesDo() {
+        Pod pod = PodDefaults.apply(Yaml.read("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web, namespace: default}
+                spec:
+                  containers:
+                  - name: app
+                    image: nginx:1.27
+                    lifecycle:
+                      postStart: {httpGet: {port: 80}}
+                      preStop: {httpGet: {path: /drain, port: 80, scheme: HTTPS}}
+                """, Pod.class));
+        var lifecycle = pod.getSpec().getContainers().getFirst().getLifecycle();
+        assertThat(lifecycle.getPostStart().getHttpGet().getPath()).isEqualTo("/");
+        assertThat(lifecycle.getPostStart().getHttpGet().getScheme()).isEqualTo("HTTP");
+        assertThat(lifecycle.getPreStop().getHttpGet().getPath()).isEqualTo("/drain");
+        assertThat(lifecycle.getPreStop().getHttpGet().getScheme()).isEqualTo("HTTPS");
+    }
+
+    @Test
     void requestsComeFromLimitsOnPodsButNotOnTemplates() {
         Pod pod = PodDefaults.apply(Yaml.read(POD, Pod.class));
         assertThat(pod.getSpec().getContainers().getFirst().getResources().getRequests())

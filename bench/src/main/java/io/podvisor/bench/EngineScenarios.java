@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The lifecycle scenarios {@link EngineSpeed} times: a whole node (kubelet, fake runtime, in-memory
- * API) in virtual time through the kubelet's {@link NodeHarness}. Each run builds a fresh node
+ * The lifecycle scenarios {@link EngineSpeed} times: a whole node (kubelet, fake runtime, the API's
+ * registries on an in-memory store behind shared informers) in virtual time through the kubelet's
+ * {@link NodeHarness}. Each run builds a fresh node
  * outside the timed span, then times applying the pods and advancing the clock, and returns what
  * the node ended with so the caller can check that the simulation did the work it is credited with.
  */

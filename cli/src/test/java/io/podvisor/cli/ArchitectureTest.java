@@ -62,7 +62,7 @@ class ArchitectureTest {
      * The kubelet talks to the API only through {@code api.ClusterClient} (and {@code ObjectClient}
      * for its Node, Lease and mirror pods); the informer caches it reads from are wired in by the
      * composition root ({@code client.node.CachedClusterClient}), so the kubelet itself knows no
-     * transport and no cache, and its scenario tests keep their own in-memory API.
+     * transport and no cache (its tests wire the real API in at test scope).
      */
     @Test
     void kubeletImportsNeitherHttpServerNorStoreNorClientLayer() {

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.podvisor.core.DeterministicExecutor;
 import io.podvisor.core.FakeClock;
-import io.podvisor.kubelet.harness.InMemoryCluster;
+import io.podvisor.kubelet.harness.NodeApi;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
 /** The status manager writes a pod's status only when it differs from what the API last accepted. */
 class StatusManagerTest {
 
-    private final InMemoryCluster cluster = new InMemoryCluster(new FakeClock(Instant.parse("2026-01-01T00:00:00Z")),
+    private final NodeApi cluster = new NodeApi(new FakeClock(Instant.parse("2026-01-01T00:00:00Z")),
             new DeterministicExecutor());
 
     private Pod created() {
-        return cluster.create(new PodBuilder().withNewMetadata().withName("p").endMetadata()
-                .withNewSpec().addNewContainer().withName("c").withImage("busybox:1.36").endContainer().endSpec().build());
+        return cluster.put(new PodBuilder().withNewMetadata().withName("p").endMetadata()
+                .withNewSpec().withNodeName("podvisor").addNewContainer().withName("c").withImage("busybox:1.36").endContainer()
+                .endSpec().build());
     }
 
     private static PodStatus running(String ip) {
@@ -32,7 +33,7 @@ class StatusManagerTest {
     @Test
     void anEqualStatusIsNeitherANewVersionNorWrittenAgain() {
         Pod pod = created();
-        StatusManager m = new StatusManager(cluster);
+        StatusManager m = new StatusManager(cluster.cluster());
 
         assertThat(m.publish(pod, running("10.88.0.2"))).isTrue();
         assertThat(m.publish(pod, running("10.88.0.2"))).isFalse();
@@ -45,7 +46,7 @@ class StatusManagerTest {
     @Test
     void aChangedStatusIsANewVersionAndWritten() {
         Pod pod = created();
-        StatusManager m = new StatusManager(cluster);
+        StatusManager m = new StatusManager(cluster.cluster());
         m.publish(pod, running("10.88.0.2"));
 
         assertThat(m.publish(pod, running("10.88.0.3"))).isTrue();
@@ -60,7 +61,7 @@ class StatusManagerTest {
     void anUnchangedStatusIsWrittenToANewApiObject() {
         Pod pod = created();
         AtomicReference<String> target = new AtomicReference<>(null);
-        StatusManager m = new StatusManager(cluster, p -> target.get());
+        StatusManager m = new StatusManager(cluster.cluster(), p -> target.get());
 
         m.publish(pod, running("10.88.0.2"));
         assertThat(cluster.statusLog()).isEmpty();
@@ -74,7 +75,7 @@ class StatusManagerTest {
     void aStatusTheApiDidNotAcceptIsSentAgain() {
         Pod pod = created();
         AtomicReference<String> target = new AtomicReference<>("another-uid");
-        StatusManager m = new StatusManager(cluster, p -> target.get());
+        StatusManager m = new StatusManager(cluster.cluster(), p -> target.get());
 
         m.publish(pod, running("10.88.0.2"));
         target.set(pod.getMetadata().getUid());

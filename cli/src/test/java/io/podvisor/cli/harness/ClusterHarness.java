@@ -1,16 +1,13 @@
 package io.podvisor.cli.harness;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.podvisor.api.Yaml;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.api.resources.ResourceType;
-import io.podvisor.api.resources.ResourceTypes;
+import io.podvisor.apiserver.registry.KubectlRequests;
 import io.podvisor.apiserver.registry.Registries;
 import io.podvisor.apiserver.registry.Registry;
 import io.podvisor.client.informers.SharedInformerFactory;
@@ -23,8 +20,6 @@ import io.podvisor.kubelet.KubeletConfig;
 import io.podvisor.runtime.fake.ContainerScript;
 import io.podvisor.runtime.fake.FakeRuntime;
 import io.podvisor.store.MemoryStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +60,6 @@ public final class ClusterHarness implements AutoCloseable {
 
     /** How far the clock moves between two drains of the work queue in {@link #advance}. */
     private static final Duration STEP = Duration.ofMillis(100);
-    private static final ObjectMapper YAML = Yaml.newYamlMapper();
 
     private final FakeClock clock = new FakeClock(T0);
     private final DeterministicExecutor executor = new DeterministicExecutor();
@@ -158,11 +152,9 @@ public final class ClusterHarness implements AutoCloseable {
      * @throws ApiException as the API server rejects the request (nothing is stored then)
      */
     public HasMetadata apply(String yaml) {
-        JsonNode body = readYaml(yaml);
-        ResourceType type = ResourceTypes.byKind(body.path("apiVersion").asText(), body.path("kind").asText())
-                .orElseThrow(() -> new IllegalArgumentException("not a served kind: " + body.path("kind")));
-        String ns = type.namespaced() ? body.path("metadata").path("namespace").asText(NAMESPACE) : null;
-        HasMetadata created = registries.create(type, ns, body, Registry.WriteOptions.DEFAULT).object();
+        KubectlRequests.Create request = KubectlRequests.create(yaml, NAMESPACE);
+        HasMetadata created = registries.create(request.type(), request.namespace(), request.body(),
+                Registry.WriteOptions.DEFAULT).object();
         executor.runUntilIdle();
         return created;
     }
@@ -291,13 +283,5 @@ public final class ClusterHarness implements AutoCloseable {
         registries.close();
         store.close();
         executor.runUntilIdle();
-    }
-
-    private static JsonNode readYaml(String yaml) {
-        try {
-            return YAML.readTree(yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -2,9 +2,6 @@ package io.podvisor.kubelet.harness;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.podvisor.api.PodDefaults;
-import io.podvisor.api.Times;
-import io.podvisor.api.Yaml;
 import io.podvisor.api.printers.EventAges;
 import io.podvisor.api.printers.PodColumns;
 import io.podvisor.core.DeterministicExecutor;
@@ -21,14 +18,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * A whole node in virtual time: a kubelet on the fake runtime and a fake clock, with an in-memory
- * API. A test creates pods, scripts containers, advances the clock and asserts what a user would
+ * A whole node in virtual time: a kubelet on the fake runtime and a fake clock, talking to the real
+ * API on an in-memory store through shared informers ({@link NodeApi}), as {@code NodeServer} wires
+ * it. A test creates pods, scripts containers, advances the clock and asserts what a user would
  * see: phase, statuses, conditions, events and the kubectl columns.
  *
  * <pre>
@@ -49,8 +46,7 @@ public final class NodeHarness {
     private final DeterministicExecutor executor = new DeterministicExecutor();
     private final FakeRuntime runtime = new FakeRuntime(clock);
     private final RecordingRuntime recording = new RecordingRuntime(runtime);
-    private final InMemoryCluster cluster = new InMemoryCluster(clock, executor);
-    private final InMemoryObjects objects = new InMemoryObjects(clock, cluster);
+    private final NodeApi api = new NodeApi(clock, executor);
     private final KubeletConfig config;
     private final Mounter mounter;
     private Kubelet kubelet;
@@ -79,7 +75,8 @@ public final class NodeHarness {
     }
 
     private void startKubelet() {
-        kubelet = new Kubelet(config, clock, executor, recording, cluster, objects, mounter);
+        // a starting node process makes its informers anew
+        kubelet = new Kubelet(config, clock, executor, recording, api.connect(), api.objects(), mounter);
         kubelet.start();
         executor.runUntilIdle();
     }
@@ -111,9 +108,9 @@ public final class NodeHarness {
         return kubelet;
     }
 
-    /** The typed API (Node, Lease, mirror pods) the kubelet writes to. */
-    public InMemoryObjects objects() {
-        return objects;
+    /** The typed API (Node, Lease, mirror pods) the kubelet writes to, logging every write. */
+    public RecordingObjects objects() {
+        return api.objects();
     }
 
     /** {@code kubectl logs} through the kubelet's streams; API errors are thrown as they are. */
@@ -145,8 +142,9 @@ public final class NodeHarness {
         return clock;
     }
 
-    public InMemoryCluster cluster() {
-        return cluster;
+    /** The API the node talks to: writes as a user makes them, and what the node wrote. */
+    public NodeApi cluster() {
+        return api;
     }
 
     /** Scripts containers named {@code name} (shortcut for {@code runtime().script}). */
@@ -155,12 +153,14 @@ public final class NodeHarness {
         return this;
     }
 
-    /** Decodes, defaults and creates a pod from YAML; runs the node until idle. */
+    /**
+     * Creates a pod from YAML as {@code kubectl create -f} does (the API decodes, defaults and
+     * validates it), bound to this node unless it names one; runs the node until idle.
+     *
+     * @throws io.podvisor.api.errors.ApiException as the API server refuses the pod
+     */
     public Pod apply(String yaml) {
-        Pod pod = PodDefaults.apply(Yaml.read(yaml, Pod.class));
-        Pod created = cluster.create(pod);
-        executor.runUntilIdle();
-        return created;
+        return (Pod) api.apply(yaml, config.nodeName());
     }
 
     /** Deletes a pod gracefully (its own grace period) and runs until idle. */
@@ -169,8 +169,7 @@ public final class NodeHarness {
     }
 
     public void delete(String name, Long gracePeriodSeconds) {
-        cluster.delete("default", name, gracePeriodSeconds);
-        executor.runUntilIdle();
+        api.delete(NodeApi.NAMESPACE, name, gracePeriodSeconds);
     }
 
     /** Moves virtual time forward, running every timer and the work it causes. */
@@ -191,7 +190,7 @@ public final class NodeHarness {
 
     /** The pod as the API holds it (null once deleted). */
     public Pod pod(String name) {
-        return cluster.get("default", name);
+        return api.get(NodeApi.NAMESPACE, name);
     }
 
     /** {@code "READY STATUS RESTARTS"} as {@code kubectl get pod} prints them, single-spaced. */
@@ -204,15 +203,16 @@ public final class NodeHarness {
     }
 
     /**
-     * What {@code kubectl get pod NAME -w} shows: a line {@code "<seconds since T0> READY STATUS
-     * RESTARTS"} for each status update that changed those columns (ages as at the update).
+     * What {@code kubectl get pod NAME -w} shows, from a watch on the API opened before the first
+     * pod: a line {@code "<seconds since T0> READY STATUS RESTARTS"} for each event that changed
+     * those columns (ages as at the event), the pod's creation first.
      */
     public List<String> kubectlWatch(String name) {
         List<String> lines = new java.util.ArrayList<>();
         String last = null;
-        for (InMemoryCluster.StatusUpdate u : cluster.statusUpdates()) {
+        for (NodeApi.Watched u : api.podEvents()) {
             Pod p = u.pod();
-            if (!p.getMetadata().getName().equals(name)) {
+            if (!p.getMetadata().getName().equals(name) || !NodeApi.NAMESPACE.equals(p.getMetadata().getNamespace())) {
                 continue;
             }
             String columns = PodColumns.ready(p) + " " + PodColumns.status(p) + " " + PodColumns.restarts(p, u.at());
@@ -238,9 +238,7 @@ public final class NodeHarness {
     }
 
     public List<Event> eventObjects(String name) {
-        return cluster.recorded().forObject(name).stream()
-                .sorted(Comparator.comparing((Event e) -> Times.parse(e.getFirstTimestamp())))
-                .toList();
+        return api.events(name);
     }
 
     /** Events whose reason is {@code reason}, as {@code "count × message"}. */

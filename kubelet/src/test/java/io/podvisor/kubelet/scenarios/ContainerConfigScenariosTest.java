@@ -260,12 +260,17 @@ class ContainerConfigScenariosTest {
         h.cluster().put(b.build());
     }
 
-    /** A node whose API has the API server's Service, {@code redis-master} and another namespace's {@code kubernetes}. */
+    /**
+     * A node whose API has the API server's Service ({@code default/kubernetes}, 10.96.0.1:443, as
+     * every cluster has from the start), {@code redis-master} and another namespace's {@code kubernetes}.
+     */
     private NodeHarness nodeWithServices() {
         NodeHarness h = node();
-        service(h, "default", "kubernetes", "10.96.0.1", "https/443/TCP");
-        service(h, "default", "redis-master", "10.0.0.11", "/6379/TCP", "metrics/9121/TCP", "dns/53/UDP");
-        service(h, "other", "kubernetes", "10.0.0.13", "/8443/TCP");
+        h.cluster().put(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("other")
+                .endMetadata().build());
+        // the API requires every port of a multi-port Service to be named, and cluster IPs in its range
+        service(h, "default", "redis-master", "10.96.0.11", "redis/6379/TCP", "metrics/9121/TCP", "dns/53/UDP");
+        service(h, "other", "kubernetes", "10.96.0.13", "/8443/TCP");
         return h;
     }
 
@@ -273,7 +278,7 @@ class ContainerConfigScenariosTest {
     void serviceVariablesComeFromTheNamespacesServicesAndAlwaysTheApiServers() {
         NodeHarness h = nodeWithServices();
         service(h, "default", "headless", "None", "/80/TCP");
-        service(h, "other", "elsewhere", "10.0.0.12", "/80/TCP");
+        service(h, "other", "elsewhere", "10.96.0.12", "/80/TCP");
         h.apply("""
                 apiVersion: v1
                 kind: Pod
@@ -291,24 +296,25 @@ class ContainerConfigScenariosTest {
 
         ContainerConfig c = h.recording().lastConfig("app");
         assertThat(c.env()).containsAllEntriesOf(Map.ofEntries(
-                Map.entry("ADDR", "10.0.0.11:6379"),
+                Map.entry("ADDR", "10.96.0.11:6379"),
                 Map.entry("REDIS_MASTER_SERVICE_PORT", "mine"),
-                Map.entry("REDIS_MASTER_SERVICE_HOST", "10.0.0.11"),
+                Map.entry("REDIS_MASTER_SERVICE_HOST", "10.96.0.11"),
+                Map.entry("REDIS_MASTER_SERVICE_PORT_REDIS", "6379"),
                 Map.entry("REDIS_MASTER_SERVICE_PORT_METRICS", "9121"),
                 Map.entry("REDIS_MASTER_SERVICE_PORT_DNS", "53"),
-                Map.entry("REDIS_MASTER_PORT", "tcp://10.0.0.11:6379"),
-                Map.entry("REDIS_MASTER_PORT_6379_TCP", "tcp://10.0.0.11:6379"),
+                Map.entry("REDIS_MASTER_PORT", "tcp://10.96.0.11:6379"),
+                Map.entry("REDIS_MASTER_PORT_6379_TCP", "tcp://10.96.0.11:6379"),
                 Map.entry("REDIS_MASTER_PORT_6379_TCP_PROTO", "tcp"),
                 Map.entry("REDIS_MASTER_PORT_6379_TCP_PORT", "6379"),
-                Map.entry("REDIS_MASTER_PORT_6379_TCP_ADDR", "10.0.0.11"),
-                Map.entry("REDIS_MASTER_PORT_53_UDP", "udp://10.0.0.11:53"),
+                Map.entry("REDIS_MASTER_PORT_6379_TCP_ADDR", "10.96.0.11"),
+                Map.entry("REDIS_MASTER_PORT_53_UDP", "udp://10.96.0.11:53"),
                 Map.entry("REDIS_MASTER_PORT_53_UDP_PROTO", "udp"),
                 Map.entry("KUBERNETES_SERVICE_HOST", "10.96.0.1"),
                 Map.entry("KUBERNETES_SERVICE_PORT", "443"),
                 Map.entry("KUBERNETES_SERVICE_PORT_HTTPS", "443"),
                 Map.entry("KUBERNETES_PORT", "tcp://10.96.0.1:443")));
         assertThat(c.env().keySet()).noneMatch(k -> k.startsWith("HEADLESS_") || k.startsWith("ELSEWHERE_"));
-        assertThat(c.command()).containsExactly("sh", "-c", "echo 10.0.0.11");
+        assertThat(c.command()).containsExactly("sh", "-c", "echo 10.96.0.11");
     }
 
     @Test
@@ -338,7 +344,7 @@ class ContainerConfigScenariosTest {
         Map<String, String> web = h.recording().lastConfig("app").env();
         assertThat(web).containsEntry("KUBERNETES_SERVICE_HOST", "10.96.0.1");
         assertThat(web.keySet()).noneMatch(k -> k.startsWith("REDIS_MASTER_"));
-        assertThat(h.recording().lastConfig("side").env()).containsEntry("KUBERNETES_SERVICE_HOST", "10.0.0.13")
+        assertThat(h.recording().lastConfig("side").env()).containsEntry("KUBERNETES_SERVICE_HOST", "10.96.0.13")
                 .containsEntry("KUBERNETES_SERVICE_PORT", "8443").doesNotContainKey("KUBERNETES_SERVICE_PORT_HTTPS");
     }
 }

@@ -181,7 +181,7 @@ class InitContainerScenariosTest {
         // restarted at 20, failed at 25: in the 20 s back-off since the retry at 35
         p = h.pod("initcrash");
         assertThat(h.kubectl("initcrash")).isEqualTo("0/1 Init:CrashLoopBackOff 2 (10s ago)");
-        assertThat(h.kubectlWatch("initcrash")).containsExactly("0 0/1 Init:0/2 0", "5 0/1 Init:Error 0",
+        assertThat(h.kubectlWatch("initcrash")).containsExactly("0 0/1 Pending 0", "0 0/1 Init:0/2 0", "5 0/1 Init:Error 0",
                 "5 0/1 Init:0/2 1 (0s ago)", "10 0/1 Init:Error 1 (5s ago)", "20 0/1 Init:CrashLoopBackOff 1 (10s ago)",
                 "20 0/1 Init:0/2 2 (10s ago)", "25 0/1 Init:Error 2 (15s ago)", "35 0/1 Init:CrashLoopBackOff 2 (10s ago)");
         assertThat(p.getStatus().getPhase()).isEqualTo("Pending");

@@ -157,7 +157,7 @@ class RestartPolicyScenariosTest {
         // exited at 4: the sync of the exit shows it terminated; the back-off that sync found shows
         // in the next one, the retry 10 s later (here also the restart)
         assertThat(h.kubectl("crashy")).isEqualTo("0/1 Error 1 (3s ago)");
-        assertThat(h.kubectlWatch("crashy")).containsExactly("0 0/1 ContainerCreating 0", "0 1/1 Running 0",
+        assertThat(h.kubectlWatch("crashy")).containsExactly("0 0/1 Pending 0", "0 0/1 ContainerCreating 0", "0 1/1 Running 0",
                 "2 0/1 Error 0", "2 1/1 Running 1 (0s ago)", "4 0/1 Error 1 (2s ago)");
         h.advanceSeconds(45);
         assertThat(starts(h, "app")).containsExactly(0L, 2L, 14L, 36L);

@@ -405,6 +405,7 @@ class SidecarScenariosTest {
         // and 39 fall while proxy is down (kubectl's init loop stops at proxy, so only proxy's
         // restarts count there)
         assertThat(h.kubectlWatch("behind-sidecar")).containsExactly(
+                "0 0/2 Pending 0", // the pod as created, before the kubelet's first status
                 "0 0/2 Init:0/2 0",
                 "0 1/2 Init:1/2 0",
                 "1 0/2 Init:Error 0",

@@ -43,14 +43,16 @@ class SyncFailureLogTest {
     @Test
     void aSyncThatThrowsIsLoggedRecordedAsAnEventAndRetried() {
         NodeHarness h = new NodeHarness();
-        h.apply("""
+        // stored before the API refused such quantities: the API would not take it now
+        h.cluster().storeAsIs(io.podvisor.api.Yaml.read("""
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: web, namespace: default}
                 spec:
+                  nodeName: podvisor
                   volumes: [{name: m, emptyDir: {medium: Memory, sizeLimit: 12XB}}]
                   containers: [{name: app, image: busybox, volumeMounts: [{name: m, mountPath: /m}]}]
-                """); // stored before the API refused such quantities
+                """, io.fabric8.kubernetes.api.model.Pod.class));
         assertThat(h.events("web", "FailedSync")).singleElement().asString().startsWith("1x error syncing pod: ");
         assertThat(logged).anyMatch(l -> l.startsWith("SEVERE Error syncing pod default/web"));
 

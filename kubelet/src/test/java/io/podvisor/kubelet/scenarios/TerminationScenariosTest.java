@@ -62,7 +62,9 @@ class TerminationScenariosTest {
         assertThat(h.events("web", "Killing"))
                 .containsExactly("1x Stopping container app", "1x Stopping container stubborn");
         Pod p = h.pod("web");
-        assertThat(p.getMetadata().getDeletionTimestamp()).isEqualTo("2026-01-01T00:00:10Z");
+        // as kube-apiserver: the time by which the pod should be gone, now + its grace period
+        assertThat(p.getMetadata().getDeletionTimestamp()).isEqualTo("2026-01-01T00:00:40Z");
+        assertThat(p.getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(30L);
         assertThat(state(main(p, "app").getState())).isEqualTo("terminated Error 143");
         assertThat(h.kubectl("web")).isEqualTo("1/2 Terminating 0");
 

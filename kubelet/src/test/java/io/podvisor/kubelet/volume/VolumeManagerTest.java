@@ -2,6 +2,7 @@ package io.podvisor.kubelet.volume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -11,7 +12,7 @@ import io.podvisor.core.DeterministicExecutor;
 import io.podvisor.core.FakeClock;
 import io.podvisor.kubelet.env.FieldRefs;
 import io.podvisor.kubelet.env.NodeAllocatable;
-import io.podvisor.kubelet.harness.InMemoryCluster;
+import io.podvisor.kubelet.harness.NodeApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,11 +29,11 @@ class VolumeManagerTest {
     @TempDir
     Path tmp;
 
-    private final InMemoryCluster cluster = new InMemoryCluster(new FakeClock(Instant.EPOCH), new DeterministicExecutor());
+    private final NodeApi cluster = new NodeApi(new FakeClock(Instant.EPOCH), new DeterministicExecutor());
     private final RecordingMounter mounter = new RecordingMounter();
 
     private VolumeManager manager() {
-        return new VolumeManager(tmp.resolve("root"), cluster, mounter);
+        return new VolumeManager(tmp.resolve("root"), cluster.cluster(), mounter);
     }
 
     private static Pod pod(String volumesYaml) {
@@ -100,7 +101,7 @@ class VolumeManagerTest {
     @Test
     void memoryMediumFallsBackToADirectoryWhenThisProcessCannotMount() {
         Pod p = pod("- {name: ram, emptyDir: {medium: Memory}}");
-        PodVolumes v = new VolumeManager(tmp.resolve("root"), cluster, Mounter.NONE).setUp(
+        PodVolumes v = new VolumeManager(tmp.resolve("root"), cluster.cluster(), Mounter.NONE).setUp(
                 new FieldRefs(p, "", java.util.List.of(), new NodeAllocatable(1000, GI)), null, GI);
         assertThat(v.diskBacked()).containsExactly("ram");
         assertThat(vol("kubernetes.io~empty-dir", "ram")).isDirectory();
@@ -169,7 +170,7 @@ class VolumeManagerTest {
                 .withData(Map.of("k", "v")).build());
         assertThat(setUp(m, p).blocking()).isFalse();
 
-        cluster.deleteConfigMap("default", "app-config");
+        cluster.delete(ConfigMap.class, "default", "app-config");
         PodVolumes refresh = setUp(m, p);
         assertThat(refresh.blocking()).isFalse();
         assertThat(refresh.failures()).hasSize(1);
@@ -258,7 +259,7 @@ class VolumeManagerTest {
                 - {name: scratch, emptyDir: {}}
                 - {name: cfg, configMap: {name: app-config}}
                 """);
-        PodVolumes v = new VolumeManager(null, cluster, mounter).setUp(
+        PodVolumes v = new VolumeManager(null, cluster.cluster(), mounter).setUp(
                 new FieldRefs(p, "", java.util.List.of(), new NodeAllocatable(1000, GI)), null, GI);
         assertThat(v.volumes()).isEmpty();
         assertThat(v.blocking()).isTrue();
