@@ -83,7 +83,7 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
         MachineInfo machine = MachineInfo.read(Path.of("/"), root);
         EventRecorder recorder = new EventRecorder(clock, cluster.events(),
                 new EventSourceBuilder().withComponent("kubelet").withHost(config.nodeName()).build());
-        this.staticPods = new StaticPods(this, objects, config.nodeName());
+        this.staticPods = new StaticPods(this, objects, config.nodeName(), this::registeredNodeUid);
         this.ctx = new KubeletContext(config, clock, executor, runtime, cluster, recorder,
                 new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(300), clock), new ReasonCache(),
                 new ProbeManager(clock, runtime, config.kubernetesVersion()),
@@ -145,6 +145,11 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
                 LogPaths.delete(LogPaths.podDir(ctx.config(), ns, name, uid));
             }
         }
+    }
+
+    /** The UID of this node's Node as registered (null before, or without an API for it). */
+    private String registeredNodeUid() {
+        return nodeReporter == null ? null : nodeReporter.nodeUid();
     }
 
     /** Logs and exec of this node's containers, for the API server. */

@@ -1,6 +1,5 @@
 package io.podvisor.kubelet;
 
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -15,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Runs the static pods of the manifest directory and keeps their mirror pods in the API.
@@ -40,6 +40,8 @@ final class StaticPods implements StaticPodSource.Listener {
     private final Kubelet kubelet;
     private final ObjectClient objects;
     private final String nodeName;
+    /** The UID of this node's Node as registered, or null before that. */
+    private final Supplier<String> nodeUid;
     /** By full name: the static pod that runs (or is being stopped). */
     private final Map<String, Pod> active = new LinkedHashMap<>();
     /** By full name: a new version waiting for the old one to finish. */
@@ -50,10 +52,11 @@ final class StaticPods implements StaticPodSource.Listener {
     /** UIDs of mirrors this kubelet deleted: late events about them are ignored. */
     private final Set<String> deletedMirrors = new HashSet<>();
 
-    StaticPods(Kubelet kubelet, ObjectClient objects, String nodeName) {
+    StaticPods(Kubelet kubelet, ObjectClient objects, String nodeName, Supplier<String> nodeUid) {
         this.kubelet = kubelet;
         this.objects = objects;
         this.nodeName = nodeName;
+        this.nodeUid = nodeUid;
     }
 
     @Override
@@ -154,20 +157,16 @@ final class StaticPods implements StaticPodSource.Listener {
         if (objects == null || st == null || stopping.contains(uid(st)) || mirrors.containsKey(key)) {
             return;
         }
+        String owner = nodeUid.get();
+        if (owner == null) {
+            return; // retried after the next scan, once the node is registered
+        }
         try {
-            Node node = objects.get(Node.class, null, nodeName);
-            if (node == null) {
-                return; // retried after the next scan, once the node is registered
-            }
-            mirrors.put(key, objects.create(mirrorOf(st, node)));
+            mirrors.put(key, objects.create(mirrorOf(st, nodeName, owner)));
             kubelet.requestSync(uid(st));
         } catch (ApiException.AlreadyExists e) {
-            Pod existing = objects.get(Pod.class, st.getMetadata().getNamespace(), st.getMetadata().getName());
-            if (existing != null && StaticPodManifest.isMirror(existing)) {
-                onMirrorUpsert(existing);
-            } else {
-                LOG.log(System.Logger.Level.WARNING, "Cannot create mirror pod " + key + ": a pod of that name exists");
-            }
+            // a mirror from before a restart comes through the pod source (onMirrorUpsert); another pod stays
+            LOG.log(System.Logger.Level.DEBUG, "Mirror pod " + key + " exists already: " + e.getMessage());
         } catch (ApiException e) {
             LOG.log(System.Logger.Level.WARNING, "Failed creating a mirror pod " + key + ": " + e.getMessage());
         }
@@ -189,7 +188,7 @@ final class StaticPods implements StaticPodSource.Listener {
     }
 
     /** The mirror of a static pod: same name, labels, annotations and spec, owned by the Node. */
-    private static Pod mirrorOf(Pod st, Node node) {
+    private static Pod mirrorOf(Pod st, String nodeName, String nodeUid) {
         ObjectMeta src = st.getMetadata();
         Map<String, String> annotations = new LinkedHashMap<>(src.getAnnotations());
         annotations.put(StaticPodManifest.CONFIG_MIRROR, StaticPodManifest.hashOf(st));
@@ -201,8 +200,8 @@ final class StaticPods implements StaticPodSource.Listener {
         OwnerReference owner = new OwnerReference();
         owner.setApiVersion("v1");
         owner.setKind("Node");
-        owner.setName(node.getMetadata().getName());
-        owner.setUid(node.getMetadata().getUid());
+        owner.setName(nodeName);
+        owner.setUid(nodeUid);
         owner.setController(true);
         meta.setOwnerReferences(List.of(owner));
         Pod m = new Pod();

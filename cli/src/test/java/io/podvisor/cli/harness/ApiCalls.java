@@ -1,5 +1,6 @@
 package io.podvisor.cli.harness;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.podvisor.api.ClusterClient;
 import io.podvisor.api.client.ObjectClient;
 import io.podvisor.apiserver.registry.Registries;
@@ -13,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * The API as the node's own parts see it ({@link ObjectClient} and {@link ClusterClient} over the
  * registries), recording every call as {@code method(Kind)} — {@code Kind} the simple name of the
- * first {@code Class} argument, if any — so a test can tell which requests the kubelet makes.
+ * first {@code Class} argument or the class of the first object argument, if any — so a test can
+ * tell which requests the kubelet makes.
  *
  * <p>Thread-safety: records under a lock; the harness is single-threaded anyway.
  */
@@ -35,8 +37,10 @@ final class ApiCalls {
     }
 
     private synchronized void record(String method, Object[] args) {
-        String kind = args == null ? "" : Arrays.stream(args).filter(a -> a instanceof Class<?>)
-                .map(a -> ((Class<?>) a).getSimpleName()).findFirst().orElse("");
+        String kind = args == null ? "" : Arrays.stream(args)
+                .filter(a -> a instanceof Class<?> || a instanceof HasMetadata)
+                .map(a -> a instanceof Class<?> c ? c.getSimpleName() : a.getClass().getSimpleName())
+                .findFirst().orElse("");
         calls.add(method + "(" + kind + ")");
     }
 
