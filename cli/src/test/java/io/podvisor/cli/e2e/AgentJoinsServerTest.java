@@ -2,6 +2,7 @@ package io.podvisor.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.podvisor.cli.logging.NodeLog;
 import io.podvisor.runtime.linux.HostCommand;
@@ -16,22 +17,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two processes, joined over HTTPS: a {@code podvisor server} and a {@code podvisor agent} on
- * another data dir given the server's kubeconfig. Both nodes show Ready; a pod bound to the
- * agent's node runs in the agent's runtime (runc as root with runc, else the process runtime);
- * the real {@code kubectl logs} and {@code exec} (stdin included) reach it through the server;
- * stopping the agent's process removes its host objects and leaves the server serving, which
- * then answers a log request for that pod with kube-apiserver's dial error; nothing of either
- * instance is left once both stopped.
+ * another data dir given the server's kubeconfig, on runc (as root with runc) and on the process
+ * runtime. Both nodes show Ready; a pod bound to the agent's node runs in the agent's runtime;
+ * the real {@code kubectl logs} and {@code exec} (stdin and an exit code included) reach it
+ * through the server; killing the agent's process leaves the server serving, which answers a
+ * log request for that pod with kube-apiserver's dial error; the agent started again on its
+ * data dir runs the pod again, and stopped with SIGTERM leaves nothing on the host; its log
+ * never shows the token; nothing of the server is left once it stops.
  */
 class AgentJoinsServerTest {
 
     @TempDir
     Path tmp;
+
+    private static final String JOINED = "podvisor: node \"agent-node\" joined";
 
     static final String POD = """
             apiVersion: v1
@@ -47,9 +52,10 @@ class AgentJoinsServerTest {
                 command: ["sh", "-c", "echo hello from the agent; exec sleep 3600"]
             """;
 
-    @Test
-    void anAgentJoinsAServerAndItsPodIsReachedThroughTheServer() throws Exception {
-        String runtime = RealNode.runcUsable() ? "runc" : "process";
+    @ParameterizedTest
+    @ValueSource(strings = {"runc", "process"})
+    void anAgentJoinsAServerAndItsPodIsReachedThroughTheServer(String runtime) throws Exception {
+        assumeTrue(runtime.equals("process") || RealNode.runcUsable(), "needs root, runc, ip and a static busybox");
         Path serverData = tmp.resolve("server");
         Path agentData = tmp.resolve("agent");
         Process server = start(List.of("server", "--data-dir", serverData.toString(), "--port", "0",
@@ -57,9 +63,10 @@ class AgentJoinsServerTest {
         Process agent = null;
         try {
             Kubectl kubectl = new Kubectl(serverData.resolve("kubeconfig"), tmp.resolve("home"));
-            agent = start(List.of("agent", "--kubeconfig", serverData.resolve("kubeconfig").toString(),
+            List<String> agentArgs = List.of("agent", "--kubeconfig", serverData.resolve("kubeconfig").toString(),
                     "--data-dir", agentData.toString(), "--node-name", "agent-node", "--runtime", runtime,
-                    "--kubelet-port", "0"), "podvisor: node \"agent-node\" joined");
+                    "--kubelet-port", "0", "-v=4");
+            agent = start(agentArgs, JOINED);
             Optional<HostInstances.Entry> serverInstance = InstanceObjects.entryOf(server.pid());
             Optional<HostInstances.Entry> agentInstance = InstanceObjects.entryOf(agent.pid());
             if (HostCommand.runningAsRoot()) { // as root both runtimes record their instances
@@ -96,11 +103,9 @@ class AgentJoinsServerTest {
             Kubectl.Result failing = kubectl.run("exec", "on-agent", "--", "sh", "-c", "exit 3");
             assertThat(failing.exitCode()).isEqualTo(3);
 
-            agent.destroy();
-            assertThat(agent.waitFor(60, TimeUnit.SECONDS)).as("agent stops on SIGTERM").isTrue();
-            if (agentInstance.isPresent()) {
-                assertThat(InstanceObjects.of(agentInstance.get())).as("left by the agent after it stopped").isEmpty();
-            }
+            agent.destroyForcibly();
+            assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(agent.exitValue()).as("killed").isEqualTo(137);
             assertThat(kubectl.run("get", "pods", "-o", "name").assertOk().out()).isEqualTo("pod/on-agent\n");
             var ready = ServerProcessTest.trustingServerCa(serverData).send(HttpRequest.newBuilder(
                     URI.create(serverUrl(serverData) + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
@@ -109,6 +114,20 @@ class AgentJoinsServerTest {
             assertThat(unreachable.exitCode()).isNotZero();
             assertThat(unreachable.err().strip()).isEqualTo("Error from server: Get \"https://127.0.0.1:" + port
                     + "/containerLogs/default/on-agent/app\": dial tcp 127.0.0.1:" + port + ": connect: connection refused");
+
+            // back on its data dir: what the killed agent left is removed, its pod runs again, exec reaches it
+            agent = start(agentArgs, JOINED);
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(kubectl.run("exec", "on-agent", "--", "echo", "back").assertOk().out())
+                            .as(agentLog(agentData)).isEqualTo("back\n"));
+            agent.destroy();
+            assertThat(agent.waitFor(60, TimeUnit.SECONDS)).as("agent stops on SIGTERM").isTrue();
+            if (agentInstance.isPresent()) {
+                assertThat(InstanceObjects.of(agentInstance.get())).as("left by the agent after it stopped").isEmpty();
+            }
+            String token = Files.readString(serverData.resolve("token")).strip();
+            assertThat(Files.readString(NodeLog.file(agentData))).as("the agent's log at -v=4")
+                    .contains("kubelet server listening on").doesNotContain(token);
 
             server.destroy();
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("server stops on SIGTERM").isTrue();
