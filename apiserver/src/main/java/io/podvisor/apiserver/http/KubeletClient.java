@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.podvisor.api.client.ContainerStreams;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.apiserver.tls.KubeletCertificates;
+import io.podvisor.core.Clock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,15 +50,21 @@ public final class KubeletClient implements ContainerStreams {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
+    /** How often a follow whose kubelet sends nothing looks whether its own client is still there. */
+    static final Duration FOLLOW_CHECK = Duration.ofSeconds(1);
+
     private final Function<String, Node> nodes;
     private final HttpClient http;
+    private final Clock clock;
 
     /**
      * @param nodes the Node of a name, or null
      * @param credential the API server's client certificate towards kubelets
+     * @param clock times the checks of a quiet follow
      */
-    public KubeletClient(Function<String, Node> nodes, KubeletCertificates.Credential credential) {
+    public KubeletClient(Function<String, Node> nodes, KubeletCertificates.Credential credential, Clock clock) {
         this.nodes = nodes;
+        this.clock = clock;
         this.http = HttpClient.newBuilder().sslContext(KubeletCertificates.acceptingAnyPeer(credential))
                 .version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
     }
@@ -86,15 +93,78 @@ public final class KubeletClient implements ContainerStreams {
             if (response.statusCode() != 200) {
                 throw refusal(response.statusCode(), readAtMost(in));
             }
-            byte[] buf = new byte[16384];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
-                if (o.follow()) {
+            if (!o.follow()) {
+                in.transferTo(out);
+                out.flush();
+                return;
+            }
+            QuietFollowCheck check = new QuietFollowCheck(in, out);
+            try {
+                byte[] buf = new byte[16384];
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    synchronized (out) {
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
+                }
+            } catch (IOException e) {
+                if (check.clientGone != null) {
+                    throw check.clientGone;
+                }
+                throw e;
+            } finally {
+                check.stop();
+            }
+        }
+    }
+
+    /**
+     * While a follow waits on a quiet kubelet, flushes its client's stream every
+     * {@link #FOLLOW_CHECK} (the front's stream fails a flush once its client has gone,
+     * {@link ClientWatchingStream}); then closes the kubelet's stream, so the read ends and the
+     * kubelet, whose connection closes, releases its follower too.
+     */
+    private final class QuietFollowCheck {
+        private final InputStream in;
+        private final OutputStream out;
+        private Clock.Timer timer;
+        private boolean stopped;
+        volatile IOException clientGone;
+
+        QuietFollowCheck(InputStream in, OutputStream out) {
+            this.in = in;
+            this.out = out;
+            schedule();
+        }
+
+        private synchronized void schedule() {
+            if (!stopped) {
+                timer = clock.schedule(FOLLOW_CHECK, this::check);
+            }
+        }
+
+        private void check() {
+            try {
+                synchronized (out) {
                     out.flush();
                 }
+                schedule();
+            } catch (IOException e) {
+                clientGone = e;
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // closing is all that is left to do
+                }
             }
-            out.flush();
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            if (timer != null) {
+                timer.cancel();
+            }
         }
     }
 

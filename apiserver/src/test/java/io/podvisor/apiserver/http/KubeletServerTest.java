@@ -17,6 +17,7 @@ import io.podvisor.core.SystemClock;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -121,6 +122,56 @@ class KubeletServerTest {
     }
 
     @Test
+    void aFollowStreamsAsLinesComeAndEndsOnBothSidesWhenItsClientLeaves() throws Exception {
+        KubeletClient client = client();
+        ContainerStreams.LogOptions follow = new ContainerStreams.LogOptions(false, true, false, null, null, null, null);
+        java.io.PipedInputStream received = new java.io.PipedInputStream(4096);
+        GoneAfterClose out = new GoneAfterClose(new java.io.PipedOutputStream(received));
+        var done = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                client.logs(pods.get("default/web"), "app", follow, out);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, runnable -> Thread.ofVirtual().start(runnable));
+        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(received, StandardCharsets.UTF_8));
+        assertThat(lines.readLine()).isEqualTo("app line 1");
+        assertThat(lines.readLine()).isEqualTo("app line 2");
+        assertThat(lines.readLine()).isEqualTo("app line 3");
+        streams.followLines.add("later");
+        assertThat(lines.readLine()).isEqualTo("later");
+        assertThat(streams.following.get()).isEqualTo(1);
+
+        out.gone = true; // the user's kubectl went away while the container says nothing
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(done::isDone);
+        assertThat(done).isCompletedExceptionally();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(streams.following.get()).as("the kubelet's follower").isZero());
+    }
+
+    /** A client's stream whose flush fails once its client has gone, as the API server's front does. */
+    private static final class GoneAfterClose extends java.io.FilterOutputStream {
+        volatile boolean gone;
+
+        GoneAfterClose(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (gone) {
+                throw new IOException("the client closed the connection");
+            }
+            out.flush();
+        }
+    }
+
+    @Test
     void theKubeletsRefusalsReachTheUserWithTheirTexts() {
         KubeletClient client = client();
         assertThatThrownBy(() -> client.logs(pods.get("default/web"), "app",
@@ -207,7 +258,7 @@ class KubeletServerTest {
     }
 
     private KubeletClient client() {
-        return new KubeletClient(name -> name.equals(node.get().getMetadata().getName()) ? node.get() : null, apiClientCert);
+        return new KubeletClient(name -> name.equals(node.get().getMetadata().getName()) ? node.get() : null, apiClientCert, clock);
     }
 
     private HttpResponse<String> get(HttpClient client, String path) throws IOException, InterruptedException {

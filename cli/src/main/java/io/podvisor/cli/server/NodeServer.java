@@ -121,7 +121,7 @@ public final class NodeServer implements AutoCloseable {
         ApiServer.Prepared prepared = prepared(tls);
         // logs and exec of this node's pods in-process, of another node's through its kubelet endpoint
         ContainerStreams streams = new NodeRoutedStreams(o.nodeName(), kubelet.streams(),
-                new KubeletClient(name -> registries.get(Node.class, null, name), kubeletClientCert.join()));
+                new KubeletClient(name -> registries.get(Node.class, null, name), kubeletClientCert.join(), clock));
         ApiServer api = new ApiServer(apiConfig, registries, streams, clock);
         api.setReady(false);
         int port = api.start(prepared);
