@@ -17,11 +17,15 @@ import java.io.UncheckedIOException;
  * {@code metadata.resourceVersion}; objects read back carry the entry's {@code modRevision} as
  * their resourceVersion and the type's {@code kind}/{@code apiVersion}.
  *
- * <p>Thread-safety: stateless apart from a thread-safe mapper.
+ * <p>Thread-safety: stateless apart from a thread-safe mapper shared by all instances.
  */
 final class ObjectCodec {
 
-    private final ObjectMapper mapper = io.podvisor.api.Yaml.newJsonMapper();
+    /**
+     * One mapper for every codec: its serializers are built once per type and then cached, which
+     * would otherwise be paid again by every registry made (each test's API, say).
+     */
+    private static final ObjectMapper MAPPER = io.podvisor.api.Yaml.newJsonMapper();
 
     /** The stored form: JSON with kind/apiVersion set and no resourceVersion. */
     byte[] encode(ResourceType type, HasMetadata object) {
@@ -33,7 +37,7 @@ final class ObjectCodec {
             m.remove("resourceVersion");
         }
         try {
-            return mapper.writeValueAsBytes(tree);
+            return MAPPER.writeValueAsBytes(tree);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -42,7 +46,7 @@ final class ObjectCodec {
     /** The object of an entry, with its resourceVersion, kind and apiVersion. */
     HasMetadata decode(ResourceType type, Store.Entry entry) {
         try {
-            ObjectNode tree = (ObjectNode) mapper.readTree(entry.value());
+            ObjectNode tree = (ObjectNode) MAPPER.readTree(entry.value());
             ObjectNode meta = tree.has("metadata") ? (ObjectNode) tree.get("metadata") : tree.putObject("metadata");
             meta.put("resourceVersion", Long.toString(entry.modRevision()));
             return fromTree(type, tree);
@@ -53,7 +57,7 @@ final class ObjectCodec {
 
     /** The object's JSON tree (a fresh tree the caller may modify). */
     ObjectNode tree(Object object) {
-        return mapper.valueToTree(object);
+        return MAPPER.valueToTree(object);
     }
 
     /** A typed object from a tree, with kind/apiVersion forced to the type's. */
@@ -62,7 +66,7 @@ final class ObjectCodec {
         copy.put("kind", type.kind());
         copy.put("apiVersion", type.apiVersion());
         try {
-            return mapper.treeToValue(copy, type.javaType());
+            return MAPPER.treeToValue(copy, type.javaType());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
