@@ -67,6 +67,9 @@ class TerminationScenariosTest {
         assertThat(p.getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(30L);
         assertThat(state(main(p, "app").getState())).isEqualTo("terminated Error 143");
         assertThat(h.kubectl("web")).isEqualTo("1/2 Terminating 0");
+        // kubectl get -w shows the deletion itself (the API's write) before the kubelet's first status after it
+        assertThat(h.kubectlWatch("web")).containsSubsequence("0 2/2 Running 0", "10 2/2 Terminating 0",
+                "10 1/2 Terminating 0");
 
         h.advanceSeconds(29);
         assertThat(h.pod("web")).isNotNull();
