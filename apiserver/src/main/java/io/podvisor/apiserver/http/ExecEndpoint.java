@@ -13,7 +13,8 @@ import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
  * {@code GET pods/{name}/exec} with a WebSocket upgrade offering {@code v5.channel.k8s.io} (or v4):
- * checks the pod, container, command and streams before upgrading (400 Status otherwise), then
+ * checks the pod, container, command and streams, and that the pod is bound to a node, before
+ * upgrading (400 Status otherwise, as kube-apiserver: {@code pod web does not have a host assigned}), then
  * hands the connection to an {@link ExecSession}. A request without an upgrade is 400
  * {@code Upgrade request required}; SPDY (kubectl's fallback, a POST) is refused with 400 after the
  * same checks, so kubectl reports the real problem.
@@ -45,6 +46,9 @@ final class ExecEndpoint {
                 q.flag("stdin"), q.flag("stdout"), q.flag("stderr"), q.flag("tty"));
         if (!req.stdin() && !req.stdout() && !req.stderr()) {
             throw new ApiException.BadRequest("you must specify at least 1 of stdin, stdout, stderr");
+        }
+        if (pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty()) {
+            throw new ApiException.BadRequest("pod " + name + " does not have a host assigned");
         }
         String upgrade = ex.header("Upgrade");
         if (upgrade == null || upgrade.isBlank()) {

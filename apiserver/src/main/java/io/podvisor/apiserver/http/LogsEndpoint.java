@@ -16,7 +16,7 @@ import java.time.format.DateTimeParseException;
  * {@link ContainerStreams#logs} as {@code text/plain}; with {@code follow} every write is sent at
  * once, and a follower whose client has closed the connection fails at its next flush
  * ({@link ClientWatchingStream}) and is released. Errors raised before the first byte become
- * Status responses.
+ * Status responses. A pod not yet bound to a node has no logs: an empty answer, as kube-apiserver's.
  */
 final class LogsEndpoint {
 
@@ -43,6 +43,9 @@ final class LogsEndpoint {
         }
         ex.response.getHeaders().put("Content-Type", "text/plain");
         ex.response.setStatus(200);
+        if (pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty()) {
+            return; // not bound to a node yet: no logs, as kube-apiserver answers
+        }
         OutputStream raw = ex.stream();
         OutputStream out = options.follow() ? new ClientWatchingStream(raw, ex.request) : new BufferedOutputStream(raw, 16384);
         streams.logs(pod, container, options, out);

@@ -3,6 +3,7 @@ package io.podvisor.apiserver.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
@@ -201,5 +202,25 @@ class LogsAndExecTest extends ServerTestBase {
                 .buildAsync(java.net.URI.create("wss://127.0.0.1:" + port
                         + "/api/v1/namespaces/default/pods/web/exec?command=ls&stdout=true&container=x"), frames);
         assertThat(bad).failsWithin(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aPodNotYetBoundHasNoLogsAndRefusesExecBeforeTheUpgrade() throws Exception {
+        Pod pending = addPod("pending", Map.of(), "app");
+        pending.getSpec().setNodeName(null);
+        registry.put(io.podvisor.api.resources.ResourceTypes.PODS, pending);
+        HttpResponse<String> logs = get("/api/v1/namespaces/default/pods/pending/log");
+        assertThat(logs.statusCode()).isEqualTo(200);
+        assertThat(logs.body()).isEmpty();
+        assertThat(streams.lastContainer).as("the node was not asked").isNull();
+        try (SSLSocket tls = (SSLSocket) http.sslContext().getSocketFactory().createSocket("127.0.0.1", port)) {
+            tls.getOutputStream().write(("GET /api/v1/namespaces/default/pods/pending/exec?command=ls&stdout=true HTTP/1.1\r\n"
+                    + "Host: x\r\nAuthorization: Bearer " + token + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Protocol: v5.channel.k8s.io\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(tls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400 ");
+            assertThat(answer).contains("\"message\":\"pod pending does not have a host assigned\"");
+        }
     }
 }

@@ -124,7 +124,7 @@ abstract class ServerTestBase {
 
     Pod addPod(String name, Map<String, String> labels, String... containers) {
         PodBuilder b = new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
-                .withLabels(labels).withUid("uid-" + name).endMetadata().withNewSpec().endSpec();
+                .withLabels(labels).withUid("uid-" + name).endMetadata().withNewSpec().withNodeName("node-1").endSpec();
         Pod pod = b.build();
         for (String c : containers) {
             pod.getSpec().getContainers().add(new io.fabric8.kubernetes.api.model.ContainerBuilder()
