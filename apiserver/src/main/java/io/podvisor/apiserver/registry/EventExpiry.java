@@ -11,6 +11,8 @@ import io.podvisor.store.Store;
 import io.podvisor.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Expires Events one hour after they were last seen ({@code lastTimestamp}, else the series' last
@@ -24,6 +26,10 @@ final class EventExpiry {
 
     private final Context ctx;
     private final Periodic loop;
+    /** When each listed event was last seen, by key, valid for the stored version it was read from. */
+    private Map<String, Seen> seen = new HashMap<>();
+
+    private record Seen(long modRevision, Instant at) {}
 
     EventExpiry(Context ctx) {
         this.ctx = ctx;
@@ -38,23 +44,34 @@ final class EventExpiry {
         loop.stop();
     }
 
-    /** Deletes every expired event now; returns how many. */
-    int runOnce() {
+    /**
+     * Deletes every expired event now; returns how many. An event is decoded only when its stored
+     * version changed since the previous pass, so a pass over unchanged events costs a listing.
+     */
+    synchronized int runOnce() {
         Instant cutoff = ctx.clock.now().minus(TTL);
         int n = 0;
+        Map<String, Seen> next = new HashMap<>();
         for (ResourceType type : new ResourceType[] {ResourceTypes.EVENTS, ResourceTypes.EVENTS_V1}) {
             for (Store.Entry e : ctx.store.list(Keys.prefix(type), null, 0).entries()) {
-                Instant seen = lastSeen(ctx.codec.decode(type, e));
-                if (seen != null && !seen.isAfter(cutoff)) {
+                Seen known = this.seen.get(e.key());
+                if (known == null || known.modRevision() != e.modRevision()) {
+                    known = new Seen(e.modRevision(), lastSeen(ctx.codec.decode(type, e)));
+                }
+                Instant seen = known.at();
+                if (seen == null || seen.isAfter(cutoff)) {
+                    next.put(e.key(), known);
+                } else {
                     try {
                         ctx.store.delete(e.key(), e.modRevision());
                         n++;
                     } catch (StoreException ignored) {
-                        // refreshed or removed meanwhile
+                        // refreshed or removed meanwhile: read again next time
                     }
                 }
             }
         }
+        this.seen = next;
         return n;
     }
 
