@@ -19,11 +19,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * The one worker of one pod (by UID). Every change to the pod, every runtime change, probe result,
  * timer and completion lands here as a request to sync; syncs run one at a time on the pod's key of
- * the {@link io.podvisor.core.KeyedExecutor} and the newest pod object wins.
+ * the {@link io.podvisor.core.KeyedExecutor} and the newest pod object wins. A live pod is also
+ * synced again 1 to 1.5 minutes after its last sync (upstream's periodic resync), which refreshes
+ * its ConfigMap, Secret, downwardAPI and projected volumes.
  *
  * <pre>
  * state        what a sync does                                   next
@@ -39,6 +42,14 @@ public final class PodWorker {
     enum State { SYNCING, TERMINATING, TERMINATED }
 
     private static final System.Logger LOG = System.getLogger(PodWorker.class.getName());
+
+    /**
+     * How long after a sync a live pod is synced again without a cause (upstream's
+     * {@code syncFrequency}), before jitter: what re-reads its API-data volumes.
+     */
+    static final Duration SYNC_FREQUENCY = Duration.ofMinutes(1);
+    /** Upstream's {@code workerResyncIntervalJitterFactor}: the wait is 1 to 1.5 times the period. */
+    static final double RESYNC_JITTER = 0.5;
 
     private final KubeletContext ctx;
     private final String uid;
@@ -57,6 +68,8 @@ public final class PodWorker {
     private Instant startTime;
     private Clock.Timer deadlineTimer;
     private Clock.Timer resyncTimer;
+    /** The periodic resync of a live pod (worker thread only). */
+    private Clock.Timer periodicTimer;
     private Instant resyncAt;
     private String forcedReason;
     private String forcedMessage;
@@ -70,6 +83,8 @@ public final class PodWorker {
     private List<PodContainer> containers = List.of();
     /** Instances this worker killed so that they restart; see {@link #backOffReference}. */
     private final Set<String> killedForRestart = new HashSet<>();
+    /** The periodic resync's jitter, seeded by the UID: pods spread out, and every run is the same. */
+    private final SplittableRandom jitter;
 
     PodWorker(KubeletContext ctx, Pod pod) {
         this.ctx = ctx;
@@ -77,6 +92,7 @@ public final class PodWorker {
         this.pod = pod;
         this.hooks = new HookRunner(ctx.runtime(), ctx.clock(), Messages.podDesc(pod));
         this.starter = new ContainerStarter(ctx, this, hooks);
+        this.jitter = new SplittableRandom(uid.hashCode());
     }
 
     // ---- inputs (any thread) ----
@@ -275,6 +291,9 @@ public final class PodWorker {
         if (state == State.SYNCING) {
             syncLive(p, containers, observed, now);
         }
+        if (state == State.SYNCING && !stopped) {
+            schedulePeriodicResync();
+        }
         if (state == State.TERMINATING) {
             // syncLive acts on the runtime only while the pod stays SYNCING: observed is current
             if (p.getMetadata().getDeletionTimestamp() != null || removedFromApi) {
@@ -454,6 +473,24 @@ public final class PodWorker {
         if (deadlineTimer != null) {
             deadlineTimer.cancel();
         }
+    }
+
+    /**
+     * (Re)arms the periodic resync: {@link #SYNC_FREQUENCY} from now, stretched by a random factor
+     * in [1, 1 + {@link #RESYNC_JITTER}) as {@code wait.Jitter}; each sync pushes it back, as
+     * upstream's work queue does. It syncs only a pod still live then.
+     */
+    private void schedulePeriodicResync() {
+        if (periodicTimer != null) {
+            periodicTimer.cancel();
+        }
+        long millis = SYNC_FREQUENCY.toMillis();
+        Duration wait = Duration.ofMillis(millis + (long) (jitter.nextDouble() * RESYNC_JITTER * millis));
+        periodicTimer = ctx.clock().schedule(wait, () -> execute(() -> {
+            if (state == State.SYNCING && !stopped) {
+                requestSync();
+            }
+        }));
     }
 
     /** Asks for a sync at {@code at} (keeps only the earliest pending one). */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapProjection;
 import io.fabric8.kubernetes.api.model.ConfigMapVolumeSource;
 import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.ProjectedVolumeSource;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -20,11 +21,16 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The files of the API-data volumes (configMap, secret, downwardAPI, projected), keyed by their
  * path inside the volume, computed as upstream's plugins do: every key when no items are given,
  * else the listed keys at their paths; {@code mode} over {@code defaultMode} (default {@code 0644}).
+ * An immutable ConfigMap or Secret is read once per pod and kept ({@code pinned}): as upstream's
+ * kubelet stops watching it after the first read, later changes (a delete and re-create under the
+ * same name) do not reach the pod's volumes.
  */
 final class Payloads {
 
@@ -33,11 +39,28 @@ final class Payloads {
     private final ClusterClient cluster;
     private final FieldRefs fields;
     private final String namespace;
+    /** The immutable objects this pod read, by {@code configmap/<name>} or {@code secret/<name>}. */
+    private final Map<String, HasMetadata> pinned;
 
-    Payloads(ClusterClient cluster, FieldRefs fields) {
+    /** @param pinned the pod's immutable ConfigMaps and Secrets read before; ones read now are added */
+    Payloads(ClusterClient cluster, FieldRefs fields, Map<String, HasMetadata> pinned) {
         this.cluster = cluster;
         this.fields = fields;
         this.namespace = fields.pod().getMetadata().getNamespace();
+        this.pinned = pinned;
+    }
+
+    /** {@code read}'s object, or the one kept when an earlier read found it immutable. */
+    private <T extends HasMetadata> T once(String key, Class<T> type, Supplier<T> read, Predicate<T> immutable) {
+        HasMetadata kept = pinned.get(key);
+        if (kept != null) {
+            return type.cast(kept);
+        }
+        T o = read.get();
+        if (o != null && immutable.test(o)) {
+            pinned.put(key, o);
+        }
+        return o;
     }
 
     Map<String, FileProjection> configMap(ConfigMapVolumeSource src) throws ConfigException {
@@ -92,7 +115,8 @@ final class Payloads {
 
     private Map<String, FileProjection> configMap(String name, List<KeyToPath> items, int defaultMode, boolean optional)
             throws ConfigException {
-        ConfigMap cm = cluster.configMap(namespace, name);
+        ConfigMap cm = once("configmap/" + name, ConfigMap.class, () -> cluster.configMap(namespace, name),
+                c -> Boolean.TRUE.equals(c.getImmutable()));
         if (cm == null && !optional) {
             throw new ConfigException("configmap \"" + name + "\" not found");
         }
@@ -108,7 +132,8 @@ final class Payloads {
 
     private Map<String, FileProjection> secret(String name, List<KeyToPath> items, int defaultMode, boolean optional)
             throws ConfigException {
-        Secret s = cluster.secret(namespace, name);
+        Secret s = once("secret/" + name, Secret.class, () -> cluster.secret(namespace, name),
+                c -> Boolean.TRUE.equals(c.getImmutable()));
         if (s == null && !optional) {
             throw new ConfigException("secret \"" + name + "\" not found");
         }

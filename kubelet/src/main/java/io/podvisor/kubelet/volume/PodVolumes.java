@@ -13,14 +13,21 @@ import java.util.Set;
  * @param failures     the volumes that failed this pass
  * @param blocking     true when a failed volume was never set up: the pod's containers must not start
  * @param diskBacked   memory-backed emptyDirs that are plain directories (this process cannot mount)
+ * @param subPaths     where {@code subPath} mounts of API-data volumes are copied to
+ *                     ({@code <pod>/volume-subpaths}), or null: they are mounted where they are
  */
 public record PodVolumes(Map<String, Volume> volumes, List<VolumeException> failures, boolean blocking,
-                         Set<String> diskBacked) {
+                         Set<String> diskBacked, Path subPaths) {
 
     public PodVolumes {
         volumes = Map.copyOf(volumes);
         failures = List.copyOf(failures);
         diskBacked = Set.copyOf(diskBacked);
+    }
+
+    /** Volumes whose {@code subPath} mounts are mounted where they are. */
+    public PodVolumes(Map<String, Volume> volumes, List<VolumeException> failures, boolean blocking, Set<String> diskBacked) {
+        this(volumes, failures, blocking, diskBacked, null);
     }
 
     /** A pod without volumes. */

@@ -1,6 +1,7 @@
 package io.podvisor.kubelet.volume;
 
 import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.podvisor.api.ClusterClient;
@@ -19,9 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sets up and tears down pods' volumes under {@code <rootDir>/pods/<uid>/volumes/<plugin>/<name>}.
- * {@link #setUp} runs at every sync of a live pod before its containers start: the first pass
- * creates the volumes, later passes refresh the API-data volumes (a changed ConfigMap, Secret,
- * label or annotation shows up in the files). A refresh that fails keeps the previous content and
+ * {@link #setUp} runs at every sync of a live pod (at the latest 1.5 minutes after the last, see
+ * {@code PodWorker}) before its containers start: the first pass creates the volumes, later passes
+ * refresh the API-data volumes (a changed ConfigMap, Secret, label or annotation shows up in the
+ * files, swapped in as a whole: {@link PayloadWriter}). A refresh that fails keeps the previous content and
  * does not block the pod, as upstream's remounts do. Without a root directory nothing is written,
  * but ConfigMaps, Secrets and hostPath types are still checked.
  *
@@ -36,11 +38,15 @@ public final class VolumeManager {
     public static final String SECRET = "kubernetes.io~secret";
     public static final String DOWNWARD_API = "kubernetes.io~downward-api";
     public static final String PROJECTED = "kubernetes.io~projected";
+    /** Under a pod's directory: the copies that {@code subPath} mounts of API-data volumes bind. */
+    public static final String SUBPATHS = "volume-subpaths";
 
     private final Path rootDir;
     private final ClusterClient cluster;
     private final Mounter mounter;
     private final Map<String, Set<String>> setUpOnce = new ConcurrentHashMap<>();
+    /** By pod UID: the immutable ConfigMaps and Secrets its volumes read (see {@link Payloads}). */
+    private final Map<String, Map<String, HasMetadata>> immutables = new ConcurrentHashMap<>();
 
     /** @param rootDir the kubelet's root directory; null: volumes are checked but not written */
     public VolumeManager(Path rootDir, ClusterClient cluster, Mounter mounter) {
@@ -68,7 +74,7 @@ public final class VolumeManager {
             return PodVolumes.NONE;
         }
         Set<String> done = setUpOnce.computeIfAbsent(uid, k -> ConcurrentHashMap.newKeySet());
-        Payloads payloads = new Payloads(cluster, fields);
+        Payloads payloads = new Payloads(cluster, fields, immutables.computeIfAbsent(uid, k -> new ConcurrentHashMap<>()));
         Map<String, PodVolumes.Volume> out = new LinkedHashMap<>();
         List<VolumeException> failures = new ArrayList<>();
         Set<String> diskBacked = new HashSet<>();
@@ -93,7 +99,8 @@ public final class VolumeManager {
                 }
             }
         }
-        return new PodVolumes(out, failures, blocking, diskBacked);
+        Path podDir = podDir(uid);
+        return new PodVolumes(out, failures, blocking, diskBacked, podDir == null ? null : podDir.resolve(SUBPATHS));
     }
 
     private PodVolumes.Volume setUpOne(Volume v, String uid, Payloads payloads, Long tmpfsSize, Set<String> diskBacked)
@@ -194,6 +201,7 @@ public final class VolumeManager {
      */
     public void tearDown(String uid) {
         setUpOnce.remove(uid);
+        immutables.remove(uid);
         Path pod = podDir(uid);
         if (pod == null || !Files.exists(pod)) {
             return;

@@ -128,6 +128,11 @@ public final class FakeRuntime implements ContainerRuntime {
         return id;
     }
 
+    /** The config the container {@code containerId} was created with (its mounts, env, …), for tests. */
+    public synchronized ContainerConfig config(String containerId) throws RuntimeFailure {
+        return require(containerId).config;
+    }
+
     @Override
     public synchronized void startContainer(String containerId) throws RuntimeFailure {
         FakeContainer c = require(containerId);
