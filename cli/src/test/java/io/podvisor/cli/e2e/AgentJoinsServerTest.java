@@ -38,7 +38,15 @@ class AgentJoinsServerTest {
 
     private static final String JOINED = "podvisor: node \"agent-node\" joined";
 
+    /** A ConfigMap and a pod on the agent's node whose environment reads it (through the agent's informers). */
     static final String POD = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: greeting
+            data:
+              text: hello from the agent
+            ---
             apiVersion: v1
             kind: Pod
             metadata:
@@ -49,7 +57,11 @@ class AgentJoinsServerTest {
               containers:
               - name: app
                 image: localhost/busybox:host
-                command: ["sh", "-c", "echo hello from the agent; exec sleep 3600"]
+                command: ["sh", "-c", "echo $GREETING; exec sleep 3600"]
+                env:
+                - name: GREETING
+                  valueFrom:
+                    configMapKeyRef: {name: greeting, key: text}
             """;
 
     @ParameterizedTest

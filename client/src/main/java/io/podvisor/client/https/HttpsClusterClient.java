@@ -1,10 +1,8 @@
 package io.podvisor.client.https;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.podvisor.api.ClusterClient;
 import io.podvisor.api.Yaml;
 import io.podvisor.api.errors.ApiException;
@@ -22,8 +20,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * kubelet joining an API server on another machine: its node's pods from a shared informer on
  * {@code spec.nodeName} (so a lost watch or a 410 re-lists without losing a delete), status writes
  * guarded by the pod's uid and retried over conflicts, the final delete with a uid precondition,
- * core/v1 Events written in order on one executor key, ConfigMaps and Secrets read from the API.
- * Pods handed to the listener are copies it may keep.
+ * core/v1 Events written in order on one executor key. It reads no ConfigMap, Secret or Service
+ * (the interface's defaults): a kubelet reads those from shared informers, through
+ * {@link io.podvisor.client.node.CachedClusterClient} with this client for its writes, so a sync
+ * never waits on the API. Pods handed to the listener are copies it may keep.
  *
  * <p>Thread-safety: safe for concurrent use.
  */
@@ -85,16 +85,6 @@ public final class HttpsClusterClient implements ClusterClient, AutoCloseable {
     @Override
     public EventSink events() {
         return events;
-    }
-
-    @Override
-    public ConfigMap configMap(String namespace, String name) {
-        return objects.get(ConfigMap.class, namespace, name);
-    }
-
-    @Override
-    public Secret secret(String namespace, String name) {
-        return objects.get(Secret.class, namespace, name);
     }
 
     /** Stops the pod informers. */
