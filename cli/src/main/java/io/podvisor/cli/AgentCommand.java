@@ -6,6 +6,7 @@ import io.podvisor.cli.logging.VerbosityOption;
 import io.podvisor.cli.server.DataDir;
 import io.podvisor.cli.server.NodeAgent;
 import io.podvisor.cli.server.NodeNames;
+import io.podvisor.client.https.Kubeconfig;
 import io.podvisor.core.SystemClock;
 import io.podvisor.core.VirtualThreadKeyedExecutor;
 import io.podvisor.runtime.ContainerRuntime;
@@ -73,6 +74,13 @@ public final class AgentCommand implements Callable<Integer> {
             err.println("podvisor: " + verbosity.problem());
             return 2;
         }
+        Kubeconfig joining;
+        try {
+            joining = NodeAgent.readKubeconfig(kubeconfig);
+        } catch (IOException e) {
+            err.println("podvisor: " + e.getMessage());
+            return 1;
+        }
         Path data = DataDir.prepare(dataDir != null ? dataDir : DataDir.defaultPath());
         NodeLog.configure(data, verbosity.level(), Level.TRACE);
         String name = nodeName != null ? nodeName : NodeNames.hostName();
@@ -87,7 +95,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
         NodeAgent agent;
         try {
-            agent = NodeAgent.start(new NodeAgent.Options(data, kubeconfig, name, address, kubeletPort, node.maxPods()), clock,
+            agent = NodeAgent.start(new NodeAgent.Options(data, joining, name, address, kubeletPort, node.maxPods()), clock,
                     new VirtualThreadKeyedExecutor(), rt);
         } catch (IOException | RuntimeException e) {
             rt.shutdown();

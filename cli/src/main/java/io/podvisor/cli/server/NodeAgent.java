@@ -46,7 +46,7 @@ public final class NodeAgent implements AutoCloseable {
      *     {@code InternalIP} is it
      * @param kubeletPort the kubelet endpoint's port (0 = any free port)
      */
-    public record Options(Path dataDir, Path kubeconfig, String nodeName, String address, int kubeletPort, int maxPods) {}
+    public record Options(Path dataDir, Kubeconfig kubeconfig, String nodeName, String address, int kubeletPort, int maxPods) {}
 
     private final HttpsObjectClient api;
     private final HttpsClusterClient writes;
@@ -69,12 +69,8 @@ public final class NodeAgent implements AutoCloseable {
     public static NodeAgent start(Options o, Clock clock, KeyedExecutor executor, ContainerRuntime runtime)
             throws IOException {
         Path data = DataDir.prepare(o.dataDir());
-        Kubeconfig kubeconfig = Kubeconfig.load(o.kubeconfig());
+        Kubeconfig kubeconfig = o.kubeconfig();
         redact(kubeconfig);
-        if (kubeconfig.caPem() == null) {
-            throw new IOException(o.kubeconfig() + ": names no certificate authority; the kubelet lets in only "
-                    + "client certificates signed by the cluster's CA");
-        }
         X509Certificate clusterCa = Pem.certificate(kubeconfig.caPem());
         Path kubeletDir = Files.createDirectories(data.resolve("kubelet"));
         KubeletCertificates.Credential serving = KubeletCertificates.kubeletServing(kubeletDir.resolve("pki"),
@@ -99,6 +95,28 @@ public final class NodeAgent implements AutoCloseable {
         kubelet.start();
         informers.start();
         return new NodeAgent(api, writes, informers, endpoint, kubelet, runtime);
+    }
+
+    /**
+     * The kubeconfig an agent joins with: its current context, which must name a certificate
+     * authority (the kubelet endpoint lets in only client certificates that CA signed).
+     *
+     * @throws IOException with the reason when the file cannot be read or names no CA
+     */
+    public static Kubeconfig readKubeconfig(Path file) throws IOException {
+        Kubeconfig kubeconfig;
+        try {
+            kubeconfig = Kubeconfig.load(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(file + ": no such file", e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        if (kubeconfig.caPem() == null) {
+            throw new IOException(file + ": names no certificate authority; the kubelet lets in only client "
+                    + "certificates signed by the cluster's CA");
+        }
+        return kubeconfig;
     }
 
     /** The token (or the token file's) masked in every log line from here on. */
