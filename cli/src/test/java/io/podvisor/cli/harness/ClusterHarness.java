@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * A whole node in virtual time: the in-memory store, the registries (the API's object semantics),
@@ -83,11 +84,19 @@ public final class ClusterHarness implements AutoCloseable {
      * checked but not written).
      */
     public ClusterHarness(Path kubeletRoot) {
+        this(kubeletRoot, UnaryOperator.identity());
+    }
+
+    /**
+     * The whole node as {@link #ClusterHarness(Path)}, its kubelet's config changed by
+     * {@code configure} (e.g. a static pod directory).
+     */
+    public ClusterHarness(Path kubeletRoot, UnaryOperator<KubeletConfig> configure) {
         clock.afterEachTimer(executor::runUntilIdle);
         registries.start();
         // as NodeServer: one informer factory for the kubelet and the controllers
         informers = new SharedInformerFactory(nodeCalls.objects(), clock, executor, Duration.ZERO);
-        KubeletConfig config = KubeletConfig.defaults(NODE);
+        KubeletConfig config = configure.apply(KubeletConfig.defaults(NODE));
         kubelet = new Kubelet(kubeletRoot == null ? config : config.withRootDir(kubeletRoot), clock, executor, runtime,
                 new CachedClusterClient(nodeCalls.cluster(), informers), nodeCalls.objects());
         kubelet.start();
