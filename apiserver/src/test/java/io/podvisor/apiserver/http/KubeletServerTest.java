@@ -11,7 +11,6 @@ import io.podvisor.api.client.ContainerStreams;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.apiserver.tls.CertificateMinter;
 import io.podvisor.apiserver.tls.KubeletCertificates;
-import io.podvisor.apiserver.tls.Pem;
 import io.podvisor.apiserver.tls.Pki;
 import io.podvisor.core.SystemClock;
 import java.io.ByteArrayInputStream;
