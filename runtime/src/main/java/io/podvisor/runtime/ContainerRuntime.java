@@ -102,6 +102,31 @@ public interface ContainerRuntime {
     }
 
     /**
+     * CPU and memory of a running container (CRI's {@code ContainerStats}); empty when the
+     * container is unknown, not running, or the runtime cannot measure it. The default measures
+     * nothing.
+     */
+    default java.util.Optional<ContainerStats> containerStats(String containerId) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * CPU and memory of a ready sandbox's pod as a whole (CRI's {@code PodSandboxStats}); empty when
+     * unknown or not measured. The default measures nothing.
+     */
+    default java.util.Optional<ContainerStats> podSandboxStats(String sandboxId) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * CPU and memory of the whole node (the root cgroup, as the kubelet's summary reports for the
+     * node); empty when not measured. The default measures nothing.
+     */
+    default java.util.Optional<ContainerStats> nodeStats() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Stops every container and sandbox at once (SIGKILL) and releases what the runtime holds on the
      * host: processes, mounts, cgroups, network namespaces, links, addresses. Called when the node
      * stops; the runtime is unusable afterwards. The default does nothing.

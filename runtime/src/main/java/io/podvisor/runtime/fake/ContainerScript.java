@@ -48,6 +48,9 @@ public final class ContainerScript {
     final Map<Integer, BiFunction<String, Duration, Integer>> http = new HashMap<>();
     final Map<Integer, String> httpBodies = new HashMap<>();
     final Map<Integer, Function<Duration, String>> grpc = new HashMap<>();
+    long cpuMillicores;
+    Function<Duration, Long> memoryBytes = t -> 0L;
+    long pageCacheBytes;
 
     public static ContainerScript script() {
         return new ContainerScript();
@@ -149,6 +152,29 @@ public final class ContainerScript {
     public ContainerScript grpc(int port, Function<Duration, String> status) {
         tcpOpen.putIfAbsent(port, t -> true);
         grpc.put(port, status);
+        return this;
+    }
+
+    /** Uses {@code millicores} of CPU all the time it runs (none by default): its cumulative usage grows at that rate. */
+    public ContainerScript cpu(long millicores) {
+        this.cpuMillicores = millicores;
+        return this;
+    }
+
+    /** Has {@code bytes(sinceStart)} as its working set (none by default). */
+    public ContainerScript memory(Function<Duration, Long> bytes) {
+        this.memoryBytes = bytes;
+        return this;
+    }
+
+    /** Has a constant working set of {@code bytes}. */
+    public ContainerScript memory(long bytes) {
+        return memory(t -> bytes);
+    }
+
+    /** Has {@code bytes} of inactive page cache on top of its working set: counted in usage, not in the working set. */
+    public ContainerScript pageCache(long bytes) {
+        this.pageCacheBytes = bytes;
         return this;
     }
 }

@@ -214,6 +214,14 @@ final class FakeContainer {
         return Duration.between(startedAt, runtime.clock().now());
     }
 
+    /** The scripted usage at {@code now}: CPU at the scripted rate since start, memory as scripted. */
+    io.podvisor.runtime.ContainerStats stats(Instant now) {
+        Duration up = Duration.between(startedAt, now);
+        long cpu = Math.multiplyExact(up.toNanos(), script.cpuMillicores) / 1000;
+        long workingSet = script.memoryBytes.apply(up);
+        return new io.podvisor.runtime.ContainerStats(now, cpu, workingSet, workingSet + script.pageCacheBytes);
+    }
+
     ContainerInfo info() {
         return new ContainerInfo(id, sandboxId, name, config.attempt(), config.image(),
                 imageRef, state, createdAt, startedAt,

@@ -205,6 +205,47 @@ public final class FakeRuntime implements ContainerRuntime {
         record("recovered");
     }
 
+    /** {@inheritDoc} As the container's script has it (see {@link ContainerScript#cpu}, {@link ContainerScript#memory}). */
+    @Override
+    public synchronized java.util.Optional<io.podvisor.runtime.ContainerStats> containerStats(String containerId) {
+        FakeContainer c = containers.get(containerId);
+        if (c == null || c.state != ContainerState.RUNNING) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(c.stats(clock.now()));
+    }
+
+    /** {@inheritDoc} The sum of its running containers. */
+    @Override
+    public synchronized java.util.Optional<io.podvisor.runtime.ContainerStats> podSandboxStats(String sandboxId) {
+        FakeSandbox sb = sandboxes.get(sandboxId);
+        if (sb == null || !sb.ready) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(sum(containers.values().stream().filter(c -> c.sandboxId.equals(sandboxId)).toList()));
+    }
+
+    /** {@inheritDoc} The sum of every running container (a fake node runs nothing else). */
+    @Override
+    public synchronized java.util.Optional<io.podvisor.runtime.ContainerStats> nodeStats() {
+        return java.util.Optional.of(sum(List.copyOf(containers.values())));
+    }
+
+    private io.podvisor.runtime.ContainerStats sum(List<FakeContainer> all) {
+        long cpu = 0;
+        long workingSet = 0;
+        long usage = 0;
+        for (FakeContainer c : all) {
+            if (c.state == ContainerState.RUNNING) {
+                io.podvisor.runtime.ContainerStats s = c.stats(clock.now());
+                cpu += s.cpuUsageCoreNanoSeconds();
+                workingSet += s.memoryWorkingSetBytes();
+                usage += s.memoryUsageBytes();
+            }
+        }
+        return new io.podvisor.runtime.ContainerStats(clock.now(), cpu, workingSet, usage);
+    }
+
     @Override
     public void onContainerExit(java.util.function.Consumer<ContainerInfo> listener) {
         exitListeners.add(listener);

@@ -151,6 +151,16 @@ abstract class CgroupFs implements Cgroups {
         }
     }
 
+    /** True if {@code path} is one of this instance's cgroups ({@link #checkPath} passes). */
+    protected boolean ours(String path) {
+        try {
+            checkPath(path);
+            return true;
+        } catch (RuntimeFailure e) {
+            return false;
+        }
+    }
+
     /** {@code path} under {@code hierarchy}. */
     protected static Path at(Path hierarchy, String path) {
         return hierarchy.resolve(path.substring(1));
@@ -286,6 +296,15 @@ abstract class CgroupFs implements Cgroups {
             return 0;
         }
         return 0;
+    }
+
+    /** The number a single-value file holds ({@code memory.current}, {@code cpuacct.usage}); -1 if absent or not a number. */
+    protected static long single(Path file) {
+        try {
+            return Long.parseLong(Files.readString(file).strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The existing directories among {@code dirs}, once each (co-mounted hierarchies are symlinks). */

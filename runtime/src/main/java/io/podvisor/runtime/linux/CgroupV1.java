@@ -1,9 +1,11 @@
 package io.podvisor.runtime.linux;
 
+import io.podvisor.runtime.ContainerStats;
 import io.podvisor.runtime.RuntimeFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -132,5 +134,29 @@ public final class CgroupV1 extends CgroupFs {
             return 0;
         }
         return keyed(at(root.resolve("memory"), path).resolve("memory.oom_control"), "oom_kill");
+    }
+
+    @Override
+    public java.util.Optional<ContainerStats> stats(String path, Instant now) {
+        if (!ours(path)) {
+            return java.util.Optional.empty();
+        }
+        return sample(path, now);
+    }
+
+    @Override
+    public java.util.Optional<ContainerStats> rootStats(Instant now) {
+        return sample("/", now);
+    }
+
+    private java.util.Optional<ContainerStats> sample(String path, Instant now) {
+        Path memory = at(root.resolve("memory"), path);
+        long usage = single(memory.resolve("memory.usage_in_bytes"));
+        if (usage < 0) {
+            return java.util.Optional.empty();
+        }
+        long inactive = keyed(memory.resolve("memory.stat"), "total_inactive_file");
+        long cpuNanos = Math.max(0, single(at(root.resolve("cpuacct"), path).resolve("cpuacct.usage")));
+        return java.util.Optional.of(new ContainerStats(now, cpuNanos, ContainerStats.workingSet(usage, inactive), usage));
     }
 }

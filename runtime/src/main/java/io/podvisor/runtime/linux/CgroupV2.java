@@ -1,9 +1,11 @@
 package io.podvisor.runtime.linux;
 
+import io.podvisor.runtime.ContainerStats;
 import io.podvisor.runtime.RuntimeFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -108,6 +110,34 @@ public final class CgroupV2 extends CgroupFs {
             return 0;
         }
         return keyed(at(root, path).resolve("memory.events"), "oom_kill");
+    }
+
+    @Override
+    public java.util.Optional<ContainerStats> stats(String path, Instant now) {
+        if (!ours(path)) {
+            return java.util.Optional.empty();
+        }
+        Path dir = at(root, path);
+        long usage = single(dir.resolve("memory.current"));
+        if (usage < 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(sample(dir, usage, now));
+    }
+
+    @Override
+    public java.util.Optional<ContainerStats> rootStats(Instant now) {
+        Path stat = root.resolve("memory.stat");
+        if (!Files.exists(stat)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(sample(root, keyed(stat, "anon") + keyed(stat, "file"), now));
+    }
+
+    private static ContainerStats sample(Path dir, long usage, Instant now) {
+        long cpuNanos = keyed(dir.resolve("cpu.stat"), "usage_usec") * 1000;
+        long inactive = keyed(dir.resolve("memory.stat"), "inactive_file");
+        return new ContainerStats(now, cpuNanos, ContainerStats.workingSet(usage, inactive), usage);
     }
 
     @Override

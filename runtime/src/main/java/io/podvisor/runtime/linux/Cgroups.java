@@ -67,6 +67,21 @@ public interface Cgroups {
     long oomKills(String path);
 
     /**
+     * CPU and memory of the cgroup {@code path} now: cumulative CPU time ({@code cpu.stat}
+     * {@code usage_usec} in v2, {@code cpuacct.usage} in v1), memory usage ({@code memory.current},
+     * {@code memory.usage_in_bytes}) and the working set, usage minus inactive file pages
+     * ({@code inactive_file} in v2, {@code total_inactive_file} in v1) floored at 0, as cAdvisor
+     * computes it for the kubelet. Empty if the cgroup is gone or has no memory accounting.
+     */
+    java.util.Optional<io.podvisor.runtime.ContainerStats> stats(String path, java.time.Instant now);
+
+    /**
+     * The same for the whole host, from the root cgroup: in v2 (whose root has no
+     * {@code memory.current}) usage is {@code anon + file} of the root's {@code memory.stat}.
+     */
+    java.util.Optional<io.podvisor.runtime.ContainerStats> rootStats(java.time.Instant now);
+
+    /**
      * Kills every process left in {@code path} and its descendants (SIGKILL), then removes them,
      * deepest first. Idempotent; never throws.
      */

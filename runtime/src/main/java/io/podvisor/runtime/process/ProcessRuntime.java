@@ -328,6 +328,31 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
     }
 
+    /** {@inheritDoc} Read from the container's cgroup; empty when this runtime runs without cgroups. */
+    @Override
+    public java.util.Optional<io.podvisor.runtime.ContainerStats> containerStats(String containerId) {
+        ProcessContainer c = find(containerId);
+        String cgroup = c == null || c.state() != io.podvisor.runtime.ContainerState.RUNNING ? null : c.cgroup();
+        return cgroup == null ? java.util.Optional.empty() : cgroups.stats(cgroup, clock.now());
+    }
+
+    /** {@inheritDoc} Read from the pod's cgroup; empty when this runtime runs without cgroups. */
+    @Override
+    public java.util.Optional<io.podvisor.runtime.ContainerStats> podSandboxStats(String sandboxId) {
+        Sandbox sb;
+        synchronized (this) {
+            sb = sandboxes.get(sandboxId);
+        }
+        return sb == null || !sb.ready() || sb.cgroup() == null ? java.util.Optional.empty()
+                : cgroups.stats(sb.cgroup(), clock.now());
+    }
+
+    /** {@inheritDoc} The root cgroup's, when this runtime uses cgroups; empty otherwise. */
+    @Override
+    public java.util.Optional<io.podvisor.runtime.ContainerStats> nodeStats() {
+        return cgroups == null ? java.util.Optional.empty() : cgroups.rootStats(clock.now());
+    }
+
     // ---- for ProcessContainer and ProcessExec ----
 
     Clock clock() {

@@ -328,6 +328,32 @@ public final class RuncRuntime implements ContainerRuntime {
         return execs.execStreaming(c, command, io);
     }
 
+    /** {@inheritDoc} Read from the container's cgroup. */
+    @Override
+    public java.util.Optional<io.podvisor.runtime.ContainerStats> containerStats(String containerId) {
+        RuncContainer c = container(containerId);
+        if (c == null || !c.running()) {
+            return java.util.Optional.empty();
+        }
+        return cgroups.stats(c.cgroupPath, options.clock().now());
+    }
+
+    /** {@inheritDoc} Read from the pod's cgroup. */
+    @Override
+    public java.util.Optional<io.podvisor.runtime.ContainerStats> podSandboxStats(String sandboxId) {
+        RuncSandbox sb = sandbox(sandboxId);
+        if (sb == null || !sb.ready() || sb.cgroupPath == null) {
+            return java.util.Optional.empty();
+        }
+        return cgroups.stats(sb.cgroupPath, options.clock().now());
+    }
+
+    /** {@inheritDoc} Read from the host's root cgroup. */
+    @Override
+    public java.util.Optional<io.podvisor.runtime.ContainerStats> nodeStats() {
+        return cgroups.rootStats(options.clock().now());
+    }
+
     @Override
     public void shutdown() {
         records.close(); // they say what ran when the node stopped, as after a reboot

@@ -151,4 +151,31 @@ class FakeRuntimeTest {
     void reportsItsVersion() {
         assertThat(rt.version()).isEqualTo("fake://0.1.0");
     }
+
+    @Test
+    void scriptedUsageGrowsCpuAtItsRateAndFollowsTheMemoryScriptUntilExit() throws Exception {
+        rt.script("busy", script().cpu(250).memory(t -> t.getSeconds() < 30 ? 10L << 20 : 40L << 20).pageCache(1 << 20)
+                .exitAfter(Duration.ofMinutes(2), 0));
+        String sb = sandbox();
+        String id = run(sb, "busy");
+        run(sb, "idle");
+
+        clock.advance(Duration.ofSeconds(20));
+        var early = rt.containerStats(id).orElseThrow();
+        clock.advance(Duration.ofSeconds(20));
+        var later = rt.containerStats(id).orElseThrow();
+
+        assertThat(early.timestamp()).isEqualTo(clock.now().minusSeconds(20));
+        assertThat(early.cpuUsageCoreNanoSeconds()).isEqualTo(5_000_000_000L); // 0.25 core × 20 s
+        assertThat(later.cpuUsageCoreNanoSeconds()).isEqualTo(10_000_000_000L);
+        assertThat(early.memoryWorkingSetBytes()).isEqualTo(10L << 20);
+        assertThat(later.memoryWorkingSetBytes()).isEqualTo(40L << 20);
+        assertThat(later.memoryUsageBytes()).isEqualTo((40L << 20) + (1 << 20));
+        assertThat(rt.podSandboxStats(sb).orElseThrow().memoryWorkingSetBytes()).isEqualTo(40L << 20);
+        assertThat(rt.nodeStats().orElseThrow().cpuUsageCoreNanoSeconds()).isEqualTo(10_000_000_000L);
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(rt.containerStats(id)).isEmpty();
+        assertThat(rt.containerStats("nope")).isEmpty();
+    }
 }

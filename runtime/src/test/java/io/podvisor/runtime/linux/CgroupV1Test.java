@@ -85,4 +85,32 @@ class CgroupV1Test {
         assertThat(cg.ownProcs(java.util.List.of("9:freezer:/", "0::/"))).isNull();
         assertThat(cg.ownProcs(java.util.List.of("5:pids:/elsewhere"))).isNull(); // no such directory
     }
+
+    @Test
+    void statsAreCpuacctUsageAndUsageInBytesLessTotalInactiveFile() throws Exception {
+        hierarchy("memory");
+        hierarchy("cpu,cpuacct");
+        Files.createSymbolicLink(root.resolve("cpu"), root.resolve("cpu,cpuacct"));
+        Files.createSymbolicLink(root.resolve("cpuacct"), root.resolve("cpu,cpuacct"));
+        CgroupV1 cg = new CgroupV1("pvtest", root);
+        String pod = cg.createPod("u", new PodResources("Burstable", null, null, 100L, null));
+        String c = cg.createContainer(pod, "app", new ContainerConfig.Resources(null, null, 100L));
+        Files.writeString(root.resolve("cpuacct" + c).resolve("cpuacct.usage"), "123456789\n");
+        Files.writeString(root.resolve("memory" + c).resolve("memory.usage_in_bytes"), "10000000\n");
+        Files.writeString(root.resolve("memory" + c).resolve("memory.stat"),
+                "cache 4000000\ninactive_file 1\ntotal_cache 4000000\ntotal_inactive_file 3000000\n");
+        Files.writeString(root.resolve("memory/memory.usage_in_bytes"), "900\n");
+        Files.writeString(root.resolve("memory/memory.stat"), "total_inactive_file 1000\n");
+        Files.writeString(root.resolve("cpuacct/cpuacct.usage"), "42\n");
+
+        var stats = cg.stats(c, java.time.Instant.EPOCH).orElseThrow();
+        var host = cg.rootStats(java.time.Instant.EPOCH).orElseThrow();
+
+        assertThat(stats.cpuUsageCoreNanoSeconds()).isEqualTo(123456789L);
+        assertThat(stats.memoryUsageBytes()).isEqualTo(10000000L);
+        assertThat(stats.memoryWorkingSetBytes()).isEqualTo(7000000L);
+        assertThat(host.cpuUsageCoreNanoSeconds()).isEqualTo(42);
+        assertThat(host.memoryWorkingSetBytes()).isZero(); // 900 - 1000, floored
+        assertThat(cg.stats("/pvtest/podgone", java.time.Instant.EPOCH)).isEmpty();
+    }
 }

@@ -133,4 +133,38 @@ class CgroupV2Test {
         assertThat(cg.ownProcs(java.util.List.of("0::/gone"))).isNull();
         assertThat(cg.ownProcs(java.util.List.of("3:pids:/system.slice/x.service"))).isNull();
     }
+
+    @Test
+    void statsAreCpuUsageMemoryCurrentAndItsWorkingSetWithoutInactiveFilePages() throws Exception {
+        String pod = cg.createPod("u-3", new PodResources("Burstable", null, null, 100L, null));
+        String c = cg.createContainer(pod, "app", new ContainerConfig.Resources(null, null, 100L));
+        Path dir = root.resolve(c.substring(1));
+        Files.writeString(dir.resolve("cpu.stat"), "usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\n");
+        Files.writeString(dir.resolve("memory.current"), "52428800\n");
+        Files.writeString(dir.resolve("memory.stat"), "anon 41943040\nfile 10485760\nactive_file 2097152\ninactive_file 8388608\n");
+        java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+        var stats = cg.stats(c, now).orElseThrow();
+
+        assertThat(stats.timestamp()).isEqualTo(now);
+        assertThat(stats.cpuUsageCoreNanoSeconds()).isEqualTo(2_500_000_000L);
+        assertThat(stats.memoryUsageBytes()).isEqualTo(52428800L);
+        assertThat(stats.memoryWorkingSetBytes()).isEqualTo(52428800L - 8388608L);
+        Files.writeString(dir.resolve("memory.stat"), "inactive_file 99999999\n");
+        assertThat(cg.stats(c, now).orElseThrow().memoryWorkingSetBytes()).isZero(); // floored
+        assertThat(cg.stats("/pvtest/burstable/podgone", now)).isEmpty();
+        assertThat(cg.stats("/elsewhere", now)).isEmpty();
+    }
+
+    @Test
+    void rootStatsTakeUsageAsAnonPlusFileOfTheRootMemoryStat() throws Exception {
+        Files.writeString(root.resolve("cpu.stat"), "usage_usec 7000000\n");
+        Files.writeString(root.resolve("memory.stat"), "anon 300\nfile 200\ninactive_file 50\n");
+
+        var stats = cg.rootStats(java.time.Instant.EPOCH).orElseThrow();
+
+        assertThat(stats.cpuUsageCoreNanoSeconds()).isEqualTo(7_000_000_000L);
+        assertThat(stats.memoryUsageBytes()).isEqualTo(500);
+        assertThat(stats.memoryWorkingSetBytes()).isEqualTo(450);
+    }
 }
