@@ -16,12 +16,14 @@ import java.util.Map;
  * @param resources  limits to enforce (nulls = none)
  * @param mounts     volumes, the termination-message file and the like, bound in this order
  * @param security   the securityContext fields to enforce
+ * @param stdio      whether the container keeps an open stdin and has a terminal (CRI's {@code stdin},
+ *                   {@code stdin_once}, {@code tty})
  */
 public record ContainerConfig(String name, int attempt, String image,
                               List<String> command, List<String> args, Map<String, String> env,
                               String workingDir, String logPath, Resources resources,
                               Map<String, String> labels, Map<String, String> annotations,
-                              List<Mount> mounts, SecurityConfig security) {
+                              List<Mount> mounts, SecurityConfig security, Stdio stdio) {
 
     /**
      * The annotation naming the host file of the container's termination message, which is one of
@@ -32,6 +34,7 @@ public record ContainerConfig(String name, int attempt, String image,
     public ContainerConfig {
         mounts = List.copyOf(mounts);
         security = security == null ? SecurityConfig.NONE : security;
+        stdio = stdio == null ? Stdio.NONE : stdio;
         command = List.copyOf(command);
         args = List.copyOf(args);
         env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
@@ -39,12 +42,38 @@ public record ContainerConfig(String name, int attempt, String image,
         annotations = Map.copyOf(annotations);
     }
 
+    /** A container with stdin at end-of-file and no terminal. */
+    public ContainerConfig(String name, int attempt, String image, List<String> command, List<String> args,
+                           Map<String, String> env, String workingDir, String logPath, Resources resources,
+                           Map<String, String> labels, Map<String, String> annotations, List<Mount> mounts,
+                           SecurityConfig security) {
+        this(name, attempt, image, command, args, env, workingDir, logPath, resources, labels, annotations, mounts,
+                security, Stdio.NONE);
+    }
+
     /** A container without mounts and security settings. */
     public ContainerConfig(String name, int attempt, String image, List<String> command, List<String> args,
                            Map<String, String> env, String workingDir, String logPath, Resources resources,
                            Map<String, String> labels, Map<String, String> annotations) {
         this(name, attempt, image, command, args, env, workingDir, logPath, resources, labels, annotations,
-                List.of(), SecurityConfig.NONE);
+                List.of(), SecurityConfig.NONE, Stdio.NONE);
+    }
+
+    /** This config with {@code stdio} instead. */
+    public ContainerConfig withStdio(Stdio stdio) {
+        return new ContainerConfig(name, attempt, image, command, args, env, workingDir, logPath, resources, labels,
+                annotations, mounts, security, stdio);
+    }
+
+    /**
+     * The container's standard input and terminal, as CRI's {@code ContainerConfig} has them.
+     *
+     * @param stdin     stdin stays open for attaching clients (else it is at end-of-file from the start)
+     * @param stdinOnce stdin is closed once the first attached client's input ends, and never reopened
+     * @param tty       the container's stdio is a terminal; its output reaches the log as {@code stdout}
+     */
+    public record Stdio(boolean stdin, boolean stdinOnce, boolean tty) {
+        public static final Stdio NONE = new Stdio(false, false, false);
     }
 
     /**

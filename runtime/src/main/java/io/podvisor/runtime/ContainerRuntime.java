@@ -127,6 +127,21 @@ public interface ContainerRuntime {
     }
 
     /**
+     * Attaches {@code io} to a running container's streams (CRI {@code Attach}): its output from now
+     * on (the terminal's with {@code tty}, else stdout and stderr apart) is copied to {@code io}, and
+     * {@code io.stdin()} (if given and the container has an open stdin) is written to the container's
+     * stdin; terminal sizes are applied to its terminal. The container's output still reaches its log.
+     * With {@code stdinOnce}, the container's stdin is closed once this client's input ends. The stage
+     * completes when the container's output has ended (it exited) or the client can no longer be
+     * written to; it fails with {@link RuntimeFailure} if the container is not running. The default
+     * refuses: the runtime cannot attach.
+     */
+    default CompletionStage<Void> attach(String containerId, ExecStreams io) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new RuntimeFailure("the " + type() + " runtime cannot attach to containers"));
+    }
+
+    /**
      * Stops every container and sandbox at once (SIGKILL) and releases what the runtime holds on the
      * host: processes, mounts, cgroups, network namespaces, links, addresses. Called when the node
      * stops; the runtime is unusable afterwards. The default does nothing.

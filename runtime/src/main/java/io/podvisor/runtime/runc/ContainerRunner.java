@@ -1,10 +1,13 @@
 package io.podvisor.runtime.runc;
 
 import io.podvisor.core.Clock;
+import io.podvisor.runtime.ContainerConfig;
 import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerState;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.io.ChildOutput;
+import io.podvisor.runtime.io.ContainerStdio;
+import io.podvisor.runtime.linux.Pty;
 import io.podvisor.runtime.linux.Cgroups;
 import java.io.File;
 import java.io.IOException;
@@ -77,14 +80,21 @@ final class ContainerRunner {
         Process p;
         boolean started;
         ChildOutput output = null;
+        Pty pty = null;
         Semaphore changed = new Semaphore(0);
         try (DirectoryWatch.Registration watch = starts.register(c.dir, changed::release)) {
             Files.deleteIfExists(c.pidFile());
-            output = ChildOutput.open();
+            ContainerConfig.Stdio stdio = c.config.stdio();
+            pty = stdio.tty() ? Pty.open() : null;
+            output = pty != null ? ChildOutput.terminal(pty) : ChildOutput.open();
             Process child = null;
             try {
-                child = output.redirect(new ProcessBuilder(runc.run(c.id, c.dir, c.pidFile(), c.runcLog())))
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                ProcessBuilder pb = output.redirect(new ProcessBuilder(runc.run(c.id, c.dir, c.pidFile(), c.runcLog())));
+                if (pty == null) {
+                    pb.redirectInput(stdio.stdin() ? ProcessBuilder.Redirect.PIPE
+                            : ProcessBuilder.Redirect.from(new File("/dev/null")));
+                }
+                child = pb.start();
             } finally {
                 output.started(child);
             }
@@ -108,8 +118,20 @@ final class ContainerRunner {
             c.startedAt = clock.now();
         }
         ChildOutput out = output;
-        CompletableFuture<Void> drained = out.drainTo(c.config.logPath(), clock);
+        c.stdio = stdioOf(c.config.stdio(), p, pty);
+        CompletableFuture<Void> drained = out.drainTo(c.config.logPath(), clock, c.stdio.tap());
         Thread.ofVirtual().name("runc-wait-" + c.id.substring(0, 12)).start(() -> awaitExit(c, p, out, drained));
+    }
+
+    /** The attachable stdio of a container run by {@code p}: a terminal's input and size, or stdin's pipe. */
+    static ContainerStdio stdioOf(ContainerConfig.Stdio stdio, Process p, Pty pty) {
+        if (pty != null) {
+            return new ContainerStdio(stdio, stdio.stdin() ? pty.input() : null, size -> {
+                pty.resize(size.width(), size.height());
+                Pty.signalResize(p.pid()); // runc relays the size to the container's terminal
+            });
+        }
+        return new ContainerStdio(stdio, stdio.stdin() ? p.getOutputStream() : null, null);
     }
 
     private static String stderrOf(ChildOutput output) {

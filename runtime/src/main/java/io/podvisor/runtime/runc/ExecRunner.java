@@ -3,7 +3,10 @@ package io.podvisor.runtime.runc;
 import io.podvisor.core.Clock;
 import io.podvisor.runtime.ExecResult;
 import io.podvisor.runtime.ExecStreams;
+import io.podvisor.core.TerminalSizes;
+import io.podvisor.runtime.io.ChildOutput;
 import io.podvisor.runtime.io.PipeReaders;
+import io.podvisor.runtime.linux.Pty;
 import io.podvisor.runtime.linux.HostCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -20,8 +23,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Commands in running containers through {@code runc exec} (no terminal: a requested tty is ignored
- * and stdout/stderr stay apart). A timed-out command is killed (SIGKILL to the process runc started,
+ * Commands in running containers through {@code runc exec}: without a terminal stdout and stderr stay
+ * apart; with one ({@link #execTerminal}) the command's stdio is a terminal and its output one stream. A timed-out command is killed (SIGKILL to the process runc started,
  * found through its pid file, and to runc). A command without a time limit ends with the container:
  * it runs in the container's PID namespace, which the kernel empties when the container's first
  * process dies, and {@code runc exec} then reports its exit (137).
@@ -75,6 +78,9 @@ final class ExecRunner {
 
     /** Runs {@code command} with its streams connected to {@code io}; completes with the exit code. */
     CompletionStage<Integer> execStreaming(RuncContainer c, List<String> command, ExecStreams io) {
+        if (io.tty()) {
+            return execTerminal(c, command, io);
+        }
         Path pidFile = c.dir.resolve("exec-" + counter.incrementAndGet() + ".pid");
         ProcessBuilder pb = new ProcessBuilder(runc.exec(c.id, pidFile, command));
         if (io.stdin() == null) {
@@ -92,6 +98,49 @@ final class ExecRunner {
         CompletableFuture<Void> out = copy(p.getInputStream(), io.stdout());
         CompletableFuture<Void> err = copy(p.getErrorStream(), io.stderr() != null ? io.stderr() : io.stdout());
         return HostCommand.exitOf(p).thenCombine(CompletableFuture.allOf(out, err), (proc, v) -> proc.exitValue())
+                .whenComplete((code, e) -> deleteQuietly(pidFile));
+    }
+
+    /**
+     * {@code runc exec --tty} with a terminal of ours as runc's stdio: runc makes the command's own
+     * terminal and relays between the two, and takes our terminal's size (at its start and on
+     * SIGWINCH) for the command's.
+     */
+    private CompletionStage<Integer> execTerminal(RuncContainer c, List<String> command, ExecStreams io) {
+        Path pidFile = c.dir.resolve("exec-" + counter.incrementAndGet() + ".pid");
+        Pty pty;
+        Process p;
+        try {
+            pty = Pty.open();
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        TerminalSizes.Size first = io.sizes().last();
+        if (first != null) {
+            pty.resize(first.width(), first.height());
+        }
+        try {
+            p = ChildOutput.terminal(pty).redirect(new ProcessBuilder(runc.exec(c.id, pidFile, command, true))).start();
+        } catch (IOException e) {
+            pty.close();
+            return CompletableFuture.failedFuture(e);
+        }
+        io.sizes().onResize(size -> {
+            pty.resize(size.width(), size.height());
+            Pty.signalResize(p.pid());
+        });
+        if (io.stdin() != null) {
+            PipeReaders.start("runc-exec-stdin", () -> {
+                try (InputStream in = io.stdin()) {
+                    in.transferTo(pty.input());
+                } catch (IOException e) {
+                    // the command ended or the client went away
+                }
+            });
+        }
+        CompletableFuture<Void> out = copy(pty.output(), io.stdout());
+        out.whenComplete((v, e) -> pty.close());
+        return HostCommand.exitOf(p).thenCombine(out, (proc, v) -> proc.exitValue())
                 .whenComplete((code, e) -> deleteQuietly(pidFile));
     }
 

@@ -76,7 +76,7 @@ final class OciSpec {
         var sec = config.security();
         ObjectNode root = JSON.createObjectNode();
         root.put("ociVersion", VERSION);
-        root.set("process", process(process, Capabilities.of(sec)));
+        root.set("process", process(process, Capabilities.of(sec), config.stdio().tty()));
         root.putObject("root").put("path", "rootfs").put("readonly", sec.readOnlyRootFilesystem());
         ArrayNode mounts = root.putArray("mounts");
         mount(mounts, "/", "overlay", "overlay",
@@ -96,9 +96,9 @@ final class OciSpec {
         return root.toPrettyString();
     }
 
-    private static ObjectNode process(ContainerProcess p, List<String> caps) {
+    private static ObjectNode process(ContainerProcess p, List<String> caps, boolean terminal) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("terminal", false);
+        n.put("terminal", terminal);
         n.putObject("user").put("uid", p.uid()).put("gid", p.gid());
         strings(n.putArray("args"), p.args());
         strings(n.putArray("env"), p.env());

@@ -39,8 +39,17 @@ final class Runc {
 
     /** {@code runc exec} of {@code command} in container {@code id}, recording the process's pid. */
     List<String> exec(String id, Path pidFile, List<String> command) {
+        return exec(id, pidFile, command, false);
+    }
+
+    /** {@code runc exec}, with {@code tty} on a terminal that runc relays from its own stdio. */
+    List<String> exec(String id, Path pidFile, List<String> command, boolean tty) {
         List<String> argv = new ArrayList<>(List.of(binary.toString(), "--root", root.toString(), "exec",
-                "--pid-file", pidFile.toString(), id));
+                "--pid-file", pidFile.toString()));
+        if (tty) {
+            argv.add("--tty");
+        }
+        argv.add(id);
         argv.addAll(command);
         return argv;
     }

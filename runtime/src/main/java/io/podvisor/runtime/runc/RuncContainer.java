@@ -31,6 +31,9 @@ final class RuncContainer {
     /** Completes once the container has exited (or failed to start). */
     final CompletableFuture<Void> exited = new CompletableFuture<>();
 
+    /** Its stdio for attaching clients, once it runs. */
+    volatile io.podvisor.runtime.io.ContainerStdio stdio;
+
     // guarded by this
     ContainerState state = ContainerState.CREATED;
     Instant startedAt;

@@ -318,7 +318,7 @@ public final class RuncRuntime implements ContainerRuntime {
         return execs.exec(c, command, timeout);
     }
 
-    /** {@inheritDoc} Without a terminal: a requested tty is ignored and stderr stays apart from stdout. */
+    /** {@inheritDoc} With {@code tty} the command's stdio is a terminal ({@code runc exec --tty}). */
     @Override
     public CompletionStage<Integer> execStreaming(String containerId, List<String> command, ExecStreams io) {
         RuncContainer c = container(containerId);
@@ -352,6 +352,16 @@ public final class RuncRuntime implements ContainerRuntime {
     @Override
     public java.util.Optional<io.podvisor.runtime.ContainerStats> nodeStats() {
         return cgroups.rootStats(options.clock().now());
+    }
+
+    @Override
+    public CompletionStage<Void> attach(String containerId, ExecStreams io) {
+        RuncContainer c = container(containerId);
+        io.podvisor.runtime.io.ContainerStdio stdio = c == null ? null : c.stdio;
+        if (stdio == null || !c.running()) {
+            return CompletableFuture.failedFuture(new RuntimeFailure("container " + containerId + " is not running"));
+        }
+        return stdio.attach(io);
     }
 
     @Override

@@ -94,7 +94,9 @@ class RuncRuntimeTest {
 
     static List<CriLog.Entry> log(String name) throws IOException {
         Path p = dir.resolve("logs").resolve(name + ".log");
-        return Files.exists(p) ? Files.readAllLines(p).stream().map(CriLog::parse).toList() : List.of();
+        // split on \n alone: a terminal's output keeps its \r in the records
+        return Files.exists(p) ? java.util.Arrays.stream(Files.readString(p).split("\n")).filter(l -> !l.isEmpty()).map(CriLog::parse).toList()
+                : List.of();
     }
 
     static void awaitLine(String name, String text) {
@@ -203,11 +205,101 @@ class RuncRuntimeTest {
         var err = new java.io.ByteArrayOutputStream();
         var in = new java.io.ByteArrayInputStream("typed input\n".getBytes(StandardCharsets.UTF_8));
         int code = runtime.execStreaming(id, List.of("sh", "-c", "cat; echo to-err >&2; exit 5"),
-                new io.podvisor.runtime.ExecStreams(in, out, err, true)).toCompletableFuture().get(20,
+                new io.podvisor.runtime.ExecStreams(in, out, err, false)).toCompletableFuture().get(20,
                 java.util.concurrent.TimeUnit.SECONDS);
         assertThat(code).isEqualTo(5);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("typed input\n");
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("to-err\n");
+    }
+
+    @Test
+    void execWithATerminalHasItsSizeAndResizes() throws Exception {
+        String sb = sandbox("execpty", "").id();
+        String id = run(sb, "ptyhost", "echo ready; exec sleep 100000");
+        awaitLine("ptyhost", "ready");
+        var out = new SyncOutput();
+        var in = new java.io.PipedOutputStream();
+        var sizes = new io.podvisor.core.TerminalSizes();
+        sizes.resize(new io.podvisor.core.TerminalSizes.Size(101, 33));
+        var exit = runtime.execStreaming(id, List.of("sh"), new io.podvisor.runtime.ExecStreams(
+                new java.io.PipedInputStream(in), out, null, true, sizes)).toCompletableFuture();
+        in.write("tty; stty size\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> out.text().contains("33 101"));
+        assertThat(out.text()).contains("/dev/pts/");
+        sizes.resize(new io.podvisor.core.TerminalSizes.Size(77, 20));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            in.write("stty size\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            return out.text().contains("20 77");
+        });
+        in.write("exit 3\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        assertThat(exit.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(3);
+    }
+
+    @Test
+    void aContainerWithATerminalTakesAttachedInputAndLogsItsOutput() throws Exception {
+        String sb = sandbox("ctrpty", "").id();
+        String id = run(sb, config("ttysh", List.of("sh"), ContainerConfig.Resources.NONE, List.of())
+                .withStdio(new ContainerConfig.Stdio(true, false, true)));
+        var out = new SyncOutput();
+        var in = new java.io.PipedOutputStream();
+        var sizes = new io.podvisor.core.TerminalSizes();
+        sizes.resize(new io.podvisor.core.TerminalSizes.Size(90, 25));
+        var attached = runtime.attach(id, new io.podvisor.runtime.ExecStreams(new java.io.PipedInputStream(in), out,
+                null, true, sizes)).toCompletableFuture();
+        in.write("echo $((6*7)); stty size\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> out.text().contains("42\r\n")
+                && out.text().contains("25 90"));
+        assertThat(info(id).state()).isEqualTo(ContainerState.RUNNING);
+        in.write("exit 4\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        attached.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(awaitExit(id).exitCode()).isEqualTo(4);
+        assertThat(log("ttysh")).anyMatch(e -> e.stream() == CriLog.Stream.STDOUT && e.text().startsWith("42"));
+    }
+
+    @Test
+    void stdinOnceClosesTheContainersStdinWhenTheFirstClientsInputEnds() throws Exception {
+        String sb = sandbox("stdinonce", "").id();
+        String id = run(sb, config("catter", List.of("sh", "-c", "cat; echo cat-ended"), ContainerConfig.Resources.NONE,
+                List.of()).withStdio(new ContainerConfig.Stdio(true, true, false)));
+        var out = new SyncOutput();
+        var attached = runtime.attach(id, new io.podvisor.runtime.ExecStreams(
+                new java.io.ByteArrayInputStream("hi\n".getBytes(StandardCharsets.UTF_8)), out, out, false))
+                .toCompletableFuture();
+        attached.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(out.text()).isEqualTo("hi\ncat-ended\n");
+        assertThat(awaitExit(id).exitCode()).isZero();
+    }
+
+    @Test
+    void aContainerWithoutStdinSeesEndOfFile() throws Exception {
+        String sb = sandbox("nostdin", "").id();
+        String id = run(sb, "nocat", "cat; echo after-cat");
+        assertThat(awaitExit(id).exitCode()).isZero();
+        assertThat(log("nocat")).extracting(CriLog.Entry::text).containsExactly("after-cat");
+    }
+
+    /** Output a test reads while it is written. */
+    static final class SyncOutput extends java.io.OutputStream {
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            bytes.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
     }
 
     @Test
