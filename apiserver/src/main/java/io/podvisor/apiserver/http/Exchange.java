@@ -8,7 +8,9 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -34,6 +36,7 @@ final class Exchange {
     final Callback callback;
     private final Query query;
     private boolean detached;
+    private boolean framing;
     private InputStream body;
     private boolean bodyRead;
 
@@ -151,6 +154,84 @@ final class Exchange {
         response.setStatus(code);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         write(false, BufferUtil.EMPTY_BUFFER);
+    }
+
+    /**
+     * Starts a long streamed answer (a watch, a followed log) whose connection closes when it ends.
+     * Over HTTP/1.1 the body is chunked here rather than by Jetty: Jetty sends a chunk's closing
+     * CRLF only in front of the next chunk, and a client that reads the CRLF before it hands the
+     * chunk on (urllib3, so the Python client) would then stay one chunk behind. Each
+     * {@link #writeChunk} is one whole chunk, size line, data and CRLF, in one write; Jetty, told
+     * nothing of the framing, writes the body as it comes and closes the connection after it.
+     */
+    void commitStream(int code, String contentType) throws IOException {
+        response.setStatus(code);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        if (request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1) {
+            // a field of no known header: Jetty passes it on and frames nothing itself
+            response.getHeaders().put(new HttpField(null, HttpHeader.TRANSFER_ENCODING.asString(), "chunked"));
+            framing = true;
+        }
+        write(false, BufferUtil.EMPTY_BUFFER);
+    }
+
+    /** Sends {@code len} bytes as one chunk of a {@link #commitStream stream}; nothing when empty. */
+    void writeChunk(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return;
+        }
+        if (!framing) {
+            write(false, ByteBuffer.wrap(b, off, len));
+            return;
+        }
+        byte[] size = (Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer chunk = ByteBuffer.allocate(size.length + len + 2);
+        chunk.put(size).put(b, off, len).put((byte) '\r').put((byte) '\n').flip();
+        write(false, chunk);
+    }
+
+    /** Ends a {@link #commitStream stream}: the last chunk, then the connection closes. */
+    void endStream() throws IOException {
+        if (framing) {
+            framing = false;
+            write(false, ByteBuffer.wrap("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+        }
+        write(true, BufferUtil.EMPTY_BUFFER);
+    }
+
+    /**
+     * An output stream over a {@link #commitStream stream} committed at its first write (or at
+     * close): each write is one chunk, sent at once. Until then the answer can still be an error.
+     */
+    OutputStream chunkStream(int code, String contentType) {
+        return new OutputStream() {
+            private boolean started;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                start();
+                writeChunk(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                start();
+                endStream();
+            }
+
+            private void start() throws IOException {
+                if (!started) {
+                    started = true;
+                    commitStream(code, contentType);
+                }
+            }
+        };
     }
 
     /** Writes a chunk of a streamed response and waits until it is sent. */

@@ -46,8 +46,9 @@ final class LogsEndpoint {
         if (pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty()) {
             return; // not bound to a node yet: no logs, as kube-apiserver answers
         }
-        OutputStream raw = ex.stream();
-        OutputStream out = options.follow() ? new ClientWatchingStream(raw, ex.request) : new BufferedOutputStream(raw, 16384);
+        OutputStream out = options.follow()
+                ? new ClientWatchingStream(ex.chunkStream(200, "text/plain"), ex.request)
+                : new BufferedOutputStream(ex.stream(), 16384);
         streams.logs(pod, container, options, out);
         out.close();
     }

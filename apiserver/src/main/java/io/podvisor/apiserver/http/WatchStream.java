@@ -9,7 +9,6 @@ import io.podvisor.api.resources.ResourceType;
 import io.podvisor.apiserver.registry.Registry;
 import io.podvisor.core.Clock;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -18,8 +17,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpHeaderValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,9 +141,10 @@ final class WatchStream {
         try {
             handle = registry.watch(type, options, event -> buffer.offer(line(event, tables)));
         } catch (ApiException.Gone gone) {
-            ex.commit(200, Exchange.JSON);
-            ex.write(false, ByteBuffer.wrap(line("ERROR", Json.status(gone.toStatus()))));
-            ex.write(true, ByteBuffer.allocate(0));
+            ex.commitStream(200, Exchange.JSON);
+            byte[] error = line("ERROR", Json.status(gone.toStatus()));
+            ex.writeChunk(error, 0, error.length);
+            ex.endStream();
             return;
         }
         handleRef.set(handle);
@@ -163,9 +161,7 @@ final class WatchStream {
         }
         try {
             // the read interest that sees the client go away stays behind: the connection ends with the watch
-            ex.response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-            ex.response.getHeaders().put(HttpHeader.TRANSFER_ENCODING, HttpHeaderValue.CHUNKED.asString());
-            ex.commit(200, Exchange.JSON);
+            ex.commitStream(200, Exchange.JSON);
             ClientDisconnect.notify(ex.request, buffer::end);
             pump(ex, buffer);
         } catch (InterruptedException e) {
@@ -176,7 +172,7 @@ final class WatchStream {
             timer.cancel();
         }
         try {
-            ex.write(true, ByteBuffer.allocate(0));
+            ex.endStream();
         } catch (IOException e) {
             LOG.debug("the client of a watch of {} went away: {}", type.plural(), e.toString());
         }
@@ -208,7 +204,7 @@ final class WatchStream {
             if (next == END) {
                 return;
             }
-            ex.write(false, ByteBuffer.wrap(next.bytes()));
+            ex.writeChunk(next.bytes(), 0, next.bytes().length);
             if (next.last()) {
                 return;
             }
