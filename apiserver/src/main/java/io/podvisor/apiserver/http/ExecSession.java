@@ -16,7 +16,7 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 
 /**
  * One exec over the Kubernetes channel protocol (kubectl-wire §8.1): binary frames whose first
- * byte is the channel. In: 0 stdin, 4 resize (ignored), and with v5 {@code 0xFF 0x00} closes
+ * byte is the channel (text frames read as their UTF-8 bytes). In: 0 stdin, 4 resize (ignored), and with v5 {@code 0xFF 0x00} closes
  * stdin. Out: 1 stdout, 2 stderr, 3 the final Status. The command runs on its own virtual
  * thread; the session closes after the Status.
  *
@@ -50,6 +50,21 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
 
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        receive(payload);
+        callback.succeed();
+    }
+
+    /**
+     * A text frame is read as the same bytes (its UTF-8): clients that write strings (the Python
+     * client writes stdin so: {@code chr(0) + data}) send them as text, and Go's server reads both
+     * kinds of frame alike.
+     */
+    @Override
+    public void onWebSocketText(String payload) {
+        receive(ByteBuffer.wrap(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private void receive(ByteBuffer payload) {
         if (payload.hasRemaining()) {
             int channel = payload.get() & 0xff;
             if (channel == 0) {
@@ -60,7 +75,6 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
                 stdin.close();
             }
         }
-        callback.succeed();
     }
 
     @Override

@@ -191,6 +191,19 @@ class LogsAndExecTest extends ServerTestBase {
     }
 
     @Test
+    void execReadsStdinFromTextFramesToo() throws Exception {
+        addPod("web", Map.of(), "web");
+        Frames frames = new Frames();
+        WebSocket ws = connect("command=cat&stdin=true&stdout=true", frames);
+        ws.sendText("\u0000hé\n", true).get(5, TimeUnit.SECONDS);
+        ws.sendBinary(ByteBuffer.wrap(new byte[] {0, 'b', 'y', 'e', '\n'}), true).get(5, TimeUnit.SECONDS);
+        ws.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0xff, 0}), true).get(5, TimeUnit.SECONDS);
+        frames.closed.get(10, TimeUnit.SECONDS);
+        assertThat(frames.channel(1)).isEqualTo("hé\nbye\n");
+        assertThat(JSON.readTree(frames.channel(3)).path("status").asText()).isEqualTo("Success");
+    }
+
+    @Test
     void execWithoutUpgradeOrWithABadContainerIs400() throws Exception {
         addPod("web", Map.of(), "web");
         HttpResponse<String> plain = get("/api/v1/namespaces/default/pods/web/exec?command=ls&stdout=true");
