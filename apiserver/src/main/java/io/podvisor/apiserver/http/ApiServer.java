@@ -157,7 +157,8 @@ public final class ApiServer {
         });
         LogsEndpoint logs = new LogsEndpoint(registry, streams);
         ExecEndpoint exec = new ExecEndpoint(registry, streams, ws::getServerWebSocketContainer);
-        ResourceHandler resources = new ResourceHandler(registry, clock, logs, exec);
+        PortForwardEndpoint portForward = new PortForwardEndpoint(registry, ws::getServerWebSocketContainer);
+        ResourceHandler resources = new ResourceHandler(registry, clock, logs, exec, portForward);
         this.resources = resources;
         ws.setHandler(new ApiHandler(new Auth(credentials), ResourceTypes.ALL_TYPES, resources, health));
         s.setHandler(new Handler.Wrapper(ws) {

@@ -20,7 +20,7 @@ import java.util.Optional;
 /**
  * The verbs on resource URLs: GET (get, list, watch; Tables on request), POST (create), PUT
  * (update), PATCH, DELETE (one object or a collection), and the {@code status}, {@code log},
- * {@code exec}, {@code eviction} and {@code binding} subresources. Everything else is 405.
+ * {@code exec}, {@code portforward}, {@code eviction} and {@code binding} subresources. Everything else is 405.
  */
 final class ResourceHandler {
 
@@ -29,13 +29,16 @@ final class ResourceHandler {
     private final WatchStream watches;
     private final LogsEndpoint logs;
     private final ExecEndpoint exec;
+    private final PortForwardEndpoint portForward;
 
-    ResourceHandler(Registry registry, Clock clock, LogsEndpoint logs, ExecEndpoint exec) {
+    ResourceHandler(Registry registry, Clock clock, LogsEndpoint logs, ExecEndpoint exec,
+            PortForwardEndpoint portForward) {
         this.registry = registry;
         this.clock = clock;
         this.watches = new WatchStream(registry, clock);
         this.logs = logs;
         this.exec = exec;
+        this.portForward = portForward;
     }
 
     /** Ends the open watches (the server is stopping). */
@@ -75,6 +78,7 @@ final class ResourceHandler {
             case "status PATCH" -> patch(ex, p, Part.STATUS);
             case "log GET" -> logs.serve(ex, p.namespace(), p.name());
             case "exec GET", "exec POST" -> exec.serve(ex, p.namespace(), p.name());
+            case "portforward GET", "portforward POST" -> portForward.serve(ex, p.namespace(), p.name());
             case "eviction POST" -> Eviction.evict(registry, ex, p);
             case "binding POST" -> Eviction.bind(registry, ex, p);
             default -> throw notAllowed();
