@@ -57,6 +57,7 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
     private final NodeStatusReporter nodeReporter;
     private final LogWaiters logWaiters;
     private final KubeletStreams streams;
+    private final io.podvisor.kubelet.stats.ResourceSampler sampler;
 
     /** A kubelet without access to other API objects: no Node, Lease or mirror pods. */
     public Kubelet(KubeletConfig config, Clock clock, KeyedExecutor executor, ContainerRuntime runtime, ClusterClient cluster) {
@@ -99,6 +100,7 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
                 config.nodeIp(), runtime.version(), machine, config.maxPods(), config.kubeletPort()), clock, objects);
         this.logWaiters = new LogWaiters(clock, LOG_FOLLOW_PERIOD);
         this.streams = new KubeletStreams(this, ctx, logWaiters);
+        this.sampler = new io.podvisor.kubelet.stats.ResourceSampler(runtime, clock);
     }
 
     /** Registers the node, reads static pods, subscribes to the node's pods and starts relisting. */
@@ -120,6 +122,7 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
         ctx.cluster().watchPods(ctx.config().nodeName(), this);
         relister.start();
         orphanSweep.start();
+        sampler.start();
     }
 
     /**
@@ -155,6 +158,11 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
     /** Logs and exec of this node's containers, for the API server. */
     public ContainerStreams streams() {
         return streams;
+    }
+
+    /** The node's and its pods' CPU and memory from the last two samples, for the metrics API. */
+    public io.podvisor.api.client.ResourceMetrics metrics() {
+        return sampler;
     }
 
     @Override
@@ -259,6 +267,7 @@ public final class Kubelet implements ClusterClient.PodListener, AutoCloseable {
         workers.values().forEach(PodWorker::stop);
         relister.stop();
         orphanSweep.stop();
+        sampler.stop();
         logWaiters.stop();
         if (staticSource != null) {
             staticSource.stop();

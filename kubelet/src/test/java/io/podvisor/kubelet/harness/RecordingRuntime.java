@@ -176,4 +176,19 @@ public final class RecordingRuntime implements ContainerRuntime {
     public PodNetwork network() {
         return fake.network();
     }
+
+    @Override
+    public java.util.Optional<io.podvisor.runtime.ContainerStats> containerStats(String containerId) {
+        return fake.containerStats(containerId);
+    }
+
+    @Override
+    public java.util.Optional<io.podvisor.runtime.ContainerStats> podSandboxStats(String sandboxId) {
+        return fake.podSandboxStats(sandboxId);
+    }
+
+    @Override
+    public java.util.Optional<io.podvisor.runtime.ContainerStats> nodeStats() {
+        return fake.nodeStats();
+    }
 }
