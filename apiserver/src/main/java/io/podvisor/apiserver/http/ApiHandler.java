@@ -31,14 +31,16 @@ final class ApiHandler extends Handler.Abstract {
     private final Discovery discovery;
     private final OpenApi openApi;
     private final ResourceHandler resources;
+    private final MetricsApi metrics;
     private final Health health;
 
-    ApiHandler(Auth auth, List<ResourceType> types, ResourceHandler resources, Health health) {
+    ApiHandler(Auth auth, List<ResourceType> types, ResourceHandler resources, MetricsApi metrics, Health health) {
         this.auth = auth;
         this.types = List.copyOf(types);
         this.discovery = new Discovery(types);
         this.openApi = new OpenApi(types);
         this.resources = resources;
+        this.metrics = metrics;
         this.health = health;
     }
 
@@ -161,6 +163,10 @@ final class ApiHandler extends Handler.Abstract {
                 throw ResourceHandler.notAllowed();
             }
             ex.sendJson(200, discovery.resourceList(group, version));
+            return;
+        }
+        if (Discovery.isMetrics(group, version)) {
+            metrics.handle(ex, rest);
             return;
         }
         ResourcePath p = ResourcePath.parse(types, group, version, rest)

@@ -66,6 +66,7 @@ public final class ApiServer {
     private ResourceHandler resources;
     private volatile boolean started;
     private final Health health;
+    private final MetricsApi metrics;
     private Server server;
     private int port;
     private Pki pki;
@@ -77,6 +78,15 @@ public final class ApiServer {
         this.streams = streams;
         this.clock = clock;
         this.health = new Health(registry::storageProblem, () -> started && ready.get());
+        this.metrics = new MetricsApi(registry, clock);
+    }
+
+    /**
+     * Serves {@code nodeName}'s usage (its kubelet's samples) in the metrics API,
+     * {@code metrics.k8s.io}; a node without a source has no metrics there.
+     */
+    public void serveMetrics(String nodeName, io.podvisor.api.client.ResourceMetrics source) {
+        metrics.register(nodeName, source);
     }
 
     /**
@@ -160,7 +170,7 @@ public final class ApiServer {
         PortForwardEndpoint portForward = new PortForwardEndpoint(registry, ws::getServerWebSocketContainer);
         ResourceHandler resources = new ResourceHandler(registry, clock, logs, exec, portForward);
         this.resources = resources;
-        ws.setHandler(new ApiHandler(new Auth(credentials), ResourceTypes.ALL_TYPES, resources, health));
+        ws.setHandler(new ApiHandler(new Auth(credentials), ResourceTypes.ALL_TYPES, resources, metrics, health));
         s.setHandler(new Handler.Wrapper(ws) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {

@@ -41,17 +41,24 @@ final class Discovery {
         };
     }
 
+    /** The metrics API, served beside the catalog's groups (last, as an aggregated group of low priority). */
+    static boolean isMetrics(String group, String version) {
+        return group.equals(MetricsApi.GROUP) && version.equals(MetricsApi.VERSION);
+    }
+
     /** The group-versions served, core ({@code v1}) first. */
     List<String> groupVersions() {
-        return types.stream().map(ResourceType::apiVersion).distinct().toList();
+        List<String> out = new java.util.ArrayList<>(types.stream().map(ResourceType::apiVersion).distinct().toList());
+        out.add(MetricsApi.GROUP_VERSION);
+        return out;
     }
 
     boolean serves(String group, String version) {
-        return types.stream().anyMatch(t -> t.group().equals(group) && t.version().equals(version));
+        return isMetrics(group, version) || types.stream().anyMatch(t -> t.group().equals(group) && t.version().equals(version));
     }
 
     boolean servesGroup(String group) {
-        return types.stream().anyMatch(t -> t.group().equals(group));
+        return group.equals(MetricsApi.GROUP) || types.stream().anyMatch(t -> t.group().equals(group));
     }
 
     /**
@@ -80,6 +87,22 @@ final class Discovery {
                 typesIn(g, v).forEach(t -> resources.add(aggregatedResource(t)));
                 ver.put("freshness", "Current");
             }
+        }
+        if (!core) {
+            ObjectNode item = items.addObject();
+            item.putObject("metadata").put("name", MetricsApi.GROUP);
+            ObjectNode ver = item.putArray("versions").addObject();
+            ver.put("version", MetricsApi.VERSION);
+            ArrayNode resources = ver.putArray("resources");
+            for (MetricsApi.Resource m : MetricsApi.RESOURCES) {
+                ObjectNode r = resources.addObject();
+                r.put("resource", m.plural());
+                r.set("responseKind", kind(MetricsApi.GROUP, MetricsApi.VERSION, m.kind()));
+                r.put("scope", m.namespaced() ? "Namespaced" : "Cluster");
+                r.put("singularResource", singular(m));
+                strings(r.putArray("verbs"), MetricsApi.VERBS);
+            }
+            ver.put("freshness", "Current");
         }
         return list;
     }
@@ -128,6 +151,7 @@ final class Discovery {
         n.put("apiVersion", "v1");
         ArrayNode groups = n.putArray("groups");
         ResourceTypes.groups().stream().filter(this::servesGroup).forEach(g -> groups.add(apiGroupBody(g)));
+        groups.add(apiGroupBody(MetricsApi.GROUP));
         return n;
     }
 
@@ -160,6 +184,16 @@ final class Discovery {
         n.put("apiVersion", "v1");
         n.put("groupVersion", group.isEmpty() ? version : group + "/" + version);
         ArrayNode resources = n.putArray("resources");
+        if (isMetrics(group, version)) {
+            for (MetricsApi.Resource m : MetricsApi.RESOURCES) {
+                ObjectNode r = resources.addObject();
+                r.put("name", m.plural());
+                r.put("singularName", singular(m));
+                r.put("namespaced", m.namespaced());
+                r.put("kind", m.kind());
+                strings(r.putArray("verbs"), MetricsApi.VERBS);
+            }
+        }
         for (ResourceType t : typesIn(group, version)) {
             ObjectNode r = resources.addObject();
             r.put("name", t.plural());
@@ -190,7 +224,15 @@ final class Discovery {
         return n;
     }
 
+    /** metrics-server names its resources' singulars after the objects they measure: {@code node}, {@code pod}. */
+    private static String singular(MetricsApi.Resource m) {
+        return m.plural().substring(0, m.plural().length() - 1);
+    }
+
     private List<String> versionsOf(String group) {
+        if (group.equals(MetricsApi.GROUP)) {
+            return List.of(MetricsApi.VERSION);
+        }
         return types.stream().filter(t -> t.group().equals(group)).map(ResourceType::version).distinct().toList();
     }
 

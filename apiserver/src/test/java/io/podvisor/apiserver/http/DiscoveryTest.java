@@ -60,7 +60,7 @@ class DiscoveryTest extends ServerTestBase {
         JsonNode items = json(r).path("items");
         List<String> names = new ArrayList<>();
         items.forEach(i -> names.add(i.path("metadata").path("name").asText()));
-        assertThat(names).containsExactly("batch", "discovery.k8s.io", "events.k8s.io", "coordination.k8s.io");
+        assertThat(names).containsExactly("batch", "discovery.k8s.io", "events.k8s.io", "coordination.k8s.io", "metrics.k8s.io");
         JsonNode jobs = find(items.get(0).path("versions").get(0).path("resources"), "resource", "jobs");
         assertThat(jobs.path("responseKind").path("group").asText()).isEqualTo("batch");
         assertThat(texts(jobs.path("categories"))).containsExactly("all");

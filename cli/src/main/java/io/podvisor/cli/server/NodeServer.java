@@ -123,6 +123,7 @@ public final class NodeServer implements AutoCloseable {
         ContainerStreams streams = new NodeRoutedStreams(o.nodeName(), kubelet.streams(),
                 new KubeletClient(name -> registries.get(Node.class, null, name), kubeletClientCert.join(), clock));
         ApiServer api = new ApiServer(apiConfig, registries, streams, clock);
+        api.serveMetrics(o.nodeName(), kubelet.metrics()); // metrics.k8s.io from this node's kubelet
         api.setReady(false);
         int port = api.start(prepared);
         publishApiEndpoints(registries, o.bindAddress(), port);
