@@ -72,7 +72,9 @@ final class ContainerConfigs {
         ContainerConfig config = new ContainerConfig(c.name(), attempt, spec.getImage(),
                 expand(spec.getCommand(), vars), expand(spec.getArgs(), vars), env.env(),
                 spec.getWorkingDir() == null ? "" : spec.getWorkingDir(), log == null ? "" : log.toString(),
-                ResourceConfigs.container(spec), labels, annotations, mounts, security);
+                ResourceConfigs.container(spec), labels, annotations, mounts, security)
+                .withStdio(new ContainerConfig.Stdio(Boolean.TRUE.equals(spec.getStdin()),
+                        Boolean.TRUE.equals(spec.getStdinOnce()), Boolean.TRUE.equals(spec.getTty())));
         return new Built(config, env.warnings());
     }
 

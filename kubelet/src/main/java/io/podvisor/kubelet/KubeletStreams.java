@@ -12,6 +12,7 @@ import io.podvisor.kubelet.logs.LogWriter;
 import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerState;
 import io.podvisor.runtime.ExecStreams;
+import io.podvisor.core.TerminalSizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -104,6 +105,38 @@ public final class KubeletStreams implements ContainerStreams {
     @Override
     public int exec(Pod pod, String container, List<String> command, InputStream stdin, OutputStream stdout,
                     OutputStream stderr, boolean tty) throws IOException {
+        return exec(pod, container, command, stdin, stdout, stderr, tty, new TerminalSizes());
+    }
+
+    @Override
+    public int exec(Pod pod, String container, List<String> command, InputStream stdin, OutputStream stdout,
+                    OutputStream stderr, boolean tty, TerminalSizes sizes) throws IOException {
+        ContainerInfo running = runningInstance(pod, container);
+        ExecStreams io = new ExecStreams(stdin, stdout, stderr, tty, sizes);
+        return await(ctx.runtime().execStreaming(running.id(), command, io).toCompletableFuture());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Whether the streams are a terminal's is the container spec's {@code tty}, as upstream's
+     * kubelet takes it; input reaches the container only if its spec has {@code stdin: true}.
+     *
+     * @throws ApiException.NotFound if the pod does not run on this node
+     * @throws ApiException.BadRequest if the container is unknown or not running (as for exec)
+     */
+    @Override
+    public void attach(Pod pod, String container, InputStream stdin, OutputStream stdout, OutputStream stderr,
+                       TerminalSizes sizes) throws IOException {
+        ContainerInfo running = runningInstance(pod, container);
+        boolean tty = PodContainer.of(kubelet.workerFor(pod).pod()).stream().filter(c -> c.name().equals(container))
+                .anyMatch(c -> Boolean.TRUE.equals(c.spec().getTty()));
+        ExecStreams io = new ExecStreams(stdin, stdout, stderr, tty, sizes);
+        await(ctx.runtime().attach(running.id(), io).toCompletableFuture());
+    }
+
+    /** The running instance of the pod's {@code container}, or upstream's refusal. */
+    private ContainerInfo runningInstance(Pod pod, String container) {
         PodWorker w = kubelet.workerFor(pod);
         Pod p = w.pod();
         if (PodContainer.of(p).stream().noneMatch(c -> c.name().equals(container))) {
@@ -114,8 +147,7 @@ public final class KubeletStreams implements ContainerStreams {
         if (running == null) {
             throw new ApiException.BadRequest("container not found (\"" + container + "\")");
         }
-        ExecStreams io = new ExecStreams(stdin, stdout, stderr, tty);
-        return await(ctx.runtime().execStreaming(running.id(), command, io).toCompletableFuture());
+        return running;
     }
 
     private ContainerInfo instance(String podUid, String containerId) {

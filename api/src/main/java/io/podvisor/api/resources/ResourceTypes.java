@@ -27,7 +27,7 @@ public final class ResourceTypes {
     public static final ResourceType NAMESPACES = new ResourceType("", "v1", "namespaces", "namespace", "Namespace",
             false, List.of("ns"), NONE, List.of("status", "finalize"), Namespace.class);
     public static final ResourceType PODS = new ResourceType("", "v1", "pods", "pod", "Pod",
-            true, List.of("po"), ALL, List.of("status", "log", "exec", "portforward", "eviction", "binding"), Pod.class);
+            true, List.of("po"), ALL, List.of("status", "log", "exec", "attach", "portforward", "eviction", "binding"), Pod.class);
     public static final ResourceType SERVICES = new ResourceType("", "v1", "services", "service", "Service",
             true, List.of("svc"), ALL, List.of("status"), Service.class);
     public static final ResourceType ENDPOINTS = new ResourceType("", "v1", "endpoints", "endpoints", "Endpoints",

@@ -33,6 +33,7 @@ final class Discovery {
             case "status" -> new Sub(t.group(), t.version(), t.kind(), List.of("get", "patch", "update"));
             case "log" -> new Sub("", "v1", "Pod", List.of("get"));
             case "exec" -> new Sub("", "v1", "PodExecOptions", List.of("create", "get"));
+            case "attach" -> new Sub("", "v1", "PodAttachOptions", List.of("create", "get"));
             case "portforward" -> new Sub("", "v1", "PodPortForwardOptions", List.of("create", "get"));
             case "eviction" -> new Sub("policy", "v1", "Eviction", List.of("create"));
             case "binding" -> new Sub("", "v1", "Binding", List.of("create"));

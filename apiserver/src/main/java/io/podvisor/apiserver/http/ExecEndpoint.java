@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
- * {@code GET pods/{name}/exec} with a WebSocket upgrade offering {@code v5.channel.k8s.io} (or v4):
+ * {@code GET pods/{name}/exec} (and {@code pods/{name}/attach}, the same without a command) with a WebSocket upgrade offering {@code v5.channel.k8s.io} (or v4):
  * checks the pod, container, command and streams, and that the pod is bound to a node, before
  * upgrading (400 Status otherwise, as kube-apiserver: {@code pod web does not have a host assigned}), then
  * hands the connection to an {@link ExecSession}. A request without an upgrade is 400
@@ -35,15 +35,24 @@ final class ExecEndpoint {
     }
 
     void serve(Exchange ex, String namespace, String name) {
+        serve(ex, namespace, name, false);
+    }
+
+    /** {@code GET pods/{name}/attach}: as exec, without a command. */
+    void serveAttach(Exchange ex, String namespace, String name) {
+        serve(ex, namespace, name, true);
+    }
+
+    private void serve(Exchange ex, String namespace, String name, boolean attach) {
         Pod pod = (Pod) registry.get(ResourceTypes.PODS, namespace, name);
         Query q = ex.query();
         String container = PodContainers.resolve(pod, q.get("container"));
-        List<String> command = q.all("command");
-        if (command.isEmpty()) {
+        List<String> command = attach ? List.of() : q.all("command");
+        if (!attach && command.isEmpty()) {
             throw new ApiException.BadRequest("you must specify at least one command for the container");
         }
         ExecSession.Request req = new ExecSession.Request(pod, container, command,
-                q.flag("stdin"), q.flag("stdout"), q.flag("stderr"), q.flag("tty"));
+                q.flag("stdin"), q.flag("stdout"), q.flag("stderr"), q.flag("tty"), attach);
         if (!req.stdin() && !req.stdout() && !req.stderr()) {
             throw new ApiException.BadRequest("you must specify at least 1 of stdin, stdout, stderr");
         }

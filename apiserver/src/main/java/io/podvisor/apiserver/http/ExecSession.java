@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.podvisor.api.client.ContainerStreams;
 import io.podvisor.api.errors.ApiException;
+import io.podvisor.core.TerminalSizes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -16,7 +17,7 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 
 /**
  * One exec over the Kubernetes channel protocol (kubectl-wire §8.1): binary frames whose first
- * byte is the channel (text frames read as their UTF-8 bytes). In: 0 stdin, 4 resize (ignored), and with v5 {@code 0xFF 0x00} closes
+ * byte is the channel (text frames read as their UTF-8 bytes). In: 0 stdin, 4 resize ({@code {"Width":…,"Height":…}}), and with v5 {@code 0xFF 0x00} closes
  * stdin. Out: 1 stdout, 2 stderr, 3 the final Status. The command runs on its own virtual
  * thread; the session closes after the Status.
  *
@@ -26,7 +27,14 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
 
     /** What to run, as the request asked. */
     record Request(Pod pod, String container, List<String> command, boolean stdin, boolean stdout, boolean stderr,
-            boolean tty) {}
+            boolean tty, boolean attach) {
+
+        /** An exec of {@code command}. */
+        Request(Pod pod, String container, List<String> command, boolean stdin, boolean stdout, boolean stderr,
+                boolean tty) {
+            this(pod, container, command, stdin, stdout, stderr, tty, false);
+        }
+    }
 
     private static final int MAX_FRAME = 32 * 1024;
 
@@ -34,6 +42,7 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
     private final Request request;
     private final boolean v5;
     private final StdinPipe stdin = new StdinPipe();
+    private final TerminalSizes sizes = new TerminalSizes();
     private volatile Session session;
 
     ExecSession(ContainerStreams streams, Request request, boolean v5) {
@@ -71,6 +80,8 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
                 byte[] data = new byte[payload.remaining()];
                 payload.get(data);
                 stdin.offer(data, 0, data.length);
+            } else if (channel == 4) {
+                resize(payload);
             } else if (channel == 0xff && v5 && payload.hasRemaining() && payload.get() == 0) {
                 stdin.close();
             }
@@ -93,9 +104,15 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
             OutputStream out = new ChannelOutput(1);
             OutputStream err = request.stderr() ? new ChannelOutput(2)
                     : request.tty() ? out : OutputStream.nullOutputStream();
-            int code = streams.exec(request.pod(), request.container(), request.command(),
-                    request.stdin() ? stdin : null, request.stdout() ? out : OutputStream.nullOutputStream(), err,
-                    request.tty());
+            int code = 0;
+            if (request.attach()) {
+                streams.attach(request.pod(), request.container(), request.stdin() ? stdin : null,
+                        request.stdout() ? out : OutputStream.nullOutputStream(), err, sizes);
+            } else {
+                code = streams.exec(request.pod(), request.container(), request.command(),
+                        request.stdin() ? stdin : null, request.stdout() ? out : OutputStream.nullOutputStream(), err,
+                        request.tty(), sizes);
+            }
             status = code == 0 ? success() : nonZeroExit(request.command(), code);
         } catch (ApiException e) {
             status = Json.status(e.toStatus());
@@ -109,6 +126,22 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
             // the client is gone; nothing left to tell it
         }
         session.close(StatusCode.NORMAL, "", Callback.NOOP);
+    }
+
+    /** A resize message: {@code {"Width":…,"Height":…}}; one that does not parse is ignored, as upstream's. */
+    private void resize(ByteBuffer payload) {
+        byte[] data = new byte[payload.remaining()];
+        payload.get(data);
+        try {
+            com.fasterxml.jackson.databind.JsonNode size = Json.MAPPER.readTree(data);
+            int width = size.path("Width").asInt(0);
+            int height = size.path("Height").asInt(0);
+            if (width > 0 && height > 0) {
+                sizes.resize(new TerminalSizes.Size(width, height));
+            }
+        } catch (IOException | RuntimeException e) {
+            // not a size
+        }
     }
 
     static ObjectNode success() {

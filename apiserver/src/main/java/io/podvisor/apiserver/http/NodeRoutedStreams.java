@@ -3,6 +3,7 @@ package io.podvisor.apiserver.http;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.podvisor.api.client.ContainerStreams;
 import io.podvisor.api.errors.ApiException;
+import io.podvisor.core.TerminalSizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,11 +41,28 @@ public final class NodeRoutedStreams implements ContainerStreams {
     @Override
     public int exec(Pod pod, String container, List<String> command, InputStream stdin, OutputStream stdout,
             OutputStream stderr, boolean tty) throws IOException {
+        return on(pod).exec(pod, container, command, stdin, stdout, stderr, tty);
+    }
+
+    @Override
+    public int exec(Pod pod, String container, List<String> command, InputStream stdin, OutputStream stdout,
+            OutputStream stderr, boolean tty, TerminalSizes sizes) throws IOException {
+        return on(pod).exec(pod, container, command, stdin, stdout, stderr, tty, sizes);
+    }
+
+    @Override
+    public void attach(Pod pod, String container, InputStream stdin, OutputStream stdout, OutputStream stderr,
+            TerminalSizes sizes) throws IOException {
+        on(pod).attach(pod, container, stdin, stdout, stderr, sizes);
+    }
+
+    /** The streams of the pod's node; a pod without a node has none. */
+    private ContainerStreams on(Pod pod) {
         String node = nodeName(pod);
         if (node.isEmpty()) {
             throw new ApiException.BadRequest("pod " + pod.getMetadata().getName() + " does not have a host assigned");
         }
-        return (node.equals(localNode) ? local : remote).exec(pod, container, command, stdin, stdout, stderr, tty);
+        return node.equals(localNode) ? local : remote;
     }
 
     private static String nodeName(Pod pod) {

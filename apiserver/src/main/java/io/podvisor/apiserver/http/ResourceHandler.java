@@ -20,7 +20,7 @@ import java.util.Optional;
 /**
  * The verbs on resource URLs: GET (get, list, watch; Tables on request), POST (create), PUT
  * (update), PATCH, DELETE (one object or a collection), and the {@code status}, {@code log},
- * {@code exec}, {@code portforward}, {@code eviction} and {@code binding} subresources. Everything else is 405.
+ * {@code exec}, {@code attach}, {@code portforward}, {@code eviction} and {@code binding} subresources. Everything else is 405.
  */
 final class ResourceHandler {
 
@@ -78,6 +78,7 @@ final class ResourceHandler {
             case "status PATCH" -> patch(ex, p, Part.STATUS);
             case "log GET" -> logs.serve(ex, p.namespace(), p.name());
             case "exec GET", "exec POST" -> exec.serve(ex, p.namespace(), p.name());
+            case "attach GET", "attach POST" -> exec.serveAttach(ex, p.namespace(), p.name());
             case "portforward GET", "portforward POST" -> portForward.serve(ex, p.namespace(), p.name());
             case "eviction POST" -> Eviction.evict(registry, ex, p);
             case "binding POST" -> Eviction.bind(registry, ex, p);

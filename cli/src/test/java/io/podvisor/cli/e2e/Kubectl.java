@@ -85,6 +85,28 @@ final class Kubectl {
         return pb.start();
     }
 
+    /**
+     * Starts kubectl on a pseudo-terminal of its own (util-linux {@code script}), after the shell
+     * commands {@code before} ran on that terminal (e.g. {@code stty rows 33 cols 101}): what is
+     * written to the process's stdin is typed, its stdout is what the terminal shows. The caller
+     * destroys it.
+     */
+    Process startInTerminal(String before, String... args) throws IOException {
+        StringBuilder cmd = new StringBuilder(before).append("; exec kubectl --kubeconfig=").append(quote(kubeconfig.toString()));
+        for (String a : args) {
+            cmd.append(' ').append(quote(a));
+        }
+        ProcessBuilder pb = new ProcessBuilder("script", "-qfec", cmd.toString(), "/dev/null").redirectErrorStream(true);
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("TERM", "xterm");
+        pb.environment().remove("KUBECONFIG");
+        return pb.start();
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
     private static CompletableFuture<String> drain(InputStream in) {
         return CompletableFuture.supplyAsync(() -> {
             try (in) {

@@ -138,6 +138,16 @@ final class RealNode implements AutoCloseable {
         }
     }
 
+    /** Stops {@code node} (null: never started) and fails the test if it left anything on the host. */
+    static void closeLeavingNothing(RealNode node) throws IOException {
+        if (node != null) {
+            node.close();
+            if (!node.leftovers().isEmpty()) {
+                throw new AssertionError("host state left after the node stopped: " + node.leftovers());
+            }
+        }
+    }
+
     @Override
     public void close() {
         server.close();

@@ -226,6 +226,7 @@ class RuncRuntimeTest {
         in.write("tty; stty size\n".getBytes(StandardCharsets.UTF_8));
         in.flush();
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> out.text().contains("33 101"));
+        assertThat(out.text()).as("a terminal's line ends").contains("33 101\r\n");
         assertThat(out.text()).contains("/dev/pts/");
         sizes.resize(new io.podvisor.core.TerminalSizes.Size(77, 20));
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
