@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 public interface ResourceMetrics {
 
+    /** How often a kubelet samples: metrics-server's scrape interval in its release manifests ({@code --metric-resolution=15s}). */
+    Duration RESOLUTION = Duration.ofSeconds(15);
+
     /** Usage over {@code [timestamp - window, timestamp]}. */
     record Usage(Instant timestamp, Duration window, long cpuNanoCores, long memoryWorkingSetBytes) {}
 

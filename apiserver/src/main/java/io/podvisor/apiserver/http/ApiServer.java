@@ -90,6 +90,14 @@ public final class ApiServer {
     }
 
     /**
+     * Where the usage of the other nodes comes from, by node name (their kubelets' summaries,
+     * {@link KubeletClient#metrics}); none by default.
+     */
+    public void serveRemoteMetrics(java.util.function.Function<String, io.podvisor.api.client.ResourceMetrics> source) {
+        metrics.registerRemote(source);
+    }
+
+    /**
      * What start-up needs before the API can listen: the PKI and token loaded or minted, and the TLS
      * context built from them. Independent of the registry, so a node prepares it on a thread of
      * its own while the store, kubelet and controllers start ({@link #prepare}).

@@ -324,6 +324,35 @@ public final class KubeletClient implements ContainerStreams {
         }
     }
 
+    /**
+     * The usage node {@code nodeName}'s kubelet reports in its {@code /stats/summary}; none when
+     * the Node is unknown or its kubelet cannot be reached or answers otherwise (as metrics-server
+     * skips a node it fails to scrape).
+     */
+    public io.podvisor.api.client.ResourceMetrics metrics(String nodeName) {
+        Node node = nodes.apply(nodeName);
+        if (node == null) {
+            return io.podvisor.api.client.ResourceMetrics.NONE;
+        }
+        try {
+            URI uri = URI.create("https://" + hostPort(node) + "/stats/summary");
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(SUMMARY_TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                return io.podvisor.api.client.ResourceMetrics.NONE;
+            }
+            return StatsSummary.read(Json.MAPPER.readTree(response.body()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return io.podvisor.api.client.ResourceMetrics.NONE;
+        } catch (IOException | RuntimeException e) {
+            return io.podvisor.api.client.ResourceMetrics.NONE;
+        }
+    }
+
+    /** How long a summary may take, as metrics-server's default {@code --kubelet-request-timeout}. */
+    private static final Duration SUMMARY_TIMEOUT = Duration.ofSeconds(10);
+
     /** A kubelet's refusal: its code and text, as kube-apiserver passes them on. */
     private static ApiException refusal(int code, String text) {
         Status s = new Status();
@@ -355,14 +384,18 @@ public final class KubeletClient implements ContainerStreams {
         if (node == null) {
             throw new ApiException.NotFound("", "nodes", nodeName);
         }
+        return URI.create(scheme + "://" + hostPort(node) + "/" + path + "/" + segment(pod.getMetadata().getNamespace())
+                + "/" + segment(pod.getMetadata().getName()) + "/" + segment(container) + (query.isEmpty() ? "" : "?" + query));
+    }
+
+    /** {@code host:port} of the node's kubelet endpoint (10250 when the Node names none). */
+    private static String hostPort(Node node) {
         String host = address(node);
         int port = node.getStatus() != null && node.getStatus().getDaemonEndpoints() != null
                 && node.getStatus().getDaemonEndpoints().getKubeletEndpoint() != null
                 && node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort() != null
                 ? node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort() : 10250;
-        String hostPart = host.contains(":") ? "[" + host + "]" : host;
-        return URI.create(scheme + "://" + hostPart + ":" + port + "/" + path + "/" + segment(pod.getMetadata().getNamespace())
-                + "/" + segment(pod.getMetadata().getName()) + "/" + segment(container) + (query.isEmpty() ? "" : "?" + query));
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** The node's InternalIP, else its first address; upstream's message when it has none. */

@@ -74,6 +74,8 @@ public final class KubeletServer implements AutoCloseable {
     private final PodLookup pods;
     private final Supplier<ContainerStreams> streams;
     private final Clock clock;
+    private volatile String nodeName = "";
+    private volatile Supplier<io.podvisor.api.client.ResourceMetrics> metrics = () -> io.podvisor.api.client.ResourceMetrics.NONE;
     private Server server;
     private int port;
 
@@ -86,6 +88,15 @@ public final class KubeletServer implements AutoCloseable {
         this.pods = pods;
         this.streams = streams;
         this.clock = clock;
+    }
+
+    /**
+     * Serves {@code /stats/summary} from {@code metrics} (the kubelet's samples, asked for at each
+     * request) for the API server's metrics API; until called, the summary shows no usage.
+     */
+    public void serveMetrics(String node, Supplier<io.podvisor.api.client.ResourceMetrics> source) {
+        this.nodeName = node;
+        this.metrics = source;
     }
 
     /** Starts listening; returns the bound port. */
@@ -172,6 +183,10 @@ public final class KubeletServer implements AutoCloseable {
                     logs(ex, s);
                 } else if (first.equals("exec")) {
                     exec(ex, s);
+                } else if (s.equals(List.of("stats", "summary")) && ex.method().equals("GET")) {
+                    io.podvisor.api.client.ResourceMetrics source = metrics.get();
+                    ex.sendJson(200, StatsSummary.write(nodeName,
+                            source == null ? io.podvisor.api.client.ResourceMetrics.NONE : source));
                 } else {
                     throw new Refusal(404, "404 page not found");
                 }

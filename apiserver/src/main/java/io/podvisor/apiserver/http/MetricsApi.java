@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The resource metrics API, {@code metrics.k8s.io/v1beta1}, as metrics-server serves it through
  * the aggregator: {@code nodes} ({@code NodeMetrics}) and namespaced {@code pods}
  * ({@code PodMetrics}), {@code get} and {@code list} only (other verbs are 405). Usage comes from
- * each node's kubelet ({@link ResourceMetrics}); an object is listed only while its Node or pod
+ * each node's kubelet ({@link ResourceMetrics}): in-process for a registered node, else through
+ * its kubelet endpoint's {@code /stats/summary}; an object is listed only while its Node or pod
  * exists (selected by the query's label and field selectors, whose labels it carries) and has two
  * samples. CPU is written as metrics-server writes it (nanocores, canonical: {@code 1234567n},
  * {@code 250m}), memory as binary bytes ({@code 40Mi}, {@code 1236Ki}).
@@ -44,6 +45,7 @@ final class MetricsApi {
     private final Registry registry;
     private final Clock clock;
     private final Map<String, ResourceMetrics> nodes = new ConcurrentHashMap<>();
+    private volatile java.util.function.Function<String, ResourceMetrics> remote = name -> ResourceMetrics.NONE;
 
     MetricsApi(Registry registry, Clock clock) {
         this.registry = registry;
@@ -53,6 +55,20 @@ final class MetricsApi {
     /** The usage source of node {@code nodeName} (its kubelet's samples). */
     void register(String nodeName, ResourceMetrics metrics) {
         nodes.put(nodeName, metrics);
+    }
+
+    /** Where the usage of a node without a registered source comes from (its kubelet's summary). */
+    void registerRemote(java.util.function.Function<String, ResourceMetrics> source) {
+        this.remote = source;
+    }
+
+    /** A node's usage source: its registered one, else the remote one. */
+    private ResourceMetrics source(String nodeName) {
+        if (nodeName == null || nodeName.isEmpty()) {
+            return ResourceMetrics.NONE;
+        }
+        ResourceMetrics local = nodes.get(nodeName);
+        return local != null ? local : remote.apply(nodeName);
     }
 
     /** Serves {@code rest}, the path after {@code /apis/metrics.k8s.io/v1beta1/}. */
@@ -108,8 +124,7 @@ final class MetricsApi {
     }
 
     private Optional<ObjectNode> nodeMetrics(HasMetadata node) {
-        ResourceMetrics source = nodes.get(node.getMetadata().getName());
-        Optional<ResourceMetrics.Usage> usage = source == null ? Optional.empty() : source.node();
+        Optional<ResourceMetrics.Usage> usage = source(node.getMetadata().getName()).node();
         return usage.map(u -> {
             ObjectNode n = object("NodeMetrics", node);
             n.put("timestamp", Times.format(u.timestamp()));
@@ -127,7 +142,7 @@ final class MetricsApi {
         } catch (ApiException.NotFound e) {
             throw notFound;
         }
-        ResourceMetrics.PodUsage usage = usages().get(pod.getMetadata().getUid());
+        ResourceMetrics.PodUsage usage = usages(List.of(pod)).get(pod.getMetadata().getUid());
         if (usage == null) {
             throw notFound;
         }
@@ -137,8 +152,9 @@ final class MetricsApi {
     private ObjectNode podList(Registry.ListOptions options) {
         ObjectNode list = list("PodMetricsList");
         ArrayNode items = list.putArray("items");
-        Map<String, ResourceMetrics.PodUsage> usages = usages();
-        for (HasMetadata p : registry.list(ResourceTypes.PODS, options).items()) {
+        List<HasMetadata> selected = registry.list(ResourceTypes.PODS, options).items();
+        Map<String, ResourceMetrics.PodUsage> usages = usages(selected);
+        for (HasMetadata p : selected) {
             ResourceMetrics.PodUsage u = usages.get(p.getMetadata().getUid());
             if (u != null) {
                 items.add(podMetrics(p, u));
@@ -147,11 +163,18 @@ final class MetricsApi {
         return list;
     }
 
-    /** Every node's pod usages by pod UID. */
-    private Map<String, ResourceMetrics.PodUsage> usages() {
+    /** The pod usages, by pod UID, of the nodes {@code pods} run on (each node asked once). */
+    private Map<String, ResourceMetrics.PodUsage> usages(List<HasMetadata> pods) {
+        java.util.Set<String> nodeNames = new java.util.TreeSet<>();
+        for (HasMetadata p : pods) {
+            if (p instanceof io.fabric8.kubernetes.api.model.Pod pod && pod.getSpec() != null
+                    && pod.getSpec().getNodeName() != null) {
+                nodeNames.add(pod.getSpec().getNodeName());
+            }
+        }
         Map<String, ResourceMetrics.PodUsage> out = new HashMap<>();
-        for (ResourceMetrics source : nodes.values()) {
-            source.pods().forEach(p -> out.put(p.uid(), p));
+        for (String nodeName : nodeNames) {
+            source(nodeName).pods().forEach(p -> out.put(p.uid(), p));
         }
         return out;
     }

@@ -283,6 +283,32 @@ class KubeletServerTest {
         return ctx;
     }
 
+    @Test
+    void theApiServerReadsAnotherNodesUsageFromItsKubeletsSummary() {
+        java.time.Instant at = java.time.Instant.parse("2026-01-01T00:00:30Z");
+        var usage = new io.podvisor.api.client.ResourceMetrics() {
+            @Override
+            public java.util.Optional<Usage> node() {
+                return java.util.Optional.of(new Usage(at, RESOLUTION, 500_000_000L, 2L << 30));
+            }
+
+            @Override
+            public List<PodUsage> pods() {
+                return List.of(new PodUsage("default", "web", "uid-web", at, RESOLUTION,
+                        List.of(new ContainerUsage("app", 1_234_567L, 40L << 20))));
+            }
+        };
+        KubeletClient client = client();
+        assertThat(client.metrics("node-b").node()).as("nothing served yet").isEmpty();
+
+        server.serveMetrics("node-b", () -> usage);
+        var read = client.metrics("node-b");
+
+        assertThat(read.node()).contains(usage.node().orElseThrow());
+        assertThat(read.pods()).containsExactlyElementsOf(usage.pods());
+        assertThat(client.metrics("node-z").pods()).as("an unknown node").isEmpty();
+    }
+
     private static Node node(String name, int port) {
         return new NodeBuilder().withNewMetadata().withName(name).endMetadata()
                 .withNewStatus().addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress()

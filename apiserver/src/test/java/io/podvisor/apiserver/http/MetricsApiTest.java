@@ -144,4 +144,37 @@ class MetricsApiTest extends ServerTestBase {
                 .isEqualTo(405);
         assertThat(get("/apis/metrics.k8s.io/v1beta1/namespaces/default/nodes").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void anotherNodesUsageComesFromItsRemoteSource() throws Exception {
+        registry.put(ResourceTypes.NODES, new NodeBuilder().withNewMetadata().withName("node-2").endMetadata().build());
+        io.fabric8.kubernetes.api.model.Pod there = addPod("there", Map.of(), "app");
+        there.getSpec().setNodeName("node-2");
+        registry.put(ResourceTypes.PODS, there);
+        ResourceMetrics.PodUsage usage = new ResourceMetrics.PodUsage("default", "there", "uid-there", sampled,
+                Duration.ofSeconds(15), List.of(new ContainerUsage("app", 2_000_000L, 8L << 20)));
+        List<String> asked = new ArrayList<>();
+        server.serveRemoteMetrics(name -> {
+            asked.add(name);
+            return new ResourceMetrics() {
+                @Override
+                public Optional<Usage> node() {
+                    return Optional.of(new Usage(sampled, Duration.ofSeconds(15), 7_000_000L, 1L << 30));
+                }
+
+                @Override
+                public List<PodUsage> pods() {
+                    return List.of(usage);
+                }
+            };
+        });
+
+        JsonNode pod = json(get("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/there"));
+        assertThat(pod.path("containers").get(0).path("usage").path("cpu").asText()).isEqualTo("2m");
+        assertThat(pod.path("containers").get(0).path("usage").path("memory").asText()).isEqualTo("8Mi");
+        JsonNode nodes = json(get("/apis/metrics.k8s.io/v1beta1/nodes"));
+        assertThat(nodes.path("items").findValuesAsText("name")).containsExactly("node-1", "node-2");
+        assertThat(nodes.path("items").get(1).path("usage").path("memory").asText()).isEqualTo("1Gi");
+        assertThat(asked).as("the local node is never asked remotely").containsOnly("node-2");
+    }
 }

@@ -92,6 +92,7 @@ public final class NodeAgent implements AutoCloseable {
                 .withMaxPods(o.maxPods());
         Kubelet kubelet = new Kubelet(config, clock, executor, runtime, cluster, api);
         streams.set(kubelet.streams());
+        endpoint.serveMetrics(o.nodeName(), kubelet::metrics);
         kubelet.start();
         informers.start();
         return new NodeAgent(api, writes, informers, endpoint, kubelet, runtime);

@@ -120,10 +120,13 @@ public final class NodeServer implements AutoCloseable {
         informers.start();
         ApiServer.Prepared prepared = prepared(tls);
         // logs and exec of this node's pods in-process, of another node's through its kubelet endpoint
-        ContainerStreams streams = new NodeRoutedStreams(o.nodeName(), kubelet.streams(),
-                new KubeletClient(name -> registries.get(Node.class, null, name), kubeletClientCert.join(), clock));
+        KubeletClient kubelets = new KubeletClient(name -> registries.get(Node.class, null, name), kubeletClientCert.join(),
+                clock);
+        ContainerStreams streams = new NodeRoutedStreams(o.nodeName(), kubelet.streams(), kubelets);
         ApiServer api = new ApiServer(apiConfig, registries, streams, clock);
-        api.serveMetrics(o.nodeName(), kubelet.metrics()); // metrics.k8s.io from this node's kubelet
+        // metrics.k8s.io: this node's from its kubelet in-process, another node's from its kubelet's summary
+        api.serveMetrics(o.nodeName(), kubelet.metrics());
+        api.serveRemoteMetrics(kubelets::metrics);
         api.setReady(false);
         int port = api.start(prepared);
         publishApiEndpoints(registries, o.bindAddress(), port);

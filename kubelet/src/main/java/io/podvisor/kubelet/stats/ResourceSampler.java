@@ -32,8 +32,8 @@ import java.util.Set;
  */
 public final class ResourceSampler implements ResourceMetrics {
 
-    /** metrics-server's scrape interval as its release manifests set it ({@code --metric-resolution=15s}). */
-    public static final Duration RESOLUTION = Duration.ofSeconds(15);
+    /** The sampling interval, {@link ResourceMetrics#RESOLUTION}. */
+    public static final Duration RESOLUTION = ResourceMetrics.RESOLUTION;
 
     private record Sample(ContainerStats previous, ContainerStats last) {
         Sample next(ContainerStats now) {
