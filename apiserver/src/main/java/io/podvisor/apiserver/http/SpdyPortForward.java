@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>each forwarded connection is a pair of streams opened by the client, {@code streamtype:
  *   error} and {@code streamtype: data}, sharing a {@code requestid} and naming the {@code port};
- *   every stream gets a SYN_REPLY, a stream without a valid port or type a RST_STREAM;</li>
+ *   every stream gets a SYN_REPLY (with its {@code streamtype}: Go's framer needs a header block), a stream without a valid port or type a RST_STREAM;</li>
  *   <li>once both are open the pod's port is dialled ({@link PodDialer}); bytes of the data stream
  *   go to the connection and the connection's bytes come back on it, each side's end as a FIN;</li>
  *   <li>a failure is written to the error stream as upstream's {@code error forwarding port P to pod
@@ -84,7 +84,7 @@ final class SpdyPortForward {
             if (closed) {
                 return;
             }
-            codec.writeInbound(Unpooled.wrappedBuffer(bytes));
+            codec.writeInbound(Unpooled.copiedBuffer(bytes)); // the carrier reuses its buffer; the codec may keep a partial frame
             for (Object frame; (frame = codec.readInbound()) != null; ) {
                 try {
                     handle((SpdyFrame) frame);
@@ -169,7 +169,11 @@ final class SpdyPortForward {
             write(new DefaultSpdyRstStreamFrame(id, SpdyStreamStatus.REFUSED_STREAM));
             return;
         }
-        write(new DefaultSpdySynReplyFrame(id));
+        // Go's SPDY framer cannot read a SYN_REPLY without a header block, and Netty writes none for
+        // no headers: the reply names the stream's type
+        DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(id);
+        reply.headers().set("streamtype", type);
+        write(reply);
         String requestId = syn.headers().getAsString("requestid");
         if (requestId == null || requestId.isEmpty()) { // an old client: the ids of a pair are consecutive
             requestId = Integer.toString(type.equals("error") ? id : id - 2);
