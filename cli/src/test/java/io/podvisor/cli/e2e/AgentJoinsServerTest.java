@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * another data dir given the server's kubeconfig, on runc (as root with runc) and on the process
  * runtime. Both nodes show Ready; a pod bound to the agent's node runs in the agent's runtime;
  * the real {@code kubectl logs} and {@code exec} (stdin and an exit code included) reach it
- * through the server; killing the agent's process leaves the server serving, which answers a
+ * through the server, and on runc {@code kubectl top} shows its usage from the agent's kubelet; killing the agent's process leaves the server serving, which answers a
  * log request for that pod with kube-apiserver's dial error; the agent started again on its
  * data dir runs the pod again, and stopped with SIGTERM leaves nothing on the host; its log
  * never shows the token; nothing of the server is left once it stops.
@@ -114,6 +114,14 @@ class AgentJoinsServerTest {
                     .isEqualTo("some input\n");
             Kubectl.Result failing = kubectl.run("exec", "on-agent", "--", "sh", "-c", "exit 3");
             assertThat(failing.exitCode()).isEqualTo(3);
+            if (runtime.equals("runc")) { // the agent's usage, from its kubelet's summary, once sampled twice
+                Kubectl.Result top = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> kubectl.run("top", "pod", "on-agent", "--containers"), r -> r.exitCode() == 0);
+                assertThat(top.out()).containsPattern("(?m)^on-agent\\s+app\\s+\\d+m\\s+\\d+Mi\\s*$");
+                Kubectl.Result nodes = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> kubectl.run("top", "node"), r -> r.exitCode() == 0 && r.out().contains("agent-node"));
+                assertThat(nodes.out()).containsPattern("(?m)^agent-node\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%\\s*$");
+            }
 
             agent.destroyForcibly();
             assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
