@@ -9,6 +9,7 @@ import io.podvisor.api.client.ContainerStreams;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.apiserver.tls.KubeletCertificates;
 import io.podvisor.core.Clock;
+import io.podvisor.core.TerminalSizes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -171,13 +172,32 @@ public final class KubeletClient implements ContainerStreams {
     @Override
     public int exec(Pod pod, String container, List<String> command, InputStream stdin, OutputStream stdout,
             OutputStream stderr, boolean tty) throws IOException {
+        return exec(pod, container, command, stdin, stdout, stderr, tty, new TerminalSizes());
+    }
+
+    @Override
+    public int exec(Pod pod, String container, List<String> command, InputStream stdin, OutputStream stdout,
+            OutputStream stderr, boolean tty, TerminalSizes sizes) throws IOException {
+        return stream("exec", pod, container, command, stdin, stdout, stderr, tty, sizes);
+    }
+
+    /** The kubelet's {@code /attach/{namespace}/{pod}/{container}}; the kubelet decides on the terminal. */
+    @Override
+    public void attach(Pod pod, String container, InputStream stdin, OutputStream stdout, OutputStream stderr,
+            TerminalSizes sizes) throws IOException {
+        stream("attach", pod, container, List.of(), stdin, stdout, stderr, false, sizes);
+    }
+
+    /** An exec or attach session with the pod's kubelet; the command's exit code (0 for an attach). */
+    private int stream(String path, Pod pod, String container, List<String> command, InputStream stdin,
+            OutputStream stdout, OutputStream stderr, boolean tty, TerminalSizes sizes) throws IOException {
         StringBuilder query = new StringBuilder();
         command.forEach(c -> param(query, "command", c));
         param(query, "input", stdin != null ? "1" : null);
         param(query, "output", "1");
         param(query, "error", tty ? null : "1");
         param(query, "tty", tty ? "1" : null);
-        URI uri = uri("wss", pod, "exec", container, query.toString());
+        URI uri = uri("wss", pod, path, container, query.toString());
         Channels channels = new Channels(stdout, stderr);
         WebSocket socket;
         try {
@@ -198,6 +218,15 @@ public final class KubeletClient implements ContainerStreams {
             throw new ApiException.Other(500, "", "error dialing backend: " + goDialError(uri, cause));
         }
         boolean v5 = ExecEndpoint.V5.equals(socket.getSubprotocol());
+        sizes.onResize(size -> {
+            byte[] json = ("{\"Width\":" + size.width() + ",\"Height\":" + size.height() + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            try {
+                send(socket, ByteBuffer.allocate(json.length + 1).put((byte) 4).put(json).flip());
+            } catch (IOException e) {
+                // the session ended
+            }
+        });
         Thread pump = stdin == null ? null : Thread.ofVirtual().name("exec-stdin-" + pod.getMetadata().getName())
                 .start(() -> pumpStdin(socket, stdin, v5));
         try {
@@ -215,16 +244,27 @@ public final class KubeletClient implements ContainerStreams {
         try {
             int n;
             while ((n = stdin.read(buf)) >= 0) {
-                ByteBuffer frame = ByteBuffer.allocate(n + 1).put((byte) 0).put(buf, 0, n).flip();
-                socket.sendBinary(frame, true).get();
+                send(socket, ByteBuffer.allocate(n + 1).put((byte) 0).put(buf, 0, n).flip());
             }
             if (v5) {
-                socket.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0xff, 0}), true).get();
+                send(socket, ByteBuffer.wrap(new byte[] {(byte) 0xff, 0}));
             }
-        } catch (IOException | ExecutionException e) {
+        } catch (IOException e) {
             // the session ended: nothing more to send
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One frame at a time (a WebSocket takes no second send before the first completed). */
+    private static void send(WebSocket socket, ByteBuffer frame) throws IOException {
+        synchronized (socket) {
+            try {
+                socket.sendBinary(frame, true).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            } catch (ExecutionException e) {
+                throw new IOException(e.getCause());
+            }
         }
     }
 

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@code sinceSeconds}, {@code sinceTime}, {@code limitBytes}), {@code GET
  * /exec/{namespace}/{pod}/{container}?command=…&input=1&output=1&error=1&tty=1} upgraded to a
  * WebSocket with the {@code v5.channel.k8s.io}/{@code v4.channel.k8s.io} channel protocol
- * ({@link ExecSession}), and {@code /healthz}.
+ * ({@link ExecSession}), {@code /attach/{namespace}/{pod}/{container}} the same without a command,
+ * and {@code /healthz}.
  *
  * <p>Authentication is upstream's default pairing: the server presents the kubelet's self-signed
  * certificate ({@link KubeletCertificates#kubeletServing}) and every request must come with a
@@ -181,8 +182,8 @@ public final class KubeletServer implements AutoCloseable {
                     ex.sendText(200, "ok");
                 } else if (first.equals("containerLogs")) {
                     logs(ex, s);
-                } else if (first.equals("exec")) {
-                    exec(ex, s);
+                } else if (first.equals("exec") || first.equals("attach")) {
+                    exec(ex, s, first.equals("attach"));
                 } else if (s.equals(List.of("stats", "summary")) && ex.method().equals("GET")) {
                     io.podvisor.api.client.ResourceMetrics source = metrics.get();
                     ex.sendJson(200, StatsSummary.write(nodeName,
@@ -266,14 +267,14 @@ public final class KubeletServer implements AutoCloseable {
             }
         }
 
-        private void exec(Exchange ex, List<String> s) {
+        private void exec(Exchange ex, List<String> s, boolean attach) {
             if (s.size() != 4) {
                 throw new Refusal(404, "404 page not found");
             }
             Query q = ex.query();
-            List<String> command = q.all("command");
+            List<String> command = attach ? List.of() : q.all("command");
             ExecSession.Request req = new ExecSession.Request(pod(s.get(1), s.get(2), s.get(3)), s.get(3), command,
-                    q.flag("input"), q.flag("output"), q.flag("error"), q.flag("tty"));
+                    q.flag("input"), q.flag("output"), q.flag("error"), q.flag("tty"), attach);
             if (!req.stdin() && !req.stdout() && !req.stderr()) {
                 throw new Refusal(400, "you must specify at least 1 of stdin, stdout, stderr");
             }

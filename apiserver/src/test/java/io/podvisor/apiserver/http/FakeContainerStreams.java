@@ -91,4 +91,37 @@ final class FakeContainerStreams implements ContainerStreams {
             default -> throw new ApiException.BadRequest("unknown command " + command.getFirst());
         }
     }
+
+    /** {@code size}: prints the first terminal size the client reports; everything else as without sizes. */
+    @Override
+    public int exec(Pod pod, String container, List<String> command, InputStream stdin, OutputStream stdout,
+            OutputStream stderr, boolean tty, io.podvisor.core.TerminalSizes sizes) throws IOException {
+        if (command.getFirst().equals("size")) {
+            stdout.write((firstSize(sizes) + (tty ? " tty" : "") + "\n").getBytes(StandardCharsets.UTF_8));
+            return 0;
+        }
+        return exec(pod, container, command, stdin, stdout, stderr, tty);
+    }
+
+    /** Prints the first terminal size, then copies stdin to stdout. */
+    @Override
+    public void attach(Pod pod, String container, InputStream stdin, OutputStream stdout, OutputStream stderr,
+            io.podvisor.core.TerminalSizes sizes) throws IOException {
+        lastContainer = container;
+        stdout.write(("attached " + firstSize(sizes) + "\n").getBytes(StandardCharsets.UTF_8));
+        if (stdin != null) {
+            stdin.transferTo(stdout);
+        }
+    }
+
+    private static String firstSize(io.podvisor.core.TerminalSizes sizes) throws IOException {
+        var first = new java.util.concurrent.CompletableFuture<io.podvisor.core.TerminalSizes.Size>();
+        sizes.onResize(first::complete);
+        try {
+            var size = first.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            return size.width() + "x" + size.height();
+        } catch (Exception e) {
+            throw new IOException("no terminal size came", e);
+        }
+    }
 }

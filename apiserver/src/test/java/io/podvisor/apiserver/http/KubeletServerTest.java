@@ -190,6 +190,22 @@ class KubeletServerTest {
     }
 
     @Test
+    void attachAndTerminalSizesReachTheKubelet() throws IOException {
+        KubeletClient client = client();
+        Pod web = pods.get("default/web");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        var sizes = new io.podvisor.core.TerminalSizes();
+        sizes.resize(new io.podvisor.core.TerminalSizes.Size(101, 33));
+        client.attach(web, "app", new ByteArrayInputStream("typed\n".getBytes(StandardCharsets.UTF_8)), out,
+                new ByteArrayOutputStream(), sizes);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("attached 101x33\ntyped\n");
+
+        out.reset();
+        assertThat(client.exec(web, "app", List.of("size"), null, out, out, true, sizes)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("101x33 tty\n");
+    }
+
+    @Test
     void execRunsThroughTheChannelProtocol() throws IOException {
         KubeletClient client = client();
         Pod web = pods.get("default/web");

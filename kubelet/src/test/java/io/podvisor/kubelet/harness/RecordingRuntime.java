@@ -145,6 +145,11 @@ public final class RecordingRuntime implements ContainerRuntime {
     }
 
     @Override
+    public CompletionStage<Void> attach(String containerId, ExecStreams io) {
+        return fake.attach(containerId, io);
+    }
+
+    @Override
     public CompletionStage<Integer> execStreaming(String containerId, List<String> command, ExecStreams io) {
         synchronized (this) {
             execs.add(String.join(" ", command) + " | tty=" + io.tty());

@@ -52,6 +52,19 @@ public final class ContainerScript {
     Function<Duration, Long> memoryBytes = t -> 0L;
     long pageCacheBytes;
 
+    boolean catStdin;
+
+    /**
+     * Reads its stdin as {@code cat} does: what an attached client types is written back to stdout
+     * (its log and the attached clients), and it exits 0 once its stdin ends — at once if the
+     * container has no open stdin ({@code stdin: false}), else within a second of the clock after it
+     * was closed ({@code stdinOnce} after the first client's input ended).
+     */
+    public ContainerScript catStdin() {
+        this.catStdin = true;
+        return this;
+    }
+
     public static ContainerScript script() {
         return new ContainerScript();
     }

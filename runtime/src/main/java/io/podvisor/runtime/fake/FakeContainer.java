@@ -52,10 +52,27 @@ final class FakeContainer {
         this.createdAt = createdAt;
     }
 
+    /** Its stdio for attached clients, while it runs. */
+    io.podvisor.runtime.io.ContainerStdio stdio;
+    private io.podvisor.runtime.io.ContainerStdio.Tap tap;
+
     void start(Instant now) {
         state = ContainerState.RUNNING;
         startedAt = now;
         Clock clock = runtime.clock();
+        boolean openStdin = config.stdio().stdin() && script.catStdin;
+        stdio = new io.podvisor.runtime.io.ContainerStdio(config.stdio(), openStdin ? new CatInput() : null,
+                config.stdio().tty() ? size -> {
+                    synchronized (runtime) {
+                        runtime.record("resize " + name + " " + size.width() + "x" + size.height());
+                    }
+                } : null);
+        tap = stdio.tap();
+        if (script.catStdin && !openStdin) {
+            timers.add(clock.schedule(Duration.ZERO, () -> exitFromScript(0, null))); // cat read end-of-file
+        } else if (openStdin) {
+            watchStdin(clock);
+        }
         for (ContainerScript.OutputLine line : script.output) {
             if (line.at().isZero() || line.at().isNegative()) {
                 write(line);
@@ -79,6 +96,55 @@ final class FakeContainer {
 
     private void write(ContainerScript.OutputLine line) {
         CriLog.append(config.logPath(), runtime.clock().now(), line.stream(), line.text());
+        byte[] bytes = (line.text() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        tap.write(line.stream(), bytes, bytes.length);
+    }
+
+    /** The open stdin of a {@link ContainerScript#catStdin} container: echoed; its end exits the container. */
+    private final class CatInput extends java.io.OutputStream {
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            synchronized (runtime) {
+                if (state == ContainerState.RUNNING) {
+                    String text = new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8);
+                    for (String line : text.split("\n")) {
+                        FakeContainer.this.write(new ContainerScript.OutputLine(Duration.ZERO, CriLog.Stream.STDOUT, line));
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (runtime) {
+                if (state == ContainerState.RUNNING) {
+                    runtime.record("stdin closed " + name);
+                }
+                stdinEnded = true;
+            }
+        }
+    }
+
+    /** Set by a client's thread; the clock's thread (every second) ends the container once it is. */
+    private volatile boolean stdinEnded;
+
+    private void watchStdin(Clock clock) {
+        timers.add(clock.schedule(Duration.ofSeconds(1), () -> {
+            if (stdinEnded) {
+                exitFromScript(0, null);
+            } else {
+                synchronized (runtime) {
+                    if (state == ContainerState.RUNNING) {
+                        watchStdin(clock);
+                    }
+                }
+            }
+        }));
     }
 
     private void exitFromScript(int code, String why) {
@@ -160,6 +226,9 @@ final class FakeContainer {
 
     private void end(int code, String why, Instant now) {
         state = ContainerState.EXITED;
+        if (tap != null) {
+            tap.end();
+        }
         exitCode = code;
         reason = why;
         finishedAt = now;

@@ -171,6 +171,20 @@ public final class FakeRuntime implements ContainerRuntime {
         return containers.select(labelFilter).stream().map(FakeContainer::info).toList();
     }
 
+    /** Attaches to a running container's output (scripted lines) and, for {@link ContainerScript#catStdin}, its stdin. */
+    @Override
+    public CompletionStage<Void> attach(String containerId, io.podvisor.runtime.ExecStreams io) {
+        io.podvisor.runtime.io.ContainerStdio stdio;
+        synchronized (this) {
+            FakeContainer c = containers.get(containerId);
+            if (c == null || c.state != ContainerState.RUNNING) {
+                return CompletableFuture.failedFuture(new RuntimeFailure("container " + containerId + " is not running"));
+            }
+            stdio = c.stdio;
+        }
+        return stdio.attach(io);
+    }
+
     @Override
     public synchronized CompletionStage<ExecResult> exec(String containerId, List<String> command, Duration timeout) {
         FakeContainer c = containers.get(containerId);

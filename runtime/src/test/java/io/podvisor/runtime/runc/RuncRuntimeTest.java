@@ -217,7 +217,7 @@ class RuncRuntimeTest {
         String sb = sandbox("execpty", "").id();
         String id = run(sb, "ptyhost", "echo ready; exec sleep 100000");
         awaitLine("ptyhost", "ready");
-        var out = new SyncOutput();
+        var out = new io.podvisor.runtime.testing.GrowingOutput();
         var in = new java.io.PipedOutputStream();
         var sizes = new io.podvisor.core.TerminalSizes();
         sizes.resize(new io.podvisor.core.TerminalSizes.Size(101, 33));
@@ -244,7 +244,7 @@ class RuncRuntimeTest {
         String sb = sandbox("ctrpty", "").id();
         String id = run(sb, config("ttysh", List.of("sh"), ContainerConfig.Resources.NONE, List.of())
                 .withStdio(new ContainerConfig.Stdio(true, false, true)));
-        var out = new SyncOutput();
+        var out = new io.podvisor.runtime.testing.GrowingOutput();
         var in = new java.io.PipedOutputStream();
         var sizes = new io.podvisor.core.TerminalSizes();
         sizes.resize(new io.podvisor.core.TerminalSizes.Size(90, 25));
@@ -267,7 +267,7 @@ class RuncRuntimeTest {
         String sb = sandbox("stdinonce", "").id();
         String id = run(sb, config("catter", List.of("sh", "-c", "cat; echo cat-ended"), ContainerConfig.Resources.NONE,
                 List.of()).withStdio(new ContainerConfig.Stdio(true, true, false)));
-        var out = new SyncOutput();
+        var out = new io.podvisor.runtime.testing.GrowingOutput();
         var attached = runtime.attach(id, new io.podvisor.runtime.ExecStreams(
                 new java.io.ByteArrayInputStream("hi\n".getBytes(StandardCharsets.UTF_8)), out, out, false))
                 .toCompletableFuture();
@@ -282,25 +282,6 @@ class RuncRuntimeTest {
         String id = run(sb, "nocat", "cat; echo after-cat");
         assertThat(awaitExit(id).exitCode()).isZero();
         assertThat(log("nocat")).extracting(CriLog.Entry::text).containsExactly("after-cat");
-    }
-
-    /** Output a test reads while it is written. */
-    static final class SyncOutput extends java.io.OutputStream {
-        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-
-        @Override
-        public synchronized void write(int b) {
-            bytes.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) {
-            bytes.write(b, off, len);
-        }
-
-        synchronized String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
     }
 
     @Test
