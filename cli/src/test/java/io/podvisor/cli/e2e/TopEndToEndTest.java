@@ -67,6 +67,9 @@ class TopEndToEndTest {
                     emptyDir: {medium: Memory}
                 """);
         kubectl.run("apply", "-f", manifest.toString()).assertOk();
+        Kubectl.Result early = kubectl.run("top", "pod");
+        assertThat(early.exitCode()).as("a new pod has no two samples yet").isEqualTo(1);
+        assertThat(early.err()).isEqualTo("error: metrics not available yet\n");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> kubectl.run("logs", "fill").out().contains("filled"));
 
