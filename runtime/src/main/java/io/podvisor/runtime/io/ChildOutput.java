@@ -146,17 +146,7 @@ public final class ChildOutput implements AutoCloseable {
                 }
             });
         }
-        InputStream from = tap == null ? in : new java.io.FilterInputStream(in) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                if (n > 0) {
-                    byte[] copy = off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + n);
-                    tap.write(stream, copy, n);
-                }
-                return n;
-            }
-        };
+        InputStream from = tap == null ? in : ContainerStdio.tapped(in, stream, tap);
         if (log != null) {
             return log.pump(from, stream);
         }

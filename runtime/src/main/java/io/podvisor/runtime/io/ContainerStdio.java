@@ -45,6 +45,21 @@ public final class ContainerStdio {
         this.resizer = resizer;
     }
 
+    /** {@code in} whose bytes, as they are read, also go to {@code tap} as {@code stream}. */
+    public static InputStream tapped(InputStream in, CriLog.Stream stream, Tap tap) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    byte[] copy = off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + n);
+                    tap.write(stream, copy, n);
+                }
+                return n;
+            }
+        };
+    }
+
     /** The tap to feed with the container's output. */
     public Tap tap() {
         return new Tap() {

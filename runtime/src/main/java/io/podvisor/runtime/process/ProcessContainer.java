@@ -6,10 +6,12 @@ import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerState;
 import io.podvisor.runtime.CriLog;
 import io.podvisor.runtime.RuntimeFailure;
+import io.podvisor.runtime.io.ContainerStdio;
 import io.podvisor.runtime.io.CriLogWriter;
 import io.podvisor.runtime.io.PipeReaders;
 import io.podvisor.runtime.linux.HostCommand;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +61,8 @@ final class ProcessContainer {
     private Process process;
     private String cgroup;
     private CriLogWriter log;
+    /** Its stdio for attached clients, once it runs (a pipe for stdin; never a terminal). */
+    volatile ContainerStdio stdio;
     private Clock.Timer killTimer;
     private Instant killAt;
     private boolean termSent;
@@ -101,7 +105,7 @@ final class ProcessContainer {
                 cgroup = runtime.cgroups().createContainer(podCgroup, id, config.resources());
             }
             log = config.logPath().isEmpty() ? null : new CriLogWriter(Path.of(config.logPath()), runtime.clock());
-            process = runtime.launch(argv, env, workDir, cgroup, false, false);
+            process = runtime.launch(argv, env, workDir, cgroup, false, config.stdio().stdin());
         } catch (RuntimeFailure | IOException e) {
             if (log != null) {
                 log.close();
@@ -112,15 +116,19 @@ final class ProcessContainer {
         }
         state = ContainerState.RUNNING;
         startedAt = runtime.clock().now();
-        CompletableFuture<Void> pumps = log == null ? discard(process)
-                : CompletableFuture.allOf(log.pump(process.getInputStream(), CriLog.Stream.STDOUT),
-                        log.pump(process.getErrorStream(), CriLog.Stream.STDERR));
+        stdio = new ContainerStdio(config.stdio(), config.stdio().stdin() ? process.getOutputStream() : null, null);
+        ContainerStdio.Tap tap = stdio.tap();
+        InputStream out = ContainerStdio.tapped(process.getInputStream(), CriLog.Stream.STDOUT, tap);
+        InputStream err = ContainerStdio.tapped(process.getErrorStream(), CriLog.Stream.STDERR, tap);
+        CompletableFuture<Void> pumps = log == null ? discard(out, err)
+                : CompletableFuture.allOf(log.pump(out, CriLog.Stream.STDOUT), log.pump(err, CriLog.Stream.STDERR));
         Process p = process;
+        p.onExit().thenRun(tap::end); // attached clients are done when the process is
         HostCommand.exitOf(p).thenRunAsync(() -> exited(p, pumps), runtime.executor());
     }
 
-    private static CompletableFuture<Void> discard(Process p) {
-        for (var in : List.of(p.getInputStream(), p.getErrorStream())) {
+    private static CompletableFuture<Void> discard(InputStream out, InputStream err) {
+        for (var in : List.of(out, err)) {
             PipeReaders.start("discard", () -> {
                 try (in) {
                     in.transferTo(java.io.OutputStream.nullOutputStream());

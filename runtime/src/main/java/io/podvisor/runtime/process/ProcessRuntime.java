@@ -6,12 +6,14 @@ import io.podvisor.runtime.ContainerConfig;
 import io.podvisor.runtime.ContainerInfo;
 import io.podvisor.runtime.ContainerRuntime;
 import io.podvisor.runtime.ExecResult;
+import io.podvisor.runtime.ContainerState;
 import io.podvisor.runtime.ExecStreams;
 import io.podvisor.runtime.InstanceRecords;
 import io.podvisor.runtime.PodNetwork;
 import io.podvisor.runtime.RuntimeFailure;
 import io.podvisor.runtime.SandboxConfig;
 import io.podvisor.runtime.SandboxInfo;
+import io.podvisor.runtime.io.ContainerStdio;
 import io.podvisor.runtime.linux.Cgroups;
 import io.podvisor.runtime.linux.HostInstances;
 import io.podvisor.runtime.net.HostPodNetwork;
@@ -285,6 +287,18 @@ public final class ProcessRuntime implements ContainerRuntime {
     @Override
     public CompletionStage<Integer> execStreaming(String containerId, List<String> command, ExecStreams io) {
         return exec.stream(find(containerId), command, io);
+    }
+
+    /** {@inheritDoc} No terminal here: a {@code tty} container's stdio stays pipes (its stdin one if {@code stdin}). */
+    @Override
+    public CompletionStage<Void> attach(String containerId, ExecStreams io) {
+        ProcessContainer c = find(containerId);
+        ContainerStdio stdio = c == null ? null : c.stdio;
+        if (stdio == null || c.state() != ContainerState.RUNNING) {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                    new RuntimeFailure("container " + containerId + " is not running"));
+        }
+        return stdio.attach(io);
     }
 
     @Override

@@ -91,6 +91,21 @@ class ProcessRuntimeContractTest extends ShellRuntimeContract {
     }
 
     @Test
+    void anAttachedClientsInputReachesAnOpenStdinWhichStdinOnceClosesAfterIt() throws Exception {
+        String sb = sandbox("p");
+        String id = runtime.createContainer(sb, new ContainerConfig("c", 0, "x", List.of("sh", "-c", "cat; echo cat-ended"),
+                List.of(), Map.of(), "", "", ContainerConfig.Resources.NONE, Map.of(), Map.of())
+                .withStdio(new ContainerConfig.Stdio(true, true, false)));
+        runtime.startContainer(id);
+        var out = new io.podvisor.runtime.testing.GrowingOutput();
+        runtime.attach(id, new io.podvisor.runtime.ExecStreams(
+                new java.io.ByteArrayInputStream("hi\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), out, out,
+                false)).toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(out.text()).isEqualTo("hi\ncat-ended\n");
+        assertThat(awaitExit(id).exitCode()).isZero();
+    }
+
+    @Test
     void theEnvironmentIsExactlyTheContainersPlusThePath() throws Exception {
         Behaviour b = new Behaviour(uniqueName("env"), List.of("env"));
         String sb = sandbox("p");
