@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.api.resources.ResourceTypes;
 import io.podvisor.apiserver.registry.Registry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
@@ -13,13 +16,16 @@ import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
  * {@code SPDY/3.1+portforward.k8s.io} (kubectl 1.31+), the SPDY port-forward protocol tunnelled in
  * the WebSocket ({@link PortForwardTunnel}, {@link SpdyPortForward}). As kube-apiserver, a pod not
  * bound to a node is refused before the upgrade with 400 {@code pod web does not have a host
- * assigned}; a request without an upgrade is 400 {@code Upgrade request required}. A plain SPDY
- * upgrade (kubectl's fallback) and the {@code v4.channel.k8s.io} channel protocol are refused with
- * 400 naming the protocol served.
+ * assigned}; a request without an upgrade is 400 {@code Upgrade request required}. A WebSocket
+ * offering {@code v4.channel.k8s.io}, {@code v4.base64.channel.k8s.io} or no subprotocol gets the
+ * channel protocol of the other clients ({@link ChannelPortForward}) on the {@code ports} it names,
+ * checked before the upgrade with the kubelet's 400 texts ({@code query parameter "port" is
+ * required}, …). A plain SPDY upgrade (kubectl's fallback, a POST) is refused with 400.
  */
 final class PortForwardEndpoint {
 
     static final String TUNNEL = "SPDY/3.1+portforward.k8s.io";
+    static final String V4_BASE64 = "v4.base64.channel.k8s.io";
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
     private final Registry registry;
@@ -39,21 +45,68 @@ final class PortForwardEndpoint {
         if (upgrade == null || upgrade.isBlank()) {
             throw new ApiException.BadRequest("Upgrade request required");
         }
-        boolean offered = ex.request.getHeaders().getValuesList("Sec-WebSocket-Protocol").stream()
-                .flatMap(h -> java.util.Arrays.stream(h.split(","))).map(String::trim).anyMatch(TUNNEL::equals);
-        if (!ex.method().equals("GET") || !upgrade.toLowerCase(Locale.ROOT).contains("websocket") || !offered) {
-            throw new ApiException.BadRequest("unable to upgrade connection: only WebSocket (" + TUNNEL
-                    + ") is supported, not " + upgrade);
+        if (!ex.method().equals("GET") || !upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
+            throw new ApiException.BadRequest("unable to upgrade connection: only WebSocket (" + TUNNEL + ", "
+                    + ExecEndpoint.V4 + ") is supported, not " + upgrade);
         }
+        List<String> offered = ex.request.getHeaders().getValuesList("Sec-WebSocket-Protocol").stream()
+                .flatMap(h -> Arrays.stream(h.split(","))).map(String::trim).filter(p -> !p.isEmpty()).toList();
         String podId = pod.getMetadata().getUid() == null ? name : pod.getMetadata().getUid();
         PodDialer dialer = PodDialer.podIp(pod, CONNECT_TIMEOUT_MILLIS);
+        String protocol;
+        Supplier<Object> endpoint;
+        if (offered.contains(TUNNEL)) {
+            protocol = TUNNEL;
+            endpoint = () -> new PortForwardTunnel(out -> new SpdyPortForward(out, dialer, podId));
+        } else if (offered.isEmpty() || offered.contains(ExecEndpoint.V4) || offered.contains(V4_BASE64)) {
+            List<Integer> ports = ports(ex.query().all("ports"));
+            boolean base64 = !offered.contains(ExecEndpoint.V4) && offered.contains(V4_BASE64);
+            protocol = offered.isEmpty() ? null : base64 ? V4_BASE64 : ExecEndpoint.V4;
+            endpoint = () -> new ChannelPortForward(dialer, podId, ports, base64);
+        } else {
+            throw new ApiException.BadRequest("unable to upgrade: no supported protocol among " + offered
+                    + "; supported: [" + TUNNEL + " " + ExecEndpoint.V4 + " " + V4_BASE64 + "]");
+        }
         boolean upgraded = websockets.get().upgrade((upReq, upResp, cb) -> {
-            upResp.setAcceptedSubProtocol(TUNNEL);
-            return new PortForwardTunnel(out -> new SpdyPortForward(out, dialer, podId));
+            if (protocol != null) {
+                upResp.setAcceptedSubProtocol(protocol);
+            }
+            return endpoint.get();
         }, ex.request, ex.response, ex.callback);
         if (!upgraded) {
             throw new ApiException.BadRequest("Upgrade request required");
         }
         ex.detach();
+    }
+
+    /** The {@code ports} of a channel-protocol request, checked as the kubelet checks its {@code port}s. */
+    static List<Integer> ports(List<String> values) {
+        if (values.isEmpty()) {
+            throw new ApiException.BadRequest("query parameter \"port\" is required");
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (String value : values) {
+            if (value.isEmpty()) {
+                throw new ApiException.BadRequest("query parameter \"port\" cannot be empty");
+            }
+            for (String p : value.split(",", -1)) {
+                int port;
+                try {
+                    port = Integer.parseInt(p);
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+                if (port < 0 || port > 65535 || !p.chars().allMatch(Character::isDigit)) {
+                    throw new ApiException.BadRequest("unable to parse \"" + value + "\" as a port: strconv.ParseUint: "
+                            + "parsing \"" + p + "\": " + (p.chars().allMatch(Character::isDigit) && !p.isEmpty()
+                                    ? "value out of range" : "invalid syntax"));
+                }
+                if (port < 1) {
+                    throw new ApiException.BadRequest("port \"" + value + "\" must be > 0");
+                }
+                ports.add(port);
+            }
+        }
+        return ports;
     }
 }

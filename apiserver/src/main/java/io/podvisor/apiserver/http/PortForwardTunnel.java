@@ -1,10 +1,7 @@
 package io.podvisor.apiserver.http;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -54,18 +51,6 @@ public final class PortForwardTunnel implements Session.Listener.AutoDemanding {
     }
 
     private static void send(Session session, byte[] bytes) throws IOException {
-        if (!session.isOpen()) {
-            throw new IOException("port-forward tunnel closed");
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        session.sendBinary(ByteBuffer.wrap(bytes), Callback.from(() -> done.complete(null), done::completeExceptionally));
-        try {
-            done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException();
-        } catch (ExecutionException e) {
-            throw new IOException("port-forward tunnel write failed", e.getCause());
-        }
+        WebSocketSends.binary(session, ByteBuffer.wrap(bytes));
     }
 }

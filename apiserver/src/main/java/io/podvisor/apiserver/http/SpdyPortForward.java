@@ -19,17 +19,10 @@ import io.netty.handler.codec.spdy.SpdySynStreamFrame;
 import io.netty.handler.codec.spdy.SpdyVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +54,6 @@ final class SpdyPortForward {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SpdyPortForward.class);
-    private static final int CHUNK = 32 * 1024;
-    private static final byte[] EOF = new byte[0];
 
     private final EmbeddedChannel codec = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1, false));
     private final Outbound out;
@@ -115,7 +106,7 @@ final class SpdyPortForward {
             case SpdySynStreamFrame syn -> open(syn);
             case SpdyDataFrame data -> {
                 Pair p = byStream.get(data.streamId());
-                if (p != null && p.data != null && p.data.id == data.streamId()) {
+                if (p != null && p.connection != null && p.data.id() == data.streamId()) {
                     p.fromClient(ByteBufUtil.getBytes(data.content()), data.isLast());
                 }
             }
@@ -192,7 +183,7 @@ final class SpdyPortForward {
                 return;
             }
             p.data = s;
-            p.port = port;
+            p.connection = new PodConnection(dialer, podId, port, p);
         }
         byStream.put(id, p);
         if (p.error != null && p.data != null) {
@@ -240,118 +231,53 @@ final class SpdyPortForward {
 
     private record Stream(int id) {}
 
-    /** One forwarded connection: its two streams, the pod's socket and the client's bytes waiting for it. */
-    private final class Pair {
+    /** One forwarded connection: its two streams and the pod's side. */
+    private final class Pair implements PodConnection.Client {
         final String requestId;
         Stream error;
         Stream data;
-        int port;
-        private final BlockingQueue<byte[]> toPod = new LinkedBlockingQueue<>();
-        private volatile Socket socket;
-        private volatile boolean aborted;
+        PodConnection connection;
 
         Pair(String requestId) {
             this.requestId = requestId;
         }
 
-        void fromClient(byte[] bytes, boolean last) {
-            if (bytes.length > 0) {
-                toPod.add(bytes);
-            }
-            if (last) {
-                toPod.add(EOF);
-            }
+        void start() {
+            connection.start();
         }
 
-        void start() {
-            Thread.ofVirtual().name("port-forward-" + podId + "-" + port).start(this::run);
+        void fromClient(byte[] bytes, boolean last) {
+            connection.fromClient(bytes, last);
         }
 
         void abort() {
-            aborted = true;
-            toPod.add(EOF);
-            Socket s = socket;
-            if (s != null) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // closing is all that is left
-                }
+            if (connection != null) {
+                connection.abort();
             }
         }
 
-        private void run() {
-            try {
-                Socket s;
-                try {
-                    s = dialer.dial(port);
-                } catch (IOException e) {
-                    String msg = "error forwarding port " + port + " to pod " + podId + ", uid : "
-                            + dialFailure(port, e);
-                    LOG.info("{}", msg);
-                    writeText(error, msg);
-                    writeData(data, new byte[0], 0, true);
-                    return;
-                }
-                socket = s;
-                if (aborted) {
-                    s.close();
-                    return;
-                }
-                Thread writer = Thread.ofVirtual().name("port-forward-in-" + port).start(() -> toPod(s));
-                try (InputStream in = s.getInputStream()) {
-                    byte[] buf = new byte[CHUNK];
-                    for (int n; (n = in.read(buf)) >= 0; ) {
-                        writeData(data, buf, n, false);
-                    }
-                } catch (IOException e) {
-                    LOG.debug("port-forward read from pod ended", e);
-                }
-                if (!aborted) {
-                    writeData(data, new byte[0], 0, true);
-                }
-                // the pod's side ended: so does the connection, as the kubelet's forwarders do
-                toPod.add(EOF);
-                s.close();
-                writer.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException e) {
-                LOG.debug("port-forward connection ended", e);
-            } finally {
-                writeData(error, new byte[0], 0, true);
-                synchronized (SpdyPortForward.this) {
-                    forget(this);
-                }
-            }
+        @Override
+        public void data(byte[] bytes, int len) {
+            writeData(data, bytes, len, false);
         }
 
-        private void toPod(Socket s) {
-            try {
-                OutputStream o = s.getOutputStream();
-                for (byte[] b; (b = toPod.take()) != EOF; ) {
-                    o.write(b);
-                }
-                if (!aborted && !s.isClosed()) {
-                    s.shutdownOutput();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException e) {
-                LOG.debug("port-forward write to pod ended", e);
+        @Override
+        public void end() {
+            writeData(data, new byte[0], 0, true);
+        }
+
+        @Override
+        public void error(String message) {
+            writeText(error, message);
+            end();
+        }
+
+        @Override
+        public void done() {
+            writeData(error, new byte[0], 0, true);
+            synchronized (SpdyPortForward.this) {
+                forget(this);
             }
         }
-    }
-
-    /** Go's dial error text for a failed connect. */
-    private String dialFailure(int port, IOException e) {
-        String target = "dial tcp " + dialer.host() + ":" + port;
-        if (e instanceof ConnectException) {
-            return target + ": connect: connection refused";
-        }
-        if (e instanceof SocketTimeoutException) {
-            return target + ": i/o timeout";
-        }
-        return target + ": " + e.getMessage();
     }
 }

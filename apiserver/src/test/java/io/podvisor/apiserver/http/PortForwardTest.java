@@ -174,6 +174,13 @@ class PortForwardTest extends ServerTestBase {
         return (Pod) registry.put(ResourceTypes.PODS, pod);
     }
 
+    /** A loopback port nothing listens on. */
+    private static int closedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     /** A "pod" that answers each connection's first line with {@code hello <line>} and closes. */
     private int greeter() throws Exception {
         pod = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -218,10 +225,7 @@ class PortForwardTest extends ServerTestBase {
     @Test
     void aPortNothingListensOnIsReportedOnTheErrorStreamInUpstreamsWords() throws Exception {
         runningPod("web");
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = closedPort();
         SpdyClient c = tunnel("web");
         c.openStream(1, "error", closed, "0");
         c.openStream(3, "data", closed, "0");
@@ -255,15 +259,108 @@ class PortForwardTest extends ServerTestBase {
         Pod pending = addPod("pending", Map.of(), "app");
         pending.getSpec().setNodeName(null);
         registry.put(ResourceTypes.PODS, pending);
+        assertThat(upgrade("pending", "", PortForwardEndpoint.TUNNEL)).startsWith("HTTP/1.1 400 ")
+                .contains("\"message\":\"pod pending does not have a host assigned\"");
+        assertThat(upgrade("web", "", "v4.channel.k8s.io")).startsWith("HTTP/1.1 400 ")
+                .contains("\"message\":\"query parameter \\\"port\\\" is required\"");
+        assertThat(upgrade("web", "?ports=80,x", "v4.channel.k8s.io")).startsWith("HTTP/1.1 400 ")
+                .contains("\"message\":\"unable to parse \\\"80,x\\\" as a port: strconv.ParseUint: "
+                        + "parsing \\\"x\\\": invalid syntax\"");
+        assertThat(upgrade("web", "?ports=0", "v4.channel.k8s.io")).startsWith("HTTP/1.1 400 ")
+                .contains("\"message\":\"port \\\"0\\\" must be > 0\"");
+    }
+
+    /** A WebSocket upgrade of {@code pods/NAME/portforward} by hand; the whole answer. */
+    private String upgrade(String podName, String query, String protocol) throws Exception {
         try (SSLSocket tls = (SSLSocket) http.sslContext().getSocketFactory().createSocket("127.0.0.1", port)) {
-            tls.getOutputStream().write(("GET /api/v1/namespaces/default/pods/pending/portforward HTTP/1.1\r\n"
-                    + "Host: x\r\nAuthorization: Bearer " + token + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+            tls.getOutputStream().write(("GET /api/v1/namespaces/default/pods/" + podName + "/portforward" + query
+                    + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                    + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
                     + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Protocol: " + PortForwardEndpoint.TUNNEL + "\r\nConnection: close\r\n\r\n")
+                    + "Sec-WebSocket-Protocol: " + protocol + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            String answer = new String(tls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(answer).startsWith("HTTP/1.1 400 ");
-            assertThat(answer).contains("\"message\":\"pod pending does not have a host assigned\"");
+            return new String(tls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /** The channel protocol's client: binary messages, channel byte first, until the server closes. */
+    static final class Channels implements java.net.http.WebSocket.Listener {
+        final BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
+        final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws, ByteBuffer data, boolean last) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            partial.writeBytes(b);
+            if (last) {
+                messages.add(partial.toByteArray());
+                partial.reset();
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        byte[] next() throws InterruptedException {
+            byte[] m = messages.poll(10, TimeUnit.SECONDS);
+            assertThat(m).as("a message from the server").isNotNull();
+            return m;
+        }
+
+        /** The text of channel {@code ch}'s messages not yet taken, once the server closed. */
+        String rest(int ch) throws Exception {
+            closed.get(10, TimeUnit.SECONDS);
+            StringBuilder sb = new StringBuilder();
+            for (byte[] m : messages) {
+                if (m[0] == ch) {
+                    sb.append(new String(m, 1, m.length - 1, StandardCharsets.UTF_8));
+                }
+            }
+            return sb.toString();
+        }
+    }
+
+    private java.net.http.WebSocket channels(String query, Channels listener) throws Exception {
+        return http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                .subprotocols("v4.channel.k8s.io").connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create("wss://127.0.0.1:" + port + "/api/v1/namespaces/default/pods/web/portforward"
+                        + query), listener)
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theChannelProtocolForwardsEachRequestedPort() throws Exception {
+        runningPod("web");
+        int target = greeter();
+        Channels c = new Channels();
+        java.net.http.WebSocket ws = channels("?ports=" + target, c);
+        assertThat(ws.getSubprotocol()).isEqualTo("v4.channel.k8s.io");
+        byte[] portBytes = {(byte) target, (byte) (target >>> 8)};
+        assertThat(c.next()).as("the data channel opens with the port, little-endian")
+                .containsExactly(0, portBytes[0], portBytes[1]);
+        assertThat(c.next()).as("so does the error channel").containsExactly(1, portBytes[0], portBytes[1]);
+        byte[] hello = "\0world\n".getBytes(StandardCharsets.UTF_8);
+        ws.sendBinary(ByteBuffer.wrap(hello), true).get(10, TimeUnit.SECONDS);
+        assertThat(c.rest(0)).isEqualTo("hello world\n");
+        assertThat(c.rest(1)).isEmpty();
+    }
+
+    @Test
+    void theChannelProtocolReportsAFailedDialOnTheErrorChannel() throws Exception {
+        runningPod("web");
+        int closed = closedPort();
+        Channels c = new Channels();
+        channels("?ports=" + closed, c);
+        assertThat(c.next()[0]).isEqualTo((byte) 0);
+        assertThat(c.next()[0]).isEqualTo((byte) 1);
+        assertThat(c.rest(1)).isEqualTo("error forwarding port " + closed + " to pod uid-web, uid : dial tcp "
+                + "127.0.0.1:" + closed + ": connect: connection refused");
     }
 }

@@ -1,0 +1,158 @@
+package io.podvisor.apiserver.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One forwarded connection to a pod's port, whatever protocol carries it to the client: the port is
+ * dialled ({@link PodDialer}), the client's bytes are queued until the connection takes them (the
+ * client's end becomes a half-close), the pod's bytes go to the {@link Client} until the pod's side
+ * ends, which ends the connection as the kubelet's forwarders do. A failed dial is reported in the
+ * kubelet's words: {@code error forwarding port P to pod ID, uid : dial tcp IP:P: connect: connection
+ * refused}.
+ *
+ * <p>Thread-safety: {@link #fromClient} and {@link #abort} may be called from any thread; the
+ * connection runs on a virtual thread per direction.
+ */
+final class PodConnection {
+
+    /** Where the pod's side goes. */
+    interface Client {
+        /** Bytes from the pod; {@code bytes} is reused after the call. */
+        void data(byte[] bytes, int len);
+
+        /** The pod's side ended (not called after {@link PodConnection#abort}). */
+        void end();
+
+        /** The connection failed: upstream's message for the error stream. */
+        void error(String message);
+
+        /** Nothing more will come for this connection. */
+        void done();
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(PodConnection.class);
+    private static final int CHUNK = 32 * 1024;
+    private static final byte[] EOF = new byte[0];
+
+    private final PodDialer dialer;
+    private final String podId;
+    private final int port;
+    private final Client client;
+    private final BlockingQueue<byte[]> toPod = new LinkedBlockingQueue<>();
+    private volatile Socket socket;
+    private volatile boolean aborted;
+
+    PodConnection(PodDialer dialer, String podId, int port, Client client) {
+        this.dialer = dialer;
+        this.podId = podId;
+        this.port = port;
+        this.client = client;
+    }
+
+    /** Dials and copies on a virtual thread of its own. */
+    void start() {
+        Thread.ofVirtual().name("port-forward-" + podId + "-" + port).start(this::run);
+    }
+
+    /** Bytes the client sent; {@code last} when the client will send no more. */
+    void fromClient(byte[] bytes, boolean last) {
+        if (bytes.length > 0) {
+            toPod.add(bytes);
+        }
+        if (last) {
+            toPod.add(EOF);
+        }
+    }
+
+    /** The client reset the connection or went away: the socket is closed, nothing more is sent. */
+    void abort() {
+        aborted = true;
+        toPod.add(EOF);
+        Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing is all that is left
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            Socket s;
+            try {
+                s = dialer.dial(port);
+            } catch (IOException e) {
+                String msg = "error forwarding port " + port + " to pod " + podId + ", uid : " + dialFailure(e);
+                LOG.info("{}", msg);
+                client.error(msg);
+                return;
+            }
+            socket = s;
+            if (aborted) {
+                s.close();
+                return;
+            }
+            Thread writer = Thread.ofVirtual().name("port-forward-in-" + port).start(() -> toPod(s));
+            try (InputStream in = s.getInputStream()) {
+                byte[] buf = new byte[CHUNK];
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    client.data(buf, n);
+                }
+            } catch (IOException e) {
+                LOG.debug("port-forward read from pod ended", e);
+            }
+            if (!aborted) {
+                client.end();
+            }
+            // the pod's side ended: so does the connection, as the kubelet's forwarders do
+            toPod.add(EOF);
+            s.close();
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.debug("port-forward connection ended", e);
+        } finally {
+            client.done();
+        }
+    }
+
+    private void toPod(Socket s) {
+        try {
+            OutputStream o = s.getOutputStream();
+            for (byte[] b; (b = toPod.take()) != EOF; ) {
+                o.write(b);
+            }
+            if (!aborted && !s.isClosed()) {
+                s.shutdownOutput();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.debug("port-forward write to pod ended", e);
+        }
+    }
+
+    /** Go's dial error text for a failed connect. */
+    private String dialFailure(IOException e) {
+        String target = "dial tcp " + dialer.host() + ":" + port;
+        if (e instanceof ConnectException) {
+            return target + ": connect: connection refused";
+        }
+        if (e instanceof SocketTimeoutException) {
+            return target + ": i/o timeout";
+        }
+        return target + ": " + e.getMessage();
+    }
+}
