@@ -13,8 +13,10 @@ import io.podvisor.apiserver.registry.Registry;
 import io.podvisor.apiserver.registry.Registry.Part;
 import io.podvisor.core.Clock;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -100,8 +102,12 @@ final class ResourceHandler {
         Registry.ListOptions options = ListParams.of(p.namespace(), q);
         Optional<TableWriter> tables = tables(ex, p.type());
         if (q.flag("watch")) {
-            watches.serve(ex, p.type(), options, tables.orElse(null),
-                    WatchStream.timeout(q.number("timeoutSeconds"), q.get("timeout")));
+            Duration timeout = WatchStream.timeout(q.number("timeoutSeconds"), q.get("timeout"));
+            if (webSocketRequest(ex)) {
+                watches.serveWebSocket(ex, p.type(), options, tables.orElse(null), timeout);
+            } else {
+                watches.serve(ex, p.type(), options, tables.orElse(null), timeout);
+            }
             return;
         }
         Registry.ListResult r = registry.list(p.type(), options);
@@ -110,6 +116,15 @@ final class ResourceHandler {
         } else {
             ex.sendJson(200, listBody(p.type(), r.items(), r.resourceVersion(), r.continueToken(), r.remainingItemCount()));
         }
+    }
+
+    /** As Go's {@code wsstream.IsWebSocketRequest}: {@code Connection: Upgrade} and {@code Upgrade: websocket}. */
+    static boolean webSocketRequest(Exchange ex) {
+        String connection = ex.header("Connection");
+        String upgrade = ex.header("Upgrade");
+        return connection != null && upgrade != null
+                && connection.toLowerCase(Locale.ROOT).contains("upgrade")
+                && upgrade.toLowerCase(Locale.ROOT).contains("websocket");
     }
 
     static ObjectNode listBody(ResourceType type, List<HasMetadata> items, String rv, String cont, Long remaining) {

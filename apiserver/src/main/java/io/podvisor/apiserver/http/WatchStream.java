@@ -9,14 +9,22 @@ import io.podvisor.api.resources.ResourceType;
 import io.podvisor.apiserver.registry.Registry;
 import io.podvisor.core.Clock;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,9 +138,75 @@ final class WatchStream {
         }
     }
 
+    /** Where a watch's encoded events go, each sent before the call returns. */
+    private interface Output {
+        void send(byte[] line) throws IOException;
+
+        void end() throws IOException;
+    }
+
+    /** A started watch: its events' buffer, its subscription and its timeout. */
+    private record Watch(Buffer buffer, Registry.WatchHandle handle, Clock.Timer timer) {}
+
     /** @param tables null for plain objects */
     void serve(Exchange ex, ResourceType type, Registry.ListOptions options, TableWriter tables, Duration timeout)
             throws IOException {
+        Watch watch = start(ex, type, options, tables, timeout);
+        ex.request.addFailureListener(t -> watch.buffer().end());
+        ex.request.addIdleTimeoutListener(t -> false);
+        // the read interest that sees the client go away stays behind: the connection ends with the watch
+        ex.commitStream(200, Exchange.JSON);
+        ClientDisconnect.notify(ex.request, watch.buffer()::end);
+        run(watch, type, new Output() {
+            @Override
+            public void send(byte[] line) throws IOException {
+                ex.writeChunk(line, 0, line.length);
+            }
+
+            @Override
+            public void end() throws IOException {
+                ex.endStream();
+            }
+        });
+    }
+
+    /**
+     * A watch asked for with a WebSocket upgrade, as fabric8's client asks for every watch:
+     * kube-apiserver then sends each event (the same JSON, newline included) as one text frame and
+     * closes the WebSocket when the watch ends. A subprotocol the client offers is accepted, as
+     * Go's {@code x/net/websocket} server echoes it; frames the client sends are ignored.
+     */
+    void serveWebSocket(Exchange ex, ResourceType type, Registry.ListOptions options, TableWriter tables,
+            Duration timeout) {
+        ServerWebSocketContainer container = ServerWebSocketContainer.get(ex.request.getContext());
+        if (container == null) {
+            throw new ApiException.BadRequest("unable to upgrade connection: WebSocket is not served here");
+        }
+        Watch watch = start(ex, type, options, tables, timeout);
+        boolean upgraded;
+        try {
+            upgraded = container.upgrade((upReq, upResp, cb) -> {
+                List<String> offered = upReq.getSubProtocols();
+                if (!offered.isEmpty()) {
+                    upResp.setAcceptedSubProtocol(offered.get(0));
+                }
+                return new WatchSocket(session -> Thread.ofVirtual().name("watch-" + type.plural())
+                        .start(() -> run(watch, type, textFrames(session))), watch.buffer()::end);
+            }, ex.request, ex.response, ex.callback);
+        } catch (RuntimeException e) {
+            finish(watch);
+            throw e;
+        }
+        if (!upgraded) {
+            finish(watch);
+            throw new ApiException.BadRequest("Upgrade request required");
+        }
+        ex.detach();
+    }
+
+    /** Subscribes; a revision out of the history is a watch of one ERROR event with the 410 Status. */
+    private Watch start(Exchange ex, ResourceType type, Registry.ListOptions options, TableWriter tables,
+            Duration timeout) {
         AtomicReference<Registry.WatchHandle> handleRef = new AtomicReference<>();
         AtomicReference<Buffer> bufferRef = new AtomicReference<>();
         Buffer buffer = new Buffer(bufferBytes, bufferEvents, () -> cutOff(ex, type, handleRef.get(), bufferRef.get()));
@@ -141,11 +215,8 @@ final class WatchStream {
         try {
             handle = registry.watch(type, options, event -> buffer.offer(line(event, tables)));
         } catch (ApiException.Gone gone) {
-            ex.commitStream(200, Exchange.JSON);
-            byte[] error = line("ERROR", Json.status(gone.toStatus()));
-            ex.writeChunk(error, 0, error.length);
-            ex.endStream();
-            return;
+            buffer.offer(new Line(line("ERROR", Json.status(gone.toStatus())), true));
+            return new Watch(buffer, () -> { }, () -> { });
         }
         handleRef.set(handle);
         buffer.startCounting();
@@ -153,29 +224,60 @@ final class WatchStream {
             handle.close();
         }
         Clock.Timer timer = clock.schedule(timeout, buffer::end);
-        ex.request.addFailureListener(t -> buffer.end());
-        ex.request.addIdleTimeoutListener(t -> false);
         open.add(buffer);
         if (stopped) {
             buffer.end();
         }
+        return new Watch(buffer, handle, timer);
+    }
+
+    /** Sends the watch's events until it ends, then ends the output. */
+    private void run(Watch watch, ResourceType type, Output out) {
         try {
-            // the read interest that sees the client go away stays behind: the connection ends with the watch
-            ex.commitStream(200, Exchange.JSON);
-            ClientDisconnect.notify(ex.request, buffer::end);
-            pump(ex, buffer);
+            pump(out, watch.buffer());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.debug("the client of a watch of {} went away: {}", type.plural(), e.toString());
         } finally {
-            open.remove(buffer);
-            handle.close();
-            timer.cancel();
+            finish(watch);
         }
         try {
-            ex.endStream();
+            out.end();
         } catch (IOException e) {
             LOG.debug("the client of a watch of {} went away: {}", type.plural(), e.toString());
         }
+    }
+
+    private void finish(Watch watch) {
+        open.remove(watch.buffer());
+        watch.handle().close();
+        watch.timer().cancel();
+    }
+
+    /** Each line as one text frame; the end closes the WebSocket normally. */
+    private static Output textFrames(Session session) {
+        return new Output() {
+            @Override
+            public void send(byte[] line) throws IOException {
+                CompletableFuture<Void> sent = new CompletableFuture<>();
+                session.sendText(new String(line, StandardCharsets.UTF_8),
+                        Callback.from(() -> sent.complete(null), sent::completeExceptionally));
+                try {
+                    sent.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException();
+                } catch (ExecutionException e) {
+                    throw new IOException("sending a watch event failed", e.getCause());
+                }
+            }
+
+            @Override
+            public void end() {
+                session.close(StatusCode.NORMAL, "", Callback.NOOP);
+            }
+        };
     }
 
     /**
@@ -198,13 +300,13 @@ final class WatchStream {
         ex.request.getConnectionMetaData().getConnection().getEndPoint().close();
     }
 
-    private static void pump(Exchange ex, Buffer buffer) throws IOException, InterruptedException {
+    private static void pump(Output out, Buffer buffer) throws IOException, InterruptedException {
         while (true) {
             Line next = buffer.take();
             if (next == END) {
                 return;
             }
-            ex.writeChunk(next.bytes(), 0, next.bytes().length);
+            out.send(next.bytes());
             if (next.last()) {
                 return;
             }

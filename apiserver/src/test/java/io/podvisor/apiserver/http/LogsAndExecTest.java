@@ -96,11 +96,24 @@ class LogsAndExecTest extends ServerTestBase {
         assertThat(get("/version").statusCode()).isEqualTo(200);
     }
 
-    /** Collects binary messages (channel byte + payload) until the server closes. */
+    /** Collects binary messages (channel byte + payload) and text messages until the server closes. */
     static final class Frames implements WebSocket.Listener {
         final List<byte[]> messages = new ArrayList<>();
+        final List<String> texts = new java.util.concurrent.CopyOnWriteArrayList<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
         private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        private final StringBuilder partialText = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partialText.append(data);
+            if (last) {
+                texts.add(partialText.toString());
+                partialText.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
 
         @Override
         public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
