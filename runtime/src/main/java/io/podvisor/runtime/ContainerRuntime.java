@@ -131,9 +131,10 @@ public interface ContainerRuntime {
      * on (the terminal's with {@code tty}, else stdout and stderr apart) is copied to {@code io}, and
      * {@code io.stdin()} (if given and the container has an open stdin) is written to the container's
      * stdin; terminal sizes are applied to its terminal. The container's output still reaches its log.
-     * With {@code stdinOnce}, the container's stdin is closed once this client's input ends. The stage
-     * completes when the container's output has ended (it exited) or the client can no longer be
-     * written to; it fails with {@link RuntimeFailure} if the container is not running. The default
+     * When the client's input ends: with {@code stdinOnce} and no tty the container's stdin is closed
+     * and the client stays attached, otherwise the attach ends there (containerd's rule). The stage
+     * completes when the attach ends, the container's output has ended (it exited) or the client can
+     * no longer be written to; it fails with {@link RuntimeFailure} if the container is not running. The default
      * refuses: the runtime cannot attach.
      */
     default CompletionStage<Void> attach(String containerId, ExecStreams io) {

@@ -155,11 +155,44 @@ class LogsAndExecTest extends ServerTestBase {
     }
 
     private WebSocket connect(String query, Frames frames) throws Exception {
+        return connect("exec", query, frames);
+    }
+
+    private WebSocket connect(String subresource, String query, Frames frames) throws Exception {
         return http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
                 .subprotocols("v5.channel.k8s.io").connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(java.net.URI.create("wss://127.0.0.1:" + port + "/api/v1/namespaces/default/pods/web/exec?" + query),
-                        frames)
+                .buildAsync(java.net.URI.create("wss://127.0.0.1:" + port + "/api/v1/namespaces/default/pods/web/"
+                        + subresource + "?" + query), frames)
                 .get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void attachTakesTheTerminalSizeAndStdinAndEndsWithSuccess() throws Exception {
+        addPod("web", Map.of(), "web");
+        Frames frames = new Frames();
+        WebSocket ws = connect("attach", "stdin=true&stdout=true&tty=true", frames);
+        ws.sendBinary(ByteBuffer.wrap("\u0004{\"Width\":101,\"Height\":33}".getBytes(StandardCharsets.UTF_8)), true)
+                .get(5, TimeUnit.SECONDS);
+        ws.sendBinary(ByteBuffer.wrap(new byte[] {0, 'h', 'i', '\n'}), true).get(5, TimeUnit.SECONDS);
+        ws.sendBinary(ByteBuffer.wrap(new byte[] {(byte) 0xff, 0}), true).get(5, TimeUnit.SECONDS);
+        frames.closed.get(10, TimeUnit.SECONDS);
+        assertThat(frames.channel(1)).isEqualTo("attached 101x33\nhi\n");
+        assertThat(JSON.readTree(frames.channel(3)).path("status").asText()).isEqualTo("Success");
+
+        HttpResponse<String> plain = get("/api/v1/namespaces/default/pods/web/attach?stdout=true");
+        assertThat(plain.statusCode()).isEqualTo(400);
+        assertThat(json(plain).path("message").asText()).isEqualTo("Upgrade request required");
+    }
+
+    @Test
+    void execWithATerminalGetsTheClientsSize() throws Exception {
+        addPod("web", Map.of(), "web");
+        Frames frames = new Frames();
+        WebSocket ws = connect("command=size&stdout=true&tty=true", frames);
+        ws.sendBinary(ByteBuffer.wrap("\u0004{\"Width\":80,\"Height\":24}".getBytes(StandardCharsets.UTF_8)), true)
+                .get(5, TimeUnit.SECONDS);
+        frames.closed.get(10, TimeUnit.SECONDS);
+        assertThat(frames.channel(1)).isEqualTo("80x24 tty\n");
     }
 
     @Test

@@ -15,8 +15,10 @@ import java.util.function.Consumer;
 /**
  * A running container's stdio as attached clients see it (CRI {@code Attach}): its output, which
  * also goes to the log, is copied to every attached client ({@link #tap}); a client's input goes to
- * the container's stdin when the container has one open; with {@code stdinOnce} that stdin is closed
- * when the first client's input ends; terminal sizes go to the terminal's resizer. Thread-safe.
+ * the container's stdin when the container has one open. When a client's input ends, as containerd
+ * does it: with {@code stdinOnce} and no terminal the container's stdin is closed and the client
+ * stays attached until the output ends; otherwise that client's attach ends and stdin stays open.
+ * Terminal sizes go to the terminal's resizer. Thread-safe.
  */
 public final class ContainerStdio {
 
@@ -123,8 +125,10 @@ public final class ContainerStdio {
         } catch (IOException e) {
             // the container's stdin or the client's input is gone
         }
-        if (config.stdinOnce()) {
-            closeStdin();
+        if (config.stdinOnce() && !config.tty()) {
+            closeStdin(); // the client stays attached until the output ends
+        } else {
+            c.done.complete(null); // as containerd: the attach ends with the client's input; stdin stays open
         }
     }
 
