@@ -120,24 +120,31 @@ final class ProcessContainer {
         ContainerStdio.Tap tap = stdio.tap();
         InputStream out = ContainerStdio.tapped(process.getInputStream(), CriLog.Stream.STDOUT, tap);
         InputStream err = ContainerStdio.tapped(process.getErrorStream(), CriLog.Stream.STDERR, tap);
-        CompletableFuture<Void> pumps = log == null ? discard(out, err)
+        CompletableFuture<Void> read = log == null ? discard(out, err)
                 : CompletableFuture.allOf(log.pump(out, CriLog.Stream.STDOUT), log.pump(err, CriLog.Stream.STDERR));
+        read.whenComplete((v, e) -> tap.end()); // attached clients are done once the output has ended
+        CompletableFuture<Void> pumps = log == null ? CompletableFuture.completedFuture(null) : read;
         Process p = process;
-        p.onExit().thenRun(tap::end); // attached clients are done when the process is
         HostCommand.exitOf(p).thenRunAsync(() -> exited(p, pumps), runtime.executor());
     }
 
+    /** Reads and drops both streams; completes once both ended (the exit does not wait for it). */
     private static CompletableFuture<Void> discard(InputStream out, InputStream err) {
+        List<CompletableFuture<Void>> ended = new java.util.ArrayList<>();
         for (var in : List.of(out, err)) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            ended.add(done);
             PipeReaders.start("discard", () -> {
                 try (in) {
                     in.transferTo(java.io.OutputStream.nullOutputStream());
                 } catch (IOException e) {
                     // the process is gone
+                } finally {
+                    done.complete(null);
                 }
             });
         }
-        return CompletableFuture.completedFuture(null);
+        return CompletableFuture.allOf(ended.toArray(CompletableFuture[]::new));
     }
 
     private void failStart(String why) {
