@@ -175,7 +175,7 @@ public final class ApiServer {
         });
         LogsEndpoint logs = new LogsEndpoint(registry, streams);
         ExecEndpoint exec = new ExecEndpoint(registry, streams, ws::getServerWebSocketContainer);
-        PortForwardEndpoint portForward = new PortForwardEndpoint(registry, ws::getServerWebSocketContainer);
+        PortForwardEndpoint portForward = new PortForwardEndpoint(registry, streams, ws::getServerWebSocketContainer);
         ResourceHandler resources = new ResourceHandler(registry, clock, logs, exec, portForward);
         this.resources = resources;
         ws.setHandler(new ApiHandler(new Auth(credentials), ResourceTypes.ALL_TYPES, resources, metrics, health));

@@ -255,7 +255,7 @@ public final class KubeletClient implements ContainerStreams {
     }
 
     /** One frame at a time (a WebSocket takes no second send before the first completed). */
-    private static void send(WebSocket socket, ByteBuffer frame) throws IOException {
+    static void send(WebSocket socket, ByteBuffer frame) throws IOException {
         synchronized (socket) {
             try {
                 socket.sendBinary(frame, true).get();
@@ -418,6 +418,17 @@ public final class KubeletClient implements ContainerStreams {
     }
 
     /** The URI of {@code path} on the kubelet of the pod's node. */
+    /** Port-forward to {@code pod} through its node's kubelet ({@code /portForward/{namespace}/{pod}}). */
+    PodDialer portForwardDialer(Pod pod) {
+        String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        Node node = nodes.apply(nodeName);
+        if (node == null) {
+            throw new ApiException.NotFound("", "nodes", nodeName);
+        }
+        return new KubeletPortForward(http, address(node), "wss://" + hostPort(node) + "/portForward/"
+                + segment(pod.getMetadata().getNamespace()) + "/" + segment(pod.getMetadata().getName()), CONNECT_TIMEOUT);
+    }
+
     private URI uri(String scheme, Pod pod, String path, String container, String query) {
         String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
         Node node = nodes.apply(nodeName);

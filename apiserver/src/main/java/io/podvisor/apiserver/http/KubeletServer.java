@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * /exec/{namespace}/{pod}/{container}?command=…&input=1&output=1&error=1&tty=1} upgraded to a
  * WebSocket with the {@code v5.channel.k8s.io}/{@code v4.channel.k8s.io} channel protocol
  * ({@link ExecSession}), {@code /attach/{namespace}/{pod}/{container}} the same without a command,
- * and {@code /healthz}.
+ * {@code /portForward/{namespace}/{pod}?port=…} (the channel protocol, {@link ChannelPortForward}) and
+ * {@code /healthz}.
  *
  * <p>Authentication is upstream's default pairing: the server presents the kubelet's self-signed
  * certificate ({@link KubeletCertificates#kubeletServing}) and every request must come with a
@@ -182,6 +183,8 @@ public final class KubeletServer implements AutoCloseable {
                     ex.sendText(200, "ok");
                 } else if (first.equals("containerLogs")) {
                     logs(ex, s);
+                } else if (first.equals("portForward") && s.size() == 3) {
+                    portForward(ex, s.get(1), s.get(2));
                 } else if (first.equals("exec") || first.equals("attach")) {
                     exec(ex, s, first.equals("attach"));
                 } else if (s.equals(List.of("stats", "summary")) && ex.method().equals("GET")) {
@@ -286,6 +289,36 @@ public final class KubeletServer implements AutoCloseable {
             boolean upgraded = ws.getServerWebSocketContainer().upgrade((upReq, upResp, cb) -> {
                 upResp.setAcceptedSubProtocol(protocol);
                 return new ExecSession(streams.get(), req, protocol.equals(ExecEndpoint.V5));
+            }, ex.request, ex.response, ex.callback);
+            if (!upgraded) {
+                throw new Refusal(400, "Upgrade request required");
+            }
+            ex.detach();
+        }
+
+        /**
+         * {@code /portForward/{namespace}/{pod}?port=P…}: the channel protocol ({@link ChannelPortForward})
+         * to this node's pod at its IP; the ports checked before the upgrade with the kubelet's 400 texts.
+         */
+        private void portForward(Exchange ex, String namespace, String name) {
+            Pod pod = pods.get(namespace, name);
+            if (pod == null) {
+                throw new Refusal(404, "pod \"" + name + "\" does not exist");
+            }
+            String upgrade = ex.header("Upgrade");
+            if (upgrade == null || !upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
+                throw new Refusal(400, "Upgrade request required");
+            }
+            List<Integer> ports = PortForwardEndpoint.ports(ex.query().all("port"));
+            boolean v4 = ex.request.getHeaders().getValuesList("Sec-WebSocket-Protocol").stream()
+                    .flatMap(h -> java.util.Arrays.stream(h.split(","))).map(String::trim).anyMatch(ExecEndpoint.V4::equals);
+            String podId = pod.getMetadata().getUid() == null ? name : pod.getMetadata().getUid();
+            PodDialer dialer = PodDialer.podIp(pod, PortForwardEndpoint.CONNECT_TIMEOUT_MILLIS);
+            boolean upgraded = ws.getServerWebSocketContainer().upgrade((upReq, upResp, cb) -> {
+                if (v4) {
+                    upResp.setAcceptedSubProtocol(ExecEndpoint.V4);
+                }
+                return new ChannelPortForward(dialer, podId, ports, false);
             }, ex.request, ex.response, ex.callback);
             if (!upgraded) {
                 throw new Refusal(400, "Upgrade request required");

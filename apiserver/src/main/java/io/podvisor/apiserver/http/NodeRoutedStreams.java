@@ -65,6 +65,18 @@ public final class NodeRoutedStreams implements ContainerStreams {
         return node.equals(localNode) ? local : remote;
     }
 
+    /**
+     * Where port-forward connects for {@code pod}: this node's pods by their IP, another node's
+     * through its kubelet when that is a {@link KubeletClient}.
+     */
+    PodDialer portForwardDialer(Pod pod, int connectTimeoutMillis) {
+        String node = nodeName(pod);
+        if (!node.equals(localNode) && remote instanceof KubeletClient kubelet) {
+            return kubelet.portForwardDialer(pod);
+        }
+        return PodDialer.podIp(pod, connectTimeoutMillis);
+    }
+
     private static String nodeName(Pod pod) {
         String n = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
         return n == null ? "" : n;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -48,7 +47,7 @@ final class PodConnection {
     private final int port;
     private final Client client;
     private final BlockingQueue<byte[]> toPod = new LinkedBlockingQueue<>();
-    private volatile Socket socket;
+    private volatile PodDialer.Connection socket;
     private volatile boolean aborted;
 
     PodConnection(PodDialer dialer, String podId, int port, Client client) {
@@ -77,7 +76,7 @@ final class PodConnection {
     void abort() {
         aborted = true;
         toPod.add(EOF);
-        Socket s = socket;
+        PodDialer.Connection s = socket;
         if (s != null) {
             try {
                 s.close();
@@ -89,7 +88,7 @@ final class PodConnection {
 
     private void run() {
         try {
-            Socket s;
+            PodDialer.Connection s;
             try {
                 s = dialer.dial(port);
             } catch (IOException e) {
@@ -104,7 +103,7 @@ final class PodConnection {
                 return;
             }
             Thread writer = Thread.ofVirtual().name("port-forward-in-" + port).start(() -> toPod(s));
-            try (InputStream in = s.getInputStream()) {
+            try (InputStream in = s.input()) {
                 byte[] buf = new byte[CHUNK];
                 for (int n; (n = in.read(buf)) >= 0; ) {
                     client.data(buf, n);
@@ -112,7 +111,10 @@ final class PodConnection {
             } catch (IOException e) {
                 LOG.debug("port-forward read from pod ended", e);
             }
-            if (!aborted) {
+            String remote = s.error();
+            if (!remote.isEmpty()) {
+                client.error(remote);
+            } else if (!aborted) {
                 client.end();
             }
             // the pod's side ended: so does the connection, as the kubelet's forwarders do
@@ -128,13 +130,13 @@ final class PodConnection {
         }
     }
 
-    private void toPod(Socket s) {
+    private void toPod(PodDialer.Connection s) {
         try {
-            OutputStream o = s.getOutputStream();
+            OutputStream o = s.output();
             for (byte[] b; (b = toPod.take()) != EOF; ) {
                 o.write(b);
             }
-            if (!aborted && !s.isClosed()) {
+            if (!aborted) {
                 s.shutdownOutput();
             }
         } catch (InterruptedException e) {

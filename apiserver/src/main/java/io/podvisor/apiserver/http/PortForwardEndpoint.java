@@ -1,6 +1,7 @@
 package io.podvisor.apiserver.http;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.podvisor.api.client.ContainerStreams;
 import io.podvisor.api.errors.ApiException;
 import io.podvisor.api.resources.ResourceTypes;
 import io.podvisor.apiserver.registry.Registry;
@@ -26,13 +27,15 @@ final class PortForwardEndpoint {
 
     static final String TUNNEL = "SPDY/3.1+portforward.k8s.io";
     static final String V4_BASE64 = "v4.base64.channel.k8s.io";
-    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
     private final Registry registry;
     private final Supplier<ServerWebSocketContainer> websockets;
+    private final ContainerStreams streams;
 
-    PortForwardEndpoint(Registry registry, Supplier<ServerWebSocketContainer> websockets) {
+    PortForwardEndpoint(Registry registry, ContainerStreams streams, Supplier<ServerWebSocketContainer> websockets) {
         this.registry = registry;
+        this.streams = streams;
         this.websockets = websockets;
     }
 
@@ -52,7 +55,7 @@ final class PortForwardEndpoint {
         List<String> offered = ex.request.getHeaders().getValuesList("Sec-WebSocket-Protocol").stream()
                 .flatMap(h -> Arrays.stream(h.split(","))).map(String::trim).filter(p -> !p.isEmpty()).toList();
         String podId = pod.getMetadata().getUid() == null ? name : pod.getMetadata().getUid();
-        PodDialer dialer = PodDialer.podIp(pod, CONNECT_TIMEOUT_MILLIS);
+        PodDialer dialer = dialer(pod);
         String protocol;
         Supplier<Object> endpoint;
         if (offered.contains(TUNNEL)) {
@@ -77,6 +80,12 @@ final class PortForwardEndpoint {
             throw new ApiException.BadRequest("Upgrade request required");
         }
         ex.detach();
+    }
+
+    /** This node's pods by their IP, another node's through its kubelet (when the streams are routed by node). */
+    private PodDialer dialer(Pod pod) {
+        return streams instanceof NodeRoutedStreams routed ? routed.portForwardDialer(pod, CONNECT_TIMEOUT_MILLIS)
+                : PodDialer.podIp(pod, CONNECT_TIMEOUT_MILLIS);
     }
 
     /** The {@code ports} of a channel-protocol request, checked as the kubelet checks its {@code port}s. */

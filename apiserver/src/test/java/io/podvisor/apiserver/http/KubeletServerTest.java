@@ -272,6 +272,42 @@ class KubeletServerTest {
         assertThat(logs.size()).as("no logs before the pod is bound").isZero();
     }
 
+    @Test
+    void portForwardReachesAPodOfAnotherNodeThroughItsKubelet() throws Exception {
+        Pod web = pods.get("default/web");
+        web.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPodIP("127.0.0.1").build());
+        try (ServerSocket greeter = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = greeter.accept()) {
+                    String line = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                            StandardCharsets.UTF_8)).readLine();
+                    s.getOutputStream().write(("hello " + line + "\n").getBytes(StandardCharsets.UTF_8));
+                } catch (IOException ignored) {
+                    // the test failed elsewhere
+                }
+            });
+            NodeRoutedStreams routed = new NodeRoutedStreams("node-a", streams, client());
+            PodDialer dialer = routed.portForwardDialer(web, 5000);
+            assertThat(dialer).as("another node's pod goes through its kubelet").isInstanceOf(KubeletPortForward.class);
+            try (PodDialer.Connection c = dialer.dial(greeter.getLocalPort())) {
+                c.output().write("world\n".getBytes(StandardCharsets.UTF_8));
+                assertThat(new String(c.input().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello world\n");
+                assertThat(c.error()).isEmpty();
+            }
+        }
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (PodDialer.Connection c = client().portForwardDialer(web).dial(closed)) {
+            assertThat(c.input().readAllBytes()).isEmpty();
+            assertThat(c.error()).isEqualTo("error forwarding port " + closed + " to pod uid-web, uid : dial tcp "
+                    + "127.0.0.1:" + closed + ": connect: connection refused");
+        }
+        assertThat(new NodeRoutedStreams("node-b", streams, client()).portForwardDialer(web, 5000))
+                .as("this node's pod by its IP").isNotInstanceOf(KubeletPortForward.class);
+    }
+
     private KubeletClient client() {
         return new KubeletClient(name -> name.equals(node.get().getMetadata().getName()) ? node.get() : null, apiClientCert, clock);
     }
