@@ -45,7 +45,8 @@ public abstract sealed class ApiException extends RuntimeException {
 
     public Status toStatus() {
         StatusDetails details = null;
-        if (detailsKind != null || name != null || !causes().isEmpty()) {
+        // a NotFound always has details, if empty (`"details":{}`): kubectl reads details.name of a 404
+        if (detailsKind != null || name != null || !causes().isEmpty() || this instanceof NotFound) {
             details = new StatusDetails();
             details.setName(name);
             details.setKind(detailsKind);

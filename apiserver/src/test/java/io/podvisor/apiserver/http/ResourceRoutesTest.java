@@ -176,6 +176,19 @@ class ResourceRoutesTest extends ServerTestBase {
         assertStatus(get("/nope"), 404, "NotFound", notFound);
         assertStatus(get("/api/v1/pods/web"), 404, "NotFound", notFound);
         assertStatus(get("/api/v1/namespaces/default/pods/web/bogus"), 404, "NotFound", notFound);
+        for (String path : List.of("/api/v1/namespaces/default/widgets", "/nope", "/api/v1/namespaces/default/pods/web/bogus",
+                "/api/v1/namespaces/default/pods/web/ephemeralcontainers")) {
+            assertThat(get(path).body()).as(path + ": every 404 has details, as upstream's, if empty")
+                    .isEqualTo("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                            + "\"message\":\"" + notFound + "\",\"reason\":\"NotFound\",\"details\":{},\"code\":404}");
+        }
+        // kubectl debug's request where ephemeral containers are not served: it reads details.name
+        assertThat(json(send("PATCH", "/api/v1/namespaces/default/pods/web/ephemeralcontainers",
+                "application/strategic-merge-patch+json", "{}")).path("details").isObject()).isTrue();
+        assertThat(json(get("/api/v1/namespaces/default/pods/missing")).path("details").toString())
+                .isEqualTo("{\"name\":\"missing\",\"kind\":\"pods\"}");
+        assertThat(json(get("/apis/batch/v1/namespaces/default/jobs/missing")).path("details").toString())
+                .isEqualTo("{\"name\":\"missing\",\"group\":\"batch\",\"kind\":\"jobs\"}");
         assertStatus(send("POST", "/api/v1/namespaces/default/pods/web", "application/json", POD), 405,
                 "MethodNotAllowed", null);
         assertStatus(send("POST", "/api/v1/namespaces/default/pods/web/binding", "application/json", "{}"), 400,
