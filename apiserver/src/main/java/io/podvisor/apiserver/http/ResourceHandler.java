@@ -157,7 +157,7 @@ final class ResourceHandler {
     }
 
     private void create(Exchange ex, ResourcePath p) throws IOException {
-        Registry.WriteOptions options = WriteParams.create(ex.query());
+        Registry.WriteOptions options = WriteParams.managerOrUserAgent(WriteParams.create(ex.query()), ex.header("User-Agent"));
         byte[] raw = ex.body();
         JsonNode body = Bodies.object(ex.header("Content-Type"), raw);
         List<String> duplicates = duplicates(ex, p, raw, body, options);
@@ -168,7 +168,7 @@ final class ResourceHandler {
     }
 
     private void update(Exchange ex, ResourcePath p, Part part) throws IOException {
-        Registry.WriteOptions options = WriteParams.update(ex.query());
+        Registry.WriteOptions options = WriteParams.managerOrUserAgent(WriteParams.update(ex.query()), ex.header("User-Agent"));
         byte[] raw = ex.body();
         JsonNode body = Bodies.object(ex.header("Content-Type"), raw);
         List<String> duplicates = duplicates(ex, p, raw, body, options);
@@ -212,7 +212,7 @@ final class ResourceHandler {
                 "the body of the request was in an unknown format - accepted media types include: "
                         + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
                         + "application/strategic-merge-patch+json"));
-        Registry.WriteOptions options = WriteParams.patch(ex.query(), type);
+        Registry.WriteOptions options = WriteParams.managerOrUserAgent(WriteParams.patch(ex.query(), type), ex.header("User-Agent"));
         byte[] body = ex.body();
         Registry.WriteResult r = registry.patch(p.type(), p.namespace(), p.name(), type, body, options, part);
         ex.warnings(r.warnings());

@@ -65,6 +65,35 @@ final class WriteParams {
                 validation(v), q.flag("force"));
     }
 
+    /**
+     * The field manager of a write whose request names none, as kube-apiserver's
+     * {@code managerOrUserAgent}: the User-Agent before its first {@code /}, unprintable characters
+     * left out, cut at {@value #FIELD_MANAGER_MAX} bytes ({@code fabric8-kubernetes-client},
+     * {@code OpenAPI-Generator}); so every writer's changes show in {@code managedFields}.
+     */
+    static Registry.WriteOptions managerOrUserAgent(Registry.WriteOptions options, String userAgent) {
+        if (options.fieldManager() != null || userAgent == null) {
+            return options;
+        }
+        String prefix = userAgent.split("/", -1)[0];
+        StringBuilder manager = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < prefix.length(); i += Character.charCount(prefix.codePointAt(i))) {
+            int cp = prefix.codePointAt(i);
+            if (!printable(cp)) {
+                continue;
+            }
+            int length = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes + length > FIELD_MANAGER_MAX) {
+                break;
+            }
+            manager.appendCodePoint(cp);
+            bytes += length;
+        }
+        return manager.isEmpty() ? options
+                : new Registry.WriteOptions(options.dryRun(), manager.toString(), options.fieldValidation(), options.force());
+    }
+
     private static void check(String kind, List<FieldError> errors) {
         if (!errors.isEmpty()) {
             throw new ApiException.Invalid(META_GROUP, kind, "", errors);

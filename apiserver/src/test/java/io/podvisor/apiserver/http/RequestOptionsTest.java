@@ -99,6 +99,22 @@ class RequestOptionsTest extends ServerTestBase {
     }
 
     @Test
+    void aWriteWithoutAFieldManagerIsManagedByTheUserAgentsFirstPart() throws Exception {
+        send("POST", "/api/v1/namespaces/default/pods", "application/json", POD,
+                "User-Agent", "fabric8-kubernetes-client/7.9.0");
+        assertThat(registry.lastWrite.fieldManager()).isEqualTo("fabric8-kubernetes-client");
+        send("PATCH", "/api/v1/namespaces/default/pods/web", "application/merge-patch+json", "{}",
+                "User-Agent", "OpenAPI-Generator/22.6.0/python");
+        assertThat(registry.lastWrite.fieldManager()).isEqualTo("OpenAPI-Generator");
+        send("PUT", "/api/v1/namespaces/default/pods/web?fieldManager=mine", "application/json", POD,
+                "User-Agent", "kubectl/v1.33.0 (linux/amd64) kubernetes/abc");
+        assertThat(registry.lastWrite.fieldManager()).as("a field manager given wins").isEqualTo("mine");
+        send("PUT", "/api/v1/namespaces/default/pods/web", "application/json", POD,
+                "User-Agent", "x".repeat(200) + "/1");
+        assertThat(registry.lastWrite.fieldManager()).as("cut at 128 bytes").isEqualTo("x".repeat(128));
+    }
+
+    @Test
     void invalidWriteOptionsStoreNothing() throws Exception {
         assertStatus(send("POST", "/api/v1/namespaces/default/pods?fieldValidation=Bogus", "application/json", POD),
                 422, "Invalid", "CreateOptions.meta.k8s.io \"\" is invalid: fieldValidation: Unsupported value: \"Bogus\": "

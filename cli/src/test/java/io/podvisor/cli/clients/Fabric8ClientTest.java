@@ -76,6 +76,8 @@ class Fabric8ClientTest {
         ConfigMap created = client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withName("settings").endMetadata().withData(Map.of("a", "1")).build()).create();
         assertThat(created.getMetadata().getUid()).isNotEmpty();
+        assertThat(created.getMetadata().getManagedFields()).as("fabric8 names no field manager: its user agent does")
+                .anyMatch(f -> f.getManager().equals("fabric8-kubernetes-client") && f.getOperation().equals("Update"));
 
         assertThat(client.configMaps().inNamespace("default").withName("settings").get().getData())
                 .containsEntry("a", "1");
