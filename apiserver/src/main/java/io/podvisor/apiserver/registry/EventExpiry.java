@@ -52,7 +52,7 @@ final class EventExpiry {
         Instant cutoff = ctx.clock.now().minus(TTL);
         int n = 0;
         Map<String, Seen> next = new HashMap<>();
-        for (ResourceType type : new ResourceType[] {ResourceTypes.EVENTS, ResourceTypes.EVENTS_V1}) {
+        for (ResourceType type : new ResourceType[] {ResourceTypes.EVENTS}) { // events.k8s.io/v1 events are stored as these
             for (Store.Entry e : ctx.store.list(Keys.prefix(type), null, 0).entries()) {
                 Seen known = this.seen.get(e.key());
                 if (known == null || known.modRevision() != e.modRevision()) {

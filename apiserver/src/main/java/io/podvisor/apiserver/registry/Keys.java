@@ -5,7 +5,7 @@ import io.podvisor.api.resources.ResourceType;
 /**
  * Store keys: {@code /registry/<group or core>/<plural>/<namespace>/<name>}, without the
  * namespace segment for cluster-scoped types. Prefixes end with {@code /} so that namespace
- * {@code a} never matches {@code ab}.
+ * {@code a} never matches {@code ab}. Both event APIs share the core events' keys ({@link EventVersions}).
  */
 final class Keys {
 
@@ -13,7 +13,8 @@ final class Keys {
 
     /** Every object of the type. */
     static String prefix(ResourceType type) {
-        return "/registry/" + (type.group().isEmpty() ? "core" : type.group()) + "/" + type.plural() + "/";
+        ResourceType stored = EventVersions.storedAs(type);
+        return "/registry/" + (stored.group().isEmpty() ? "core" : stored.group()) + "/" + stored.plural() + "/";
     }
 
     /** The objects of one namespace ({@code namespace} null or the type cluster-scoped: all). */

@@ -32,6 +32,7 @@ final class ObjectCodec {
         ObjectNode tree = tree(object);
         tree.put("kind", type.kind());
         tree.put("apiVersion", type.apiVersion());
+        tree = EventVersions.toStored(type, tree);
         JsonNode meta = tree.get("metadata");
         if (meta instanceof ObjectNode m) {
             m.remove("resourceVersion");
@@ -46,7 +47,7 @@ final class ObjectCodec {
     /** The object of an entry, with its resourceVersion, kind and apiVersion. */
     HasMetadata decode(ResourceType type, Store.Entry entry) {
         try {
-            ObjectNode tree = (ObjectNode) MAPPER.readTree(entry.value());
+            ObjectNode tree = EventVersions.fromStored(type, (ObjectNode) MAPPER.readTree(entry.value()));
             ObjectNode meta = tree.has("metadata") ? (ObjectNode) tree.get("metadata") : tree.putObject("metadata");
             meta.put("resourceVersion", Long.toString(entry.modRevision()));
             return fromTree(type, tree);
