@@ -60,6 +60,18 @@ class KubectlSmokeTest extends ServerTestBase {
     }
 
     @Test
+    void kubectlDebugWhereEphemeralContainersAreNotServedSaysSoInsteadOfPanicking() throws Exception {
+        io.fabric8.kubernetes.api.model.Pod pod = addPod("web", Map.of("app", "web"), "web");
+        pod.getSpec().setSecurityContext(new io.fabric8.kubernetes.api.model.PodSecurityContext()); // as defaulted
+        registry.put(io.podvisor.api.resources.ResourceTypes.PODS, pod);
+
+        Run debug = kubectl("debug", "web", "--image=busybox", "--target=web", "--", "true");
+
+        assertThat(debug.code()).as(debug.err()).isEqualTo(1);
+        assertThat(debug.err()).doesNotContain("panic").contains("ephemeral containers are disabled for this cluster");
+    }
+
+    @Test
     void kubectlTalksToTheServer() throws Exception {
         addPod("web", Map.of("app", "web"), "web");
         Run version = kubectl("version");
