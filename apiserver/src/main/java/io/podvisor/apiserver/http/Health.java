@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@code ?exclude=<name>} skips a check; {@code /livez/<name>} runs one check ({@code ok}, or 500
  * {@code internal server error: <reason>}).
  *
- * <p>The checks: {@code ping} (always passes), {@code etcd} (the store: its last write did not fail
+ * <p>The checks: {@code ping} and {@code log} (always pass: upstream's log check fails only while
+ * its log cannot be flushed, and this node's log never blocks a request), {@code etcd} (the store: its last write did not fail
  * for a reason of its own), {@code memory} (no {@link OutOfMemoryError} seen while serving, and the
  * heap after the last collection below {@value #HEAP_LIMIT_PERCENT} % of its ceiling); {@code readyz}
  * adds {@code node-ready} (the node finished starting and is not stopping).
@@ -50,6 +51,7 @@ final class Health {
     Health(Supplier<Optional<String>> storage, BooleanSupplier nodeReady) {
         this.live = List.of(
                 new Check("ping", Optional::empty),
+                new Check("log", Optional::empty),
                 new Check("etcd", storage),
                 new Check("memory", this::memoryProblem));
         List<Check> r = new ArrayList<>(live);

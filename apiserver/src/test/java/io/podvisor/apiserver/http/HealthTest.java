@@ -27,9 +27,9 @@ class HealthTest extends ServerTestBase {
         assertThat(live.statusCode()).isEqualTo(200);
         assertThat(live.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
         assertThat(live.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
-        assertThat(live.body()).isEqualTo("[+]ping ok\n[+]etcd ok\n[+]memory ok\nlivez check passed\n");
+        assertThat(live.body()).isEqualTo("[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]memory ok\nlivez check passed\n");
         assertThat(anonymous("/readyz?verbose=1").body())
-                .isEqualTo("[+]ping ok\n[+]etcd ok\n[+]memory ok\n[+]node-ready ok\nreadyz check passed\n");
+                .isEqualTo("[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]memory ok\n[+]node-ready ok\nreadyz check passed\n");
         assertThat(get("/livez/ping").body()).isEqualTo("ok");
         assertThat(get("/livez/nope").statusCode()).isEqualTo(404);
     }
@@ -40,17 +40,17 @@ class HealthTest extends ServerTestBase {
 
         HttpResponse<String> live = anonymous("/livez");
         assertThat(live.statusCode()).isEqualTo(500);
-        assertThat(live.body()).isEqualTo("[+]ping ok\n[-]etcd failed: reason withheld\n[+]memory ok\nlivez check failed\n");
+        assertThat(live.body()).isEqualTo("[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n[+]memory ok\nlivez check failed\n");
         HttpResponse<String> ready = anonymous("/readyz?verbose");
         assertThat(ready.statusCode()).isEqualTo(500);
         assertThat(ready.body()).isEqualTo(
-                "[+]ping ok\n[-]etcd failed: reason withheld\n[+]memory ok\n[+]node-ready ok\nreadyz check failed\n");
+                "[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n[+]memory ok\n[+]node-ready ok\nreadyz check failed\n");
         HttpResponse<String> one = get("/livez/etcd");
         assertThat(one.statusCode()).isEqualTo(500);
         assertThat(one.body()).isEqualTo("internal server error: write failed: [SQLITE_FULL] database or disk is full\n");
         assertThat(anonymous("/livez?exclude=etcd").body()).isEqualTo("ok");
         assertThat(anonymous("/livez?verbose&exclude=etcd&exclude=bogus").body()).isEqualTo(
-                "[+]ping ok\n[+]etcd excluded: ok\n[+]memory ok\n"
+                "[+]ping ok\n[+]log ok\n[+]etcd excluded: ok\n[+]memory ok\n"
                         + "warn: some health checks cannot be excluded: no matches for \"bogus\"\nlivez check passed\n");
 
         registry.storageProblem = null;
@@ -69,7 +69,7 @@ class HealthTest extends ServerTestBase {
 
         HttpResponse<String> live = anonymous("/livez");
         assertThat(live.statusCode()).isEqualTo(500);
-        assertThat(live.body()).isEqualTo("[+]ping ok\n[+]etcd ok\n[-]memory failed: reason withheld\nlivez check failed\n");
+        assertThat(live.body()).isEqualTo("[+]ping ok\n[+]log ok\n[+]etcd ok\n[-]memory failed: reason withheld\nlivez check failed\n");
         assertThat(anonymous("/readyz").statusCode()).isEqualTo(500);
         assertThat(get("/livez/memory").body())
                 .isEqualTo("internal server error: java.lang.OutOfMemoryError: Java heap space (thrown by the test)\n");
@@ -95,7 +95,7 @@ class HealthTest extends ServerTestBase {
         HttpResponse<String> ready = anonymous("/readyz");
         assertThat(ready.statusCode()).isEqualTo(500);
         assertThat(ready.body()).isEqualTo(
-                "[+]ping ok\n[+]etcd ok\n[+]memory ok\n[-]node-ready failed: reason withheld\nreadyz check failed\n");
+                "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]memory ok\n[-]node-ready failed: reason withheld\nreadyz check failed\n");
         assertThat(anonymous("/livez").body()).isEqualTo("ok");
     }
 
