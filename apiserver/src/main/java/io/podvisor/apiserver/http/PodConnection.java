@@ -7,6 +7,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,14 +42,18 @@ final class PodConnection {
     private static final Logger LOG = LoggerFactory.getLogger(PodConnection.class);
     private static final int CHUNK = 32 * 1024;
     private static final byte[] EOF = new byte[0];
+    /** Client messages queued for the pod at most; a client faster than the pod waits for room. */
+    static final int QUEUED_MESSAGES = 64;
 
     private final PodDialer dialer;
     private final String podId;
     private final int port;
     private final Client client;
-    private final BlockingQueue<byte[]> toPod = new LinkedBlockingQueue<>();
+    private final BlockingQueue<byte[]> toPod = new LinkedBlockingQueue<>(QUEUED_MESSAGES);
     private volatile PodDialer.Connection socket;
     private volatile boolean aborted;
+    /** Nothing more is written to the pod: a sender waiting for room gives up. */
+    private volatile boolean writingEnded;
 
     PodConnection(PodDialer dialer, String podId, int port, Client client) {
         this.dialer = dialer;
@@ -62,20 +67,40 @@ final class PodConnection {
         Thread.ofVirtual().name("port-forward-" + podId + "-" + port).start(this::run);
     }
 
-    /** Bytes the client sent; {@code last} when the client will send no more. */
+    /**
+     * Bytes the client sent; {@code last} when the client will send no more. Waits while
+     * {@value #QUEUED_MESSAGES} messages are queued for a pod that does not read them (so the
+     * carrier stops reading from the client), and drops them once nothing more goes to the pod.
+     */
     void fromClient(byte[] bytes, boolean last) {
         if (bytes.length > 0) {
-            toPod.add(bytes);
+            queue(bytes);
         }
         if (last) {
-            toPod.add(EOF);
+            queue(EOF);
         }
+    }
+
+    private void queue(byte[] bytes) {
+        try {
+            while (!writingEnded && !toPod.offer(bytes, 100, TimeUnit.MILLISECONDS)) {
+                // the pod's side is slower than the client: wait for room
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends the writer: an EOF queued if there is room; if not, the writer is busy and ends on the closed socket. */
+    private void endWriting() {
+        toPod.offer(EOF);
     }
 
     /** The client reset the connection or went away: the socket is closed, nothing more is sent. */
     void abort() {
         aborted = true;
-        toPod.add(EOF);
+        writingEnded = true;
+        endWriting();
         PodDialer.Connection s = socket;
         if (s != null) {
             try {
@@ -118,14 +143,17 @@ final class PodConnection {
                 client.end();
             }
             // the pod's side ended: so does the connection, as the kubelet's forwarders do
-            toPod.add(EOF);
+            writingEnded = true;
             s.close();
+            endWriting();
             writer.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.debug("port-forward connection ended", e);
         } finally {
+            writingEnded = true;
+            toPod.clear();
             client.done();
         }
     }
@@ -143,6 +171,9 @@ final class PodConnection {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.debug("port-forward write to pod ended", e);
+        } finally {
+            writingEnded = true;
+            toPod.clear();
         }
     }
 
