@@ -64,7 +64,8 @@ interface PodDialer {
         };
     }
 
-    private static Connection socket(Socket s) {
+    /** A connection over an open socket. */
+    static Connection socket(Socket s) {
         return new Connection() {
             @Override
             public InputStream input() throws IOException {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -89,27 +87,7 @@ class PodConnectionTest {
                 Socket s = new Socket();
                 s.setSendBufferSize(4096);
                 s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-                return new Connection() {
-                    @Override
-                    public InputStream input() throws IOException {
-                        return s.getInputStream();
-                    }
-
-                    @Override
-                    public OutputStream output() throws IOException {
-                        return s.getOutputStream();
-                    }
-
-                    @Override
-                    public void shutdownOutput() throws IOException {
-                        s.shutdownOutput();
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        s.close();
-                    }
-                };
+                return PodDialer.socket(s);
             }
         };
     }
