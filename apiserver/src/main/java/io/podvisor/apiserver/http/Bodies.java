@@ -13,7 +13,8 @@ import java.util.Locale;
 
 /**
  * Decodes request bodies: JSON by default, YAML for {@code application/yaml}, Kubernetes protobuf
- * for the types {@link ProtobufBodies} knows; anything else is
+ * for the types {@link ProtobufBodies} knows (a protobuf body with a field its schema table lacks is
+ * 415 naming the fields, rather than an object stored without them); anything else is
  * 415, malformed input is 400 with upstream's wording ({@code couldn't get version/kind; json
  * parse error: ...}).
  */
@@ -27,7 +28,13 @@ final class Bodies {
     /** The body of a create or update as a JSON object tree. */
     static JsonNode object(String contentType, byte[] body) {
         if (ProtobufBodies.isProtobuf(contentType)) {
-            return ProtobufBodies.decode(body, UNKNOWN_FORMAT).object();
+            ProtobufBodies.Decoded decoded = ProtobufBodies.decode(body, UNKNOWN_FORMAT);
+            if (!decoded.skipped().isEmpty()) {
+                // never store an object with fields quietly dropped: the client can send it as JSON
+                throw new ApiException.UnsupportedMediaType(UNKNOWN_FORMAT + " (protobuf fields not decoded here: "
+                        + String.join(", ", decoded.skipped()) + ")");
+            }
+            return decoded.object();
         }
         boolean yaml = isYaml(contentType);
         if (!yaml && !isJson(contentType)) {

@@ -85,6 +85,10 @@ class ProtobufBodiesTest {
         assertThat(d.object()).isEqualTo(json("{'kind':'ConfigMap','apiVersion':'v1',"
                 + "'metadata':{'name':'x','creationTimestamp':'2023-11-14T22:13:20Z'}}"));
         assertThat(d.skipped()).containsExactly("metadata#99", "#50");
+        assertThatThrownBy(() -> Bodies.object(PROTOBUF, envelope("v1", "ConfigMap", raw)))
+                .as("a body with fields the schema lacks is refused, not stored without them")
+                .isInstanceOf(ApiException.UnsupportedMediaType.class)
+                .hasMessage(Bodies.UNKNOWN_FORMAT + " (protobuf fields not decoded here: metadata#99, #50)");
     }
 
     @Test

@@ -212,6 +212,21 @@ class RuncRuntimeTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("to-err\n");
     }
 
+    /**
+     * Types {@code line} into a terminal until {@code expected} shows: input that arrives while the
+     * terminal is still being set up may be flushed with it, as on any terminal.
+     */
+    private static void typeUntil(java.io.OutputStream in, io.podvisor.runtime.testing.GrowingOutput out, String line,
+                                  String expected) {
+        Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (!out.text().contains(expected)) {
+                in.write(line.getBytes(StandardCharsets.UTF_8));
+                in.flush();
+            }
+            return out.text().contains(expected);
+        });
+    }
+
     @Test
     void execWithATerminalHasItsSizeAndResizes() throws Exception {
         String sb = sandbox("execpty", "").id();
@@ -223,9 +238,7 @@ class RuncRuntimeTest {
         sizes.resize(new io.podvisor.core.TerminalSizes.Size(101, 33));
         var exit = runtime.execStreaming(id, List.of("sh"), new io.podvisor.runtime.ExecStreams(
                 new java.io.PipedInputStream(in), out, null, true, sizes)).toCompletableFuture();
-        in.write("tty; stty size\n".getBytes(StandardCharsets.UTF_8));
-        in.flush();
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> out.text().contains("33 101"));
+        typeUntil(in, out, "tty; stty size\n", "33 101");
         assertThat(out.text()).as("a terminal's line ends").contains("33 101\r\n");
         assertThat(out.text()).contains("/dev/pts/");
         sizes.resize(new io.podvisor.core.TerminalSizes.Size(77, 20));
@@ -250,10 +263,8 @@ class RuncRuntimeTest {
         sizes.resize(new io.podvisor.core.TerminalSizes.Size(90, 25));
         var attached = runtime.attach(id, new io.podvisor.runtime.ExecStreams(new java.io.PipedInputStream(in), out,
                 null, true, sizes)).toCompletableFuture();
-        in.write("echo $((6*7)); stty size\n".getBytes(StandardCharsets.UTF_8));
-        in.flush();
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> out.text().contains("42\r\n")
-                && out.text().contains("25 90"));
+        typeUntil(in, out, "echo $((6*7)); stty size\n", "25 90");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> out.text().contains("42\r\n"));
         assertThat(info(id).state()).isEqualTo(ContainerState.RUNNING);
         in.write("exit 4\n".getBytes(StandardCharsets.UTF_8));
         in.flush();
