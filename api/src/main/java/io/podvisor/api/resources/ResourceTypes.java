@@ -27,9 +27,9 @@ public final class ResourceTypes {
     public static final ResourceType NAMESPACES = new ResourceType("", "v1", "namespaces", "namespace", "Namespace",
             false, List.of("ns"), NONE, List.of("status", "finalize"), Namespace.class);
     public static final ResourceType PODS = new ResourceType("", "v1", "pods", "pod", "Pod",
-            true, List.of("po"), ALL, List.of("status", "log", "exec", "attach", "portforward", "eviction", "binding"), Pod.class);
+            true, List.of("po"), ALL, List.of("status", "log", "exec", "attach", "portforward", "proxy", "eviction", "binding"), Pod.class);
     public static final ResourceType SERVICES = new ResourceType("", "v1", "services", "service", "Service",
-            true, List.of("svc"), ALL, List.of("status"), Service.class);
+            true, List.of("svc"), ALL, List.of("status", "proxy"), Service.class);
     public static final ResourceType ENDPOINTS = new ResourceType("", "v1", "endpoints", "endpoints", "Endpoints",
             true, List.of("ep"), NONE, NONE, Endpoints.class);
     public static final ResourceType CONFIGMAPS = new ResourceType("", "v1", "configmaps", "configmap", "ConfigMap",

@@ -35,6 +35,7 @@ final class Discovery {
             case "exec" -> new Sub("", "v1", "PodExecOptions", List.of("create", "get"));
             case "attach" -> new Sub("", "v1", "PodAttachOptions", List.of("create", "get"));
             case "portforward" -> new Sub("", "v1", "PodPortForwardOptions", List.of("create", "get"));
+            case "proxy" -> new Sub("", "v1", t.kind() + "ProxyOptions", List.of("create", "delete", "get", "patch", "update"));
             case "eviction" -> new Sub("policy", "v1", "Eviction", List.of("create"));
             case "binding" -> new Sub("", "v1", "Binding", List.of("create"));
             case "finalize" -> new Sub(t.group(), t.version(), t.kind(), List.of("update"));

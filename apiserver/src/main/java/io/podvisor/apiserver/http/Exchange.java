@@ -79,6 +79,12 @@ final class Exchange {
         return out.toByteArray();
     }
 
+    /** The request body unread, as a stream, for a handler that passes it on (a proxy); no size limit. */
+    InputStream bodyPassedOn() {
+        bodyRead = true;
+        return bodyStream();
+    }
+
     private InputStream bodyStream() {
         if (body == null) {
             body = Content.Source.asInputStream(request);

@@ -22,7 +22,7 @@ import java.util.Optional;
 /**
  * The verbs on resource URLs: GET (get, list, watch; Tables on request), POST (create), PUT
  * (update), PATCH, DELETE (one object or a collection), and the {@code status}, {@code log},
- * {@code exec}, {@code attach}, {@code portforward}, {@code eviction} and {@code binding} subresources. Everything else is 405.
+ * {@code exec}, {@code attach}, {@code portforward}, {@code proxy}, {@code eviction} and {@code binding} subresources. Everything else is 405.
  */
 final class ResourceHandler {
 
@@ -32,6 +32,7 @@ final class ResourceHandler {
     private final LogsEndpoint logs;
     private final ExecEndpoint exec;
     private final PortForwardEndpoint portForward;
+    private final ProxyEndpoint proxy;
 
     ResourceHandler(Registry registry, Clock clock, LogsEndpoint logs, ExecEndpoint exec,
             PortForwardEndpoint portForward) {
@@ -41,6 +42,7 @@ final class ResourceHandler {
         this.logs = logs;
         this.exec = exec;
         this.portForward = portForward;
+        this.proxy = new ProxyEndpoint(registry);
     }
 
     /** Ends the open watches (the server is stopping). */
@@ -82,6 +84,8 @@ final class ResourceHandler {
             case "exec GET", "exec POST" -> exec.serve(ex, p.namespace(), p.name());
             case "attach GET", "attach POST" -> exec.serveAttach(ex, p.namespace(), p.name());
             case "portforward GET", "portforward POST" -> portForward.serve(ex, p.namespace(), p.name());
+            case "proxy GET", "proxy HEAD", "proxy POST", "proxy PUT", "proxy PATCH", "proxy DELETE", "proxy OPTIONS" ->
+                proxy.serve(ex, p);
             case "eviction POST" -> Eviction.evict(registry, ex, p);
             case "binding POST" -> Eviction.bind(registry, ex, p);
             default -> throw notAllowed();

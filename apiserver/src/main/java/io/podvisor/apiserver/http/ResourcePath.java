@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * A parsed resource URL below {@code /api/v1} or {@code /apis/<group>/<version>}:
- * {@code [namespaces/{ns}/]{plural}[/{name}[/{subresource}]]}.
+ * {@code [namespaces/{ns}/]{plural}[/{name}[/{subresource}]]}; a namespaced {@code proxy} subresource
+ * may be followed by the path it forwards (read from the raw URI by {@link ProxyEndpoint}).
  *
  * @param namespace null for cluster-scoped types and all-namespaces collections
  * @param name null for a collection
@@ -24,7 +25,7 @@ record ResourcePath(ResourceType type, String namespace, String name, String sub
             return Optional.empty();
         }
         if (namespacedRoute(types, group, version, rest)) {
-            if (rest.size() > 5) {
+            if (rest.size() > 5 && !rest.get(4).equals("proxy")) { // a proxy path goes on
                 return Optional.empty();
             }
             return find(types, group, version, rest.get(2))
