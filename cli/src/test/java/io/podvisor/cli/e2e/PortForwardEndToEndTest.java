@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The installed kubectl's {@code port-forward} against a runc node (as root): to a pod and through a
  * Service to busybox {@code httpd}, and a port nothing listens on reported in kubectl's words (after
  * which kubectl 1.33 ends with {@code lost connection to pod}, as against any API server). Only
- * loopback and the node's own pod addresses are used.
+ * loopback and the node's own pod addresses are used. Also the API server's {@code pods/proxy} and
+ * {@code services/proxy} to the same pod, through {@code kubectl get --raw} and {@code kubectl proxy}.
  */
 class PortForwardEndToEndTest {
 
@@ -114,6 +115,13 @@ class PortForwardEndToEndTest {
             });
         }
 
+        Forward awaitOutput(String text) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .failFast(() -> !process.isAlive())
+                    .until(() -> out.toString().contains(text));
+            return this;
+        }
+
         Forward awaitListening(int local, int remote) {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                     .failFast(() -> !process.isAlive())
@@ -137,8 +145,13 @@ class PortForwardEndToEndTest {
     }
 
     private static HttpResponse<String> fetch(int local) throws IOException, InterruptedException {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + local + "/index.html"))
+        return fetch(local, "/index.html");
+    }
+
+    private static HttpResponse<String> fetch(int local, String path) throws IOException, InterruptedException {
+        // HTTP/1.1: the JDK client's default h2c upgrade offer would make kubectl proxy expect a protocol switch
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + local + path))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         }
     }
@@ -185,6 +198,29 @@ class PortForwardEndToEndTest {
             // as kubectl 1.33 does after an error on the error stream: it drops the tunnel and ends
             assertThat(f.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(f.err.toString()).contains("error: lost connection to pod");
+        }
+    }
+
+    @Test
+    void getRawThroughPodProxyReturnsThePage() throws Exception {
+        assertThat(kubectl.run("get", "--raw", "/api/v1/namespaces/default/pods/web:8080/proxy/").assertOk().out())
+                .isEqualTo("hello from the pod\n");
+        String ip = kubectl.run("get", "pod", "web", "-o", "jsonpath={.status.podIP}").assertOk().out();
+        Kubectl.Result refused = kubectl.run("get", "--raw", "/api/v1/namespaces/default/pods/web:9999/proxy/");
+        assertThat(refused.err()).contains("Error from server (ServiceUnavailable): error trying to reach service: "
+                + "dial tcp " + ip + ":9999: connect: connection refused");
+    }
+
+    @Test
+    void kubectlProxyServesTheServiceProxy() throws Exception {
+        try (Forward proxy = new Forward("proxy", "--port=0").awaitOutput("Starting to serve on 127.0.0.1:")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Starting to serve on 127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(proxy.out.toString());
+            assertThat(m.find()).isTrue();
+            int local = Integer.parseInt(m.group(1));
+            HttpResponse<String> r = fetch(local, "/api/v1/namespaces/default/services/web:80/proxy/");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("hello from the pod\n");
         }
     }
 }
