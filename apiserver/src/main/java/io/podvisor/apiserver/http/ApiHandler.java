@@ -49,10 +49,9 @@ final class ApiHandler extends Handler.Abstract {
         Exchange ex = new Exchange(request, response, callback);
         try {
             String path = request.getHttpURI().getPath();
-            if (!auth.allows(request.getMethod(), path, ex.header("Authorization"))) {
-                throw new ApiException.Unauthorized();
-            }
-            route(ex, segments(path));
+            Auth.User user = auth.authenticate(request.getMethod(), path, ex.header("Authorization"))
+                    .orElseThrow(ApiException.Unauthorized::new);
+            route(ex, user, segments(path));
             if (!ex.detached()) {
                 callback.succeeded();
             }
@@ -92,14 +91,14 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private void route(Exchange ex, List<String> s) throws IOException {
+    private void route(Exchange ex, Auth.User user, List<String> s) throws IOException {
         String first = s.isEmpty() ? "" : s.getFirst();
         if (s.size() >= 3 && first.equals("apis")) {
-            resourceOrGroupVersion(ex, s.get(1), s.get(2), s.subList(3, s.size()));
+            resourceOrGroupVersion(ex, user, s.get(1), s.get(2), s.subList(3, s.size()));
             return;
         }
         if (s.size() >= 2 && first.equals("api") && s.get(1).equals("v1")) {
-            resourceOrGroupVersion(ex, "", "v1", s.subList(2, s.size()));
+            resourceOrGroupVersion(ex, user, "", "v1", s.subList(2, s.size()));
             return;
         }
         if (!ex.method().equals("GET") && !ex.method().equals("HEAD")) {
@@ -154,7 +153,8 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private void resourceOrGroupVersion(Exchange ex, String group, String version, List<String> rest) throws IOException {
+    private void resourceOrGroupVersion(Exchange ex, Auth.User user, String group, String version, List<String> rest)
+            throws IOException {
         if (!discovery.serves(group, version)) {
             throw new ApiException.NotFound(NOT_FOUND);
         }
@@ -167,6 +167,10 @@ final class ApiHandler extends Handler.Abstract {
         }
         if (Discovery.isMetrics(group, version)) {
             metrics.handle(ex, rest);
+            return;
+        }
+        if (Discovery.served(group, version).isPresent()) {
+            ReviewApi.handle(ex, user, group, rest);
             return;
         }
         ResourcePath p = ResourcePath.parse(types, group, version, rest)

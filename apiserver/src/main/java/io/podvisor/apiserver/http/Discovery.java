@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.podvisor.api.resources.ResourceType;
 import io.podvisor.api.resources.ResourceTypes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Discovery documents built from the resource catalog: aggregated ({@code apidiscovery.k8s.io/v2}
@@ -43,24 +46,41 @@ final class Discovery {
         };
     }
 
-    /** The metrics API, served beside the catalog's groups (last, as an aggregated group of low priority). */
+    /** The review APIs, listed before the catalog's named groups as upstream lists them before {@code batch}. */
+    static final List<ServedGroup> LEADING = ReviewApi.SERVED;
+    /** The metrics API, listed last (an aggregated group of low priority). */
+    static final List<ServedGroup> TRAILING = List.of(MetricsApi.SERVED);
+
     static boolean isMetrics(String group, String version) {
-        return group.equals(MetricsApi.GROUP) && version.equals(MetricsApi.VERSION);
+        return MetricsApi.SERVED.is(group, version);
+    }
+
+    /** The group-version answered by the server itself, if {@code group}/{@code version} is one. */
+    static Optional<ServedGroup> served(String group, String version) {
+        return Stream.concat(LEADING.stream(), TRAILING.stream()).filter(g -> g.is(group, version)).findFirst();
+    }
+
+    private static Optional<ServedGroup> servedGroup(String group) {
+        return Stream.concat(LEADING.stream(), TRAILING.stream()).filter(g -> g.group().equals(group)).findFirst();
     }
 
     /** The group-versions served, core ({@code v1}) first. */
     List<String> groupVersions() {
-        List<String> out = new java.util.ArrayList<>(types.stream().map(ResourceType::apiVersion).distinct().toList());
-        out.add(MetricsApi.GROUP_VERSION);
+        List<String> catalog = types.stream().map(ResourceType::apiVersion).distinct().toList();
+        List<String> out = new ArrayList<>(catalog.stream().filter(gv -> !gv.contains("/")).toList());
+        LEADING.forEach(g -> out.add(g.groupVersion()));
+        catalog.stream().filter(gv -> gv.contains("/")).forEach(out::add);
+        TRAILING.forEach(g -> out.add(g.groupVersion()));
         return out;
     }
 
     boolean serves(String group, String version) {
-        return isMetrics(group, version) || types.stream().anyMatch(t -> t.group().equals(group) && t.version().equals(version));
+        return served(group, version).isPresent()
+                || types.stream().anyMatch(t -> t.group().equals(group) && t.version().equals(version));
     }
 
     boolean servesGroup(String group) {
-        return group.equals(MetricsApi.GROUP) || types.stream().anyMatch(t -> t.group().equals(group));
+        return servedGroup(group).isPresent() || types.stream().anyMatch(t -> t.group().equals(group));
     }
 
     /**
@@ -77,6 +97,9 @@ final class Discovery {
         list.put("apiVersion", "apidiscovery.k8s.io/" + version);
         list.set("metadata", Json.object());
         ArrayNode items = list.putArray("items");
+        if (!core) {
+            LEADING.forEach(g -> items.add(aggregatedGroup(g)));
+        }
         List<String> groups = core ? List.of("") : ResourceTypes.groups().stream().filter(this::servesGroup).toList();
         for (String g : groups) {
             ObjectNode item = items.addObject();
@@ -91,22 +114,27 @@ final class Discovery {
             }
         }
         if (!core) {
-            ObjectNode item = items.addObject();
-            item.putObject("metadata").put("name", MetricsApi.GROUP);
-            ObjectNode ver = item.putArray("versions").addObject();
-            ver.put("version", MetricsApi.VERSION);
-            ArrayNode resources = ver.putArray("resources");
-            for (MetricsApi.Resource m : MetricsApi.RESOURCES) {
-                ObjectNode r = resources.addObject();
-                r.put("resource", m.plural());
-                r.set("responseKind", kind(MetricsApi.GROUP, MetricsApi.VERSION, m.kind()));
-                r.put("scope", m.namespaced() ? "Namespaced" : "Cluster");
-                r.put("singularResource", singular(m));
-                strings(r.putArray("verbs"), MetricsApi.VERBS);
-            }
-            ver.put("freshness", "Current");
+            TRAILING.forEach(g -> items.add(aggregatedGroup(g)));
         }
         return list;
+    }
+
+    private static ObjectNode aggregatedGroup(ServedGroup g) {
+        ObjectNode item = Json.object();
+        item.putObject("metadata").put("name", g.group());
+        ObjectNode ver = item.putArray("versions").addObject();
+        ver.put("version", g.version());
+        ArrayNode resources = ver.putArray("resources");
+        for (ServedGroup.Resource m : g.resources()) {
+            ObjectNode r = resources.addObject();
+            r.put("resource", m.plural());
+            r.set("responseKind", kind(g.group(), g.version(), m.kind()));
+            r.put("scope", m.namespaced() ? "Namespaced" : "Cluster");
+            r.put("singularResource", m.singular());
+            strings(r.putArray("verbs"), m.verbs());
+        }
+        ver.put("freshness", "Current");
+        return item;
     }
 
     private ObjectNode aggregatedResource(ResourceType t) {
@@ -152,8 +180,9 @@ final class Discovery {
         n.put("kind", "APIGroupList");
         n.put("apiVersion", "v1");
         ArrayNode groups = n.putArray("groups");
+        LEADING.forEach(g -> groups.add(apiGroupBody(g.group())));
         ResourceTypes.groups().stream().filter(this::servesGroup).forEach(g -> groups.add(apiGroupBody(g)));
-        groups.add(apiGroupBody(MetricsApi.GROUP));
+        TRAILING.forEach(g -> groups.add(apiGroupBody(g.group())));
         return n;
     }
 
@@ -186,15 +215,13 @@ final class Discovery {
         n.put("apiVersion", "v1");
         n.put("groupVersion", group.isEmpty() ? version : group + "/" + version);
         ArrayNode resources = n.putArray("resources");
-        if (isMetrics(group, version)) {
-            for (MetricsApi.Resource m : MetricsApi.RESOURCES) {
-                ObjectNode r = resources.addObject();
-                r.put("name", m.plural());
-                r.put("singularName", singular(m));
-                r.put("namespaced", m.namespaced());
-                r.put("kind", m.kind());
-                strings(r.putArray("verbs"), MetricsApi.VERBS);
-            }
+        for (ServedGroup.Resource m : served(group, version).map(ServedGroup::resources).orElse(List.of())) {
+            ObjectNode r = resources.addObject();
+            r.put("name", m.plural());
+            r.put("singularName", m.singular());
+            r.put("namespaced", m.namespaced());
+            r.put("kind", m.kind());
+            strings(r.putArray("verbs"), m.verbs());
         }
         for (ResourceType t : typesIn(group, version)) {
             ObjectNode r = resources.addObject();
@@ -226,14 +253,10 @@ final class Discovery {
         return n;
     }
 
-    /** metrics-server names its resources' singulars after the objects they measure: {@code node}, {@code pod}. */
-    private static String singular(MetricsApi.Resource m) {
-        return m.plural().substring(0, m.plural().length() - 1);
-    }
-
     private List<String> versionsOf(String group) {
-        if (group.equals(MetricsApi.GROUP)) {
-            return List.of(MetricsApi.VERSION);
+        Optional<ServedGroup> served = servedGroup(group);
+        if (served.isPresent()) {
+            return List.of(served.get().version());
         }
         return types.stream().filter(t -> t.group().equals(group)).map(ResourceType::version).distinct().toList();
     }

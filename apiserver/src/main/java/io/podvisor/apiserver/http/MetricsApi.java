@@ -35,12 +35,11 @@ final class MetricsApi {
     static final String VERSION = "v1beta1";
     static final String GROUP_VERSION = GROUP + "/" + VERSION;
 
-    /** A served resource: plural, kind and scope. */
-    record Resource(String plural, String kind, boolean namespaced) {}
-
-    static final List<Resource> RESOURCES = List.of(new Resource("nodes", "NodeMetrics", false),
-            new Resource("pods", "PodMetrics", true));
     static final List<String> VERBS = List.of("get", "list");
+    /** metrics-server names its resources' singulars after the objects they measure: {@code node}, {@code pod}. */
+    static final ServedGroup SERVED = new ServedGroup(GROUP, VERSION, List.of(
+            new ServedGroup.Resource("nodes", "node", "NodeMetrics", false, VERBS),
+            new ServedGroup.Resource("pods", "pod", "PodMetrics", true, VERBS)));
 
     private final Registry registry;
     private final Clock clock;

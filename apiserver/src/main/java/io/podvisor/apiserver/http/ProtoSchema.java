@@ -4,10 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Protobuf field numbers of the Kubernetes types that {@code kubectl create}/{@code run} send in
+ * Protobuf field numbers of the Kubernetes types that {@code kubectl create}/{@code run}/{@code auth} send in
  * protobuf, mapped to their JSON names and shapes. Field numbers follow the upstream
- * {@code generated.proto} files of {@code core/v1}, {@code batch/v1}, {@code apps/v1} and
- * {@code meta/v1}.
+ * {@code generated.proto} files of {@code core/v1}, {@code batch/v1}, {@code apps/v1},
+ * {@code authentication/v1}, {@code authorization/v1} and {@code meta/v1}.
  */
 final class ProtoSchema {
 
@@ -188,19 +188,35 @@ final class ProtoSchema {
 
     static final Message NAMESPACE_SPEC = new Message("NamespaceSpec").strs(1, "finalizers");
 
-    private static final Map<String, Message> TYPES = Map.of(
-            "v1/ConfigMap", top("ConfigMap").map(2, "data", Kind.STRING).map(3, "binaryData", Kind.BYTES)
-                    .boolPtr(4, "immutable"),
-            "v1/Secret", top("Secret").map(2, "data", Kind.BYTES).str(3, "type").map(4, "stringData", Kind.STRING)
-                    .boolPtr(5, "immutable"),
-            "v1/Namespace", top("Namespace").msg(2, "spec", NAMESPACE_SPEC).ignore(3, "status"),
-            "v1/ServiceAccount", top("ServiceAccount").msgs(2, "secrets", OBJECT_REFERENCE)
-                    .msgs(3, "imagePullSecrets", LOCAL_OBJECT_REFERENCE).boolPtr(4, "automountServiceAccountToken"),
-            "v1/Service", top("Service").msg(2, "spec", SERVICE_SPEC).ignore(3, "status"),
-            "v1/Pod", top("Pod").msg(2, "spec", POD_SPEC).ignore(3, "status"),
-            "batch/v1/Job", top("Job").msg(2, "spec", JOB_SPEC).ignore(3, "status"),
-            "batch/v1/CronJob", top("CronJob").msg(2, "spec", CRON_JOB_SPEC).ignore(3, "status"),
-            "apps/v1/Deployment", top("Deployment").msg(2, "spec", DEPLOYMENT_SPEC).ignore(3, "status"));
+    static final Message SELECTOR_ATTRIBUTES = new Message("SelectorAttributes").str(1, "rawSelector")
+            .msgs(2, "requirements", SELECTOR_REQUIREMENT);
+
+    static final Message RESOURCE_ATTRIBUTES = new Message("ResourceAttributes").str(1, "namespace").str(2, "verb")
+            .str(3, "group").str(4, "version").str(5, "resource").str(6, "subresource").str(7, "name")
+            .msgPtr(8, "fieldSelector", SELECTOR_ATTRIBUTES).msgPtr(9, "labelSelector", SELECTOR_ATTRIBUTES);
+
+    static final Message ACCESS_REVIEW_SPEC = new Message("SelfSubjectAccessReviewSpec")
+            .msgPtr(1, "resourceAttributes", RESOURCE_ATTRIBUTES)
+            .msgPtr(2, "nonResourceAttributes", new Message("NonResourceAttributes").str(1, "path").str(2, "verb"));
+
+    private static final Map<String, Message> TYPES = Map.ofEntries(
+            Map.entry("authentication.k8s.io/v1/SelfSubjectReview", top("SelfSubjectReview").ignore(2, "status")),
+            Map.entry("authorization.k8s.io/v1/SelfSubjectAccessReview", top("SelfSubjectAccessReview")
+                    .msg(2, "spec", ACCESS_REVIEW_SPEC).ignore(3, "status")),
+            Map.entry("authorization.k8s.io/v1/SelfSubjectRulesReview", top("SelfSubjectRulesReview")
+                    .msg(2, "spec", new Message("SelfSubjectRulesReviewSpec").str(1, "namespace")).ignore(3, "status")),
+            Map.entry("v1/ConfigMap", top("ConfigMap").map(2, "data", Kind.STRING).map(3, "binaryData", Kind.BYTES)
+                    .boolPtr(4, "immutable")),
+            Map.entry("v1/Secret", top("Secret").map(2, "data", Kind.BYTES).str(3, "type").map(4, "stringData", Kind.STRING)
+                    .boolPtr(5, "immutable")),
+            Map.entry("v1/Namespace", top("Namespace").msg(2, "spec", NAMESPACE_SPEC).ignore(3, "status")),
+            Map.entry("v1/ServiceAccount", top("ServiceAccount").msgs(2, "secrets", OBJECT_REFERENCE)
+                    .msgs(3, "imagePullSecrets", LOCAL_OBJECT_REFERENCE).boolPtr(4, "automountServiceAccountToken")),
+            Map.entry("v1/Service", top("Service").msg(2, "spec", SERVICE_SPEC).ignore(3, "status")),
+            Map.entry("v1/Pod", top("Pod").msg(2, "spec", POD_SPEC).ignore(3, "status")),
+            Map.entry("batch/v1/Job", top("Job").msg(2, "spec", JOB_SPEC).ignore(3, "status")),
+            Map.entry("batch/v1/CronJob", top("CronJob").msg(2, "spec", CRON_JOB_SPEC).ignore(3, "status")),
+            Map.entry("apps/v1/Deployment", top("Deployment").msg(2, "spec", DEPLOYMENT_SPEC).ignore(3, "status")));
 
     private ProtoSchema() {}
 

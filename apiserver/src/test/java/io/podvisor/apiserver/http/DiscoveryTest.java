@@ -13,15 +13,6 @@ class DiscoveryTest extends ServerTestBase {
     static final String AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
             + "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
 
-    private static JsonNode find(JsonNode array, String field, String value) {
-        for (JsonNode n : array) {
-            if (n.path(field).asText().equals(value)) {
-                return n;
-            }
-        }
-        throw new AssertionError(value + " not found in " + array);
-    }
-
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.isTextual() ? n.asText() : n.path("subresource").asText()));
@@ -39,7 +30,7 @@ class DiscoveryTest extends ServerTestBase {
         assertThat(list.path("apiVersion").asText()).isEqualTo("apidiscovery.k8s.io/v2");
         JsonNode core = list.path("items").get(0);
         assertThat(core.path("metadata").path("name").asText()).isEmpty();
-        JsonNode pods = find(core.path("versions").get(0).path("resources"), "resource", "pods");
+        JsonNode pods = find(core.path("versions").get(0).path("resources"), "pods", "resource");
         assertThat(pods.path("responseKind").path("kind").asText()).isEqualTo("Pod");
         assertThat(pods.path("scope").asText()).isEqualTo("Namespaced");
         assertThat(pods.path("singularResource").asText()).isEqualTo("pod");
@@ -47,9 +38,9 @@ class DiscoveryTest extends ServerTestBase {
         assertThat(texts(pods.path("categories"))).containsExactly("all");
         assertThat(texts(pods.path("verbs"))).contains("get", "list", "watch", "create", "patch", "delete");
         assertThat(texts(pods.path("subresources"))).contains("status", "log", "exec", "eviction", "binding");
-        JsonNode exec = find(pods.path("subresources"), "subresource", "exec");
+        JsonNode exec = find(pods.path("subresources"), "exec", "subresource");
         assertThat(exec.path("responseKind").path("kind").asText()).isEqualTo("PodExecOptions");
-        JsonNode nodes = find(core.path("versions").get(0).path("resources"), "resource", "nodes");
+        JsonNode nodes = find(core.path("versions").get(0).path("resources"), "nodes", "resource");
         assertThat(nodes.path("scope").asText()).isEqualTo("Cluster");
     }
 
@@ -60,8 +51,8 @@ class DiscoveryTest extends ServerTestBase {
         JsonNode items = json(r).path("items");
         List<String> names = new ArrayList<>();
         items.forEach(i -> names.add(i.path("metadata").path("name").asText()));
-        assertThat(names).containsExactly("batch", "discovery.k8s.io", "events.k8s.io", "coordination.k8s.io", "metrics.k8s.io");
-        JsonNode jobs = find(items.get(0).path("versions").get(0).path("resources"), "resource", "jobs");
+        assertThat(names).containsExactly("authentication.k8s.io", "authorization.k8s.io", "batch", "discovery.k8s.io", "events.k8s.io", "coordination.k8s.io", "metrics.k8s.io");
+        JsonNode jobs = find(find(items, "batch", "metadata", "name").path("versions").get(0).path("resources"), "jobs", "resource");
         assertThat(jobs.path("responseKind").path("group").asText()).isEqualTo("batch");
         assertThat(texts(jobs.path("categories"))).containsExactly("all");
     }
@@ -83,24 +74,24 @@ class DiscoveryTest extends ServerTestBase {
 
         JsonNode groups = json(get("/apis"));
         assertThat(groups.path("kind").asText()).isEqualTo("APIGroupList");
-        JsonNode batch = find(groups.path("groups"), "name", "batch");
+        JsonNode batch = find(groups.path("groups"), "batch", "name");
         assertThat(batch.path("preferredVersion").path("groupVersion").asText()).isEqualTo("batch/v1");
 
         JsonNode v1 = json(get("/api/v1"));
         assertThat(v1.path("kind").asText()).isEqualTo("APIResourceList");
         assertThat(v1.path("groupVersion").asText()).isEqualTo("v1");
-        JsonNode pods = find(v1.path("resources"), "name", "pods");
+        JsonNode pods = find(v1.path("resources"), "pods", "name");
         assertThat(pods.path("namespaced").asBoolean()).isTrue();
         assertThat(pods.path("singularName").asText()).isEqualTo("pod");
         assertThat(texts(pods.path("shortNames"))).containsExactly("po");
-        assertThat(find(v1.path("resources"), "name", "pods/log").path("kind").asText()).isEqualTo("Pod");
-        JsonNode eviction = find(v1.path("resources"), "name", "pods/eviction");
+        assertThat(find(v1.path("resources"), "pods/log", "name").path("kind").asText()).isEqualTo("Pod");
+        JsonNode eviction = find(v1.path("resources"), "pods/eviction", "name");
         assertThat(eviction.path("group").asText()).isEqualTo("policy");
         assertThat(eviction.path("kind").asText()).isEqualTo("Eviction");
 
         JsonNode jobs = json(get("/apis/batch/v1"));
         assertThat(jobs.path("groupVersion").asText()).isEqualTo("batch/v1");
-        assertThat(find(jobs.path("resources"), "name", "jobs/status").path("kind").asText()).isEqualTo("Job");
+        assertThat(find(jobs.path("resources"), "jobs/status", "name").path("kind").asText()).isEqualTo("Job");
         assertThat(json(get("/apis/batch")).path("kind").asText()).isEqualTo("APIGroup");
         assertThat(get("/apis/apps/v1").statusCode()).isEqualTo(404);
     }

@@ -60,14 +60,7 @@ class MetricsApiTest extends ServerTestBase {
         assertThat(json(get("/apis/metrics.k8s.io")).path("preferredVersion").path("groupVersion").asText())
                 .isEqualTo("metrics.k8s.io/v1beta1");
 
-        JsonNode aggregated = json(get("/apis", "Accept", AGGREGATED));
-        JsonNode group = null;
-        for (JsonNode item : aggregated.path("items")) {
-            if (item.path("metadata").path("name").asText().equals("metrics.k8s.io")) {
-                group = item;
-            }
-        }
-        assertThat(group).isNotNull();
+        JsonNode group = find(json(get("/apis", "Accept", AGGREGATED)).path("items"), "metrics.k8s.io", "metadata", "name");
         JsonNode podsResource = group.path("versions").get(0).path("resources").get(1);
         assertThat(podsResource.path("resource").asText()).isEqualTo("pods");
         assertThat(podsResource.path("scope").asText()).isEqualTo("Namespaced");

@@ -122,6 +122,20 @@ abstract class ServerTestBase {
         return JSON.readTree(r.body());
     }
 
+    /** The element of {@code array} whose {@code field} (a path of names) is {@code value}. */
+    static JsonNode find(JsonNode array, String value, String... field) {
+        for (JsonNode n : array) {
+            JsonNode at = n;
+            for (String f : field) {
+                at = at.path(f);
+            }
+            if (at.asText().equals(value)) {
+                return n;
+            }
+        }
+        throw new AssertionError(value + " not found in " + array);
+    }
+
     Pod addPod(String name, Map<String, String> labels, String... containers) {
         PodBuilder b = new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
                 .withLabels(labels).withUid("uid-" + name).endMetadata().withNewSpec().withNodeName("node-1").endSpec();

@@ -403,6 +403,25 @@ class KubectlEndToEndTest {
         assertThat(after.err()).contains("pods \"nginx\" not found");
     }
 
+    @Test
+    @Order(20)
+    void authCanIAnswersYesForTheAdmin() {
+        assertThat(kubectl.run("auth", "can-i", "create", "pods").assertOk().out()).isEqualTo("yes\n");
+        assertThat(kubectl.run("auth", "can-i", "get", "/logs").assertOk().out()).isEqualTo("yes\n");
+        var list = kubectl.run("auth", "can-i", "--list").assertOk().out();
+        assertThat(list).containsPattern("(?m)^\\*\\.\\*\\s+\\[\\]\\s+\\[\\]\\s+\\[\\*\\]$");
+        assertThat(list).containsPattern("(?m)^selfsubjectaccessreviews.authorization.k8s.io\\s+\\[\\]\\s+\\[\\]\\s+\\[create\\]$");
+    }
+
+    @Test
+    @Order(21)
+    void authWhoamiPrintsTheUserAndGroups() {
+        var out = kubectl.run("auth", "whoami").assertOk().out();
+        assertThat(out).containsPattern("(?m)^ATTRIBUTE\\s+VALUE$");
+        assertThat(out).containsPattern("(?m)^Username\\s+podvisor-admin$");
+        assertThat(out).containsPattern("(?m)^Groups\\s+\\[system:masters system:authenticated\\]$");
+    }
+
     private static String readUntil(InputStream in, String marker) {
         StringBuilder b = new StringBuilder();
         try {
