@@ -128,6 +128,21 @@ public final class KubeletCertificates {
         }
     }
 
+    /**
+     * A client TLS context without a certificate that accepts whatever certificate the server
+     * presents, as kube-apiserver's transport to pods ({@code InsecureSkipVerify}) for
+     * {@code https:} pod and service proxies.
+     */
+    public static SSLContext acceptingAnyServer() {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new javax.net.ssl.TrustManager[] {new AnyPeer()}, new SecureRandom());
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS context", e);
+        }
+    }
+
     /** Whether {@code chain}'s leaf is signed by {@code ca} and valid at {@code now}. */
     public static boolean verifiedBy(X509Certificate[] chain, X509Certificate ca, Instant now) {
         if (chain == null || chain.length == 0) {
@@ -171,7 +186,7 @@ public final class KubeletCertificates {
         }
     }
 
-    /** Trusts every peer; only for the two uses {@link #acceptingAnyPeer} names. */
+    /** Trusts every peer; only for the uses {@link #acceptingAnyPeer} and {@link #acceptingAnyServer} name. */
     private static final class AnyPeer extends X509ExtendedTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}

@@ -98,6 +98,14 @@ class ProxyTest extends ServerTestBase {
     }
 
     @Test
+    void anHttpsTargetIsReachedOverTlsWithoutCheckingItsCertificate() throws Exception {
+        pod("tls", "127.0.0.1", null); // "the pod" is this API server itself: TLS with a certificate of its own CA
+        HttpResponse<String> r = get("/api/v1/namespaces/default/pods/https:tls:" + port + "/proxy/version");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).path("gitVersion").asText()).startsWith("v1.");
+    }
+
+    @Test
     void podWithoutAPortInThePathIsReachedOnItsFirstContainerPort() throws Exception {
         pod("web", "127.0.0.1", podPort);
         HttpResponse<String> r = get("/api/v1/namespaces/default/pods/web/proxy/first");
