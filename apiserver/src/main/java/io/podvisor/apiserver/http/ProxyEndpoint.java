@@ -69,7 +69,11 @@ final class ProxyEndpoint {
 
     void serve(Exchange ex, ResourcePath p) throws IOException {
         Target t = p.type() == ResourceTypes.PODS ? pod(p.namespace(), p.name()) : service(p.namespace(), p.name());
-        forward(ex, t, pathAfterProxy(ex.request.getHttpURI().getPath()));
+        String raw = ex.request.getHttpURI().getPath();
+        String rest = pathAfterProxy(raw);
+        String prefix = raw.endsWith(rest) && rest.length() > 1 ? raw.substring(0, raw.length() - rest.length())
+                : raw.replaceAll("/+$", "");
+        forward(ex, t, prefix, rest);
     }
 
     /** Where a request goes: scheme, IP and port. */
@@ -188,7 +192,11 @@ final class ProxyEndpoint {
         return "/";
     }
 
-    private void forward(Exchange ex, Target t, String path) throws IOException {
+    /** Headers of the pod's answer that are dropped, as upstream's proxy drops the backend's CORS headers. */
+    private static final Set<String> CORS = Set.of("access-control-allow-credentials", "access-control-allow-headers",
+            "access-control-allow-methods", "access-control-allow-origin");
+
+    private void forward(Exchange ex, Target t, String prefix, String path) throws IOException {
         String query = ex.request.getHttpURI().getQuery();
         URI uri = URI.create(t.scheme() + "://" + t.hostPort() + path + (query == null ? "" : "?" + query));
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).expectContinue(false);
@@ -206,6 +214,7 @@ final class ProxyEndpoint {
                         HttpRequest.BodyPublishers.ofInputStream(ex::bodyPassedOn), length)
                 : HttpRequest.BodyPublishers.ofInputStream(ex::bodyPassedOn);
         req.method(ex.method(), publisher);
+        req.setHeader("X-Forwarded-Uri", joinPath(prefix, path));
         HttpResponse<InputStream> r;
         try {
             r = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -221,7 +230,10 @@ final class ProxyEndpoint {
             r.headers().allValues("Connection").forEach(v -> answerNamed.addAll(tokens(v)));
             for (Map.Entry<String, List<String>> h : r.headers().map().entrySet()) {
                 String name = h.getKey().toLowerCase(Locale.ROOT);
-                if (!name.startsWith(":") && !answerNamed.contains(name)
+                if (name.equals("location")) {
+                    h.getValue().forEach(v -> ex.response.getHeaders().add(h.getKey(),
+                            rewriteLocation(v, t.hostPort(), ex.header("Host"), prefix)));
+                } else if (!name.startsWith(":") && !answerNamed.contains(name) && !CORS.contains(name)
                         && (name.equals("content-length") || !NOT_FORWARDED.contains(name))) {
                     h.getValue().forEach(v -> ex.response.getHeaders().add(h.getKey(), v));
                 }
@@ -235,6 +247,50 @@ final class ProxyEndpoint {
             }
             ex.write(true, ByteBuffer.allocate(0));
         }
+    }
+
+    /** As Go's {@code path.Join} of the proxy prefix and a path, keeping a trailing slash. */
+    static String joinPath(String prefix, String path) {
+        String joined = (prefix + "/" + path).replaceAll("/{2,}", "/");
+        joined = URI.create("http://h" + joined).normalize().getRawPath();
+        if (path.endsWith("/") && !joined.endsWith("/")) {
+            joined += "/";
+        } else if (!path.endsWith("/") && joined.length() > 1 && joined.endsWith("/")) {
+            joined = joined.substring(0, joined.length() - 1);
+        }
+        return joined;
+    }
+
+    /**
+     * A redirect of the pod's, as upstream's proxy transport rewrites it: an absolute path, on no
+     * host or on the pod's or the request's host, is taken through the proxy ({@code /login} →
+     * {@code /api/v1/namespaces/ns/pods/web/proxy/login}); anything else is left as sent.
+     */
+    static String rewriteLocation(String location, String podHost, String requestHost, String prefix) {
+        URI u;
+        try {
+            u = new URI(location);
+        } catch (java.net.URISyntaxException e) {
+            throw new ApiException.Internal("error trying to parse Location header: " + e.getMessage());
+        }
+        String host = u.getRawAuthority();
+        boolean otherHost = host != null && !host.equals(podHost) && !host.equals(requestHost);
+        String path = u.getRawPath();
+        if (otherHost || path == null || !path.startsWith("/")) {
+            return location;
+        }
+        StringBuilder out = new StringBuilder();
+        if (host != null && host.equals(requestHost)) {
+            out.append(u.getScheme() == null ? "" : u.getScheme() + ":").append("//").append(host);
+        }
+        out.append(joinPath(prefix, path));
+        if (u.getRawQuery() != null) {
+            out.append('?').append(u.getRawQuery());
+        }
+        if (u.getRawFragment() != null) {
+            out.append('#').append(u.getRawFragment());
+        }
+        return out.toString();
     }
 
     private static Set<String> connectionTokens(Exchange ex) {

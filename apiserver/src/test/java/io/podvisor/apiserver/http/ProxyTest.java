@@ -36,6 +36,13 @@ class ProxyTest extends ServerTestBase {
     void startPod() throws IOException {
         pod = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         pod.createContext("/", this::echo);
+        pod.createContext("/redirect/", e -> {
+            e.getResponseHeaders().add("Location", e.getRequestURI().getRawQuery());
+            e.getResponseHeaders().add("Access-Control-Allow-Origin", "*");
+            e.getResponseHeaders().add("X-Forwarded-Uri-Seen", e.getRequestHeaders().getFirst("X-Forwarded-Uri"));
+            e.sendResponseHeaders(302, -1);
+            e.close();
+        });
         pod.start();
         podPort = pod.getAddress().getPort();
     }
@@ -103,6 +110,24 @@ class ProxyTest extends ServerTestBase {
         HttpResponse<String> r = get("/api/v1/namespaces/default/pods/https:tls:" + port + "/proxy/version");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(json(r).path("gitVersion").asText()).startsWith("v1.");
+    }
+
+    @Test
+    void redirectsToThePodItselfAreTakenThroughTheProxyAndCorsHeadersDropped() throws Exception {
+        pod("web", "127.0.0.1", null);
+        String base = "/api/v1/namespaces/default/pods/web:" + podPort + "/proxy";
+        HttpResponse<String> r = get(base + "/redirect/here/?/login/?next=1");
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(r.headers().firstValue("Location")).hasValue(base + "/login/?next=1");
+        assertThat(r.headers().firstValue("X-Forwarded-Uri-Seen")).hasValue(base + "/redirect/here/");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+
+        HttpResponse<String> own = get(base + "/redirect/?http://127.0.0.1:" + podPort + "/a/../b");
+        assertThat(own.headers().firstValue("Location")).hasValue(base + "/b");
+        HttpResponse<String> away = get(base + "/redirect/?http://example.com/x");
+        assertThat(away.headers().firstValue("Location")).hasValue("http://example.com/x");
+        HttpResponse<String> relative = get(base + "/redirect/?next");
+        assertThat(relative.headers().firstValue("Location")).hasValue("next");
     }
 
     @Test
