@@ -37,7 +37,7 @@ public final class ResourceTypes {
     public static final ResourceType SECRETS = new ResourceType("", "v1", "secrets", "secret", "Secret",
             true, NONE, NONE, NONE, Secret.class);
     public static final ResourceType SERVICE_ACCOUNTS = new ResourceType("", "v1", "serviceaccounts", "serviceaccount",
-            "ServiceAccount", true, List.of("sa"), NONE, NONE, ServiceAccount.class);
+            "ServiceAccount", true, List.of("sa"), NONE, List.of("token"), ServiceAccount.class);
     public static final ResourceType EVENTS = new ResourceType("", "v1", "events", "event", "Event",
             true, List.of("ev"), NONE, NONE, Event.class);
     public static final ResourceType NODES = new ResourceType("", "v1", "nodes", "node", "Node",

@@ -4,6 +4,7 @@ import io.podvisor.api.client.ContainerStreams;
 import io.podvisor.api.resources.ResourceTypes;
 import io.podvisor.apiserver.registry.Registry;
 import io.podvisor.apiserver.tls.Credentials;
+import io.podvisor.apiserver.tls.ServiceAccountKey;
 import io.podvisor.apiserver.tls.Kubeconfig;
 import io.podvisor.apiserver.tls.Pem;
 import io.podvisor.apiserver.tls.Pki;
@@ -102,12 +103,13 @@ public final class ApiServer {
      * context built from them. Independent of the registry, so a node prepares it on a thread of
      * its own while the store, kubelet and controllers start ({@link #prepare}).
      */
-    public record Prepared(Pki pki, Credentials credentials, SslContextFactory.Server ssl) {}
+    public record Prepared(Pki pki, Credentials credentials, ServiceAccountKey serviceAccountKey, SslContextFactory.Server ssl) {}
 
     /** Loads or mints the credentials of {@code config} and builds the started TLS context. */
     public static Prepared prepare(Config config, Clock clock) throws IOException {
         Pki pki = Pki.loadOrCreate(config.dataDir(), config.bindAddress(), clock.now());
         Credentials credentials = Credentials.loadOrCreate(config.dataDir());
+        ServiceAccountKey serviceAccountKey = ServiceAccountKey.loadOrCreate(config.dataDir());
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
         ssl.setKeyStore(pki.keyStore(password));
@@ -117,7 +119,7 @@ public final class ApiServer {
         } catch (Exception e) {
             throw new IOException("cannot build the TLS context: " + e.getMessage(), e);
         }
-        return new Prepared(pki, credentials, ssl);
+        return new Prepared(pki, credentials, serviceAccountKey, ssl);
     }
 
     /** Loads or mints credentials, starts listening, writes the kubeconfig; returns the bound port. */
@@ -136,7 +138,7 @@ public final class ApiServer {
         Prepared p = prepared != null ? prepared : prepare(config, clock);
         pki = p.pki();
         credentials = p.credentials();
-        Server s = newServer(p.ssl());
+        Server s = newServer(p.ssl(), new ServiceAccountTokens(registry, p.serviceAccountKey(), clock));
         try {
             s.start();
         } catch (Exception e) {
@@ -154,7 +156,7 @@ public final class ApiServer {
         return port;
     }
 
-    private Server newServer(SslContextFactory.Server ssl) {
+    private Server newServer(SslContextFactory.Server ssl, ServiceAccountTokens serviceAccounts) {
         ServerConnector connector = TlsListener.connector("apiserver", ssl, config.bindAddress(), config.port(),
                 Duration.ofMinutes(2));
         Server s = connector.getServer();
@@ -176,9 +178,9 @@ public final class ApiServer {
         LogsEndpoint logs = new LogsEndpoint(registry, streams);
         ExecEndpoint exec = new ExecEndpoint(registry, streams, ws::getServerWebSocketContainer);
         PortForwardEndpoint portForward = new PortForwardEndpoint(registry, streams, ws::getServerWebSocketContainer);
-        ResourceHandler resources = new ResourceHandler(registry, clock, logs, exec, portForward);
+        ResourceHandler resources = new ResourceHandler(registry, clock, logs, exec, portForward, serviceAccounts);
         this.resources = resources;
-        ws.setHandler(new ApiHandler(new Auth(credentials), ResourceTypes.ALL_TYPES, resources, metrics, health));
+        ws.setHandler(new ApiHandler(new Auth(credentials, serviceAccounts), ResourceTypes.ALL_TYPES, resources, metrics, health));
         s.setHandler(new Handler.Wrapper(ws) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {

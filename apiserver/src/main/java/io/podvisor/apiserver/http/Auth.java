@@ -10,8 +10,9 @@ import java.util.Set;
  * Bearer-token authentication. Every request needs {@code Authorization: Bearer <token>}; only
  * an anonymous GET of {@code /version}, {@code /healthz}, {@code /livez} or {@code /readyz} is let
  * through without one (upstream's public-info-viewer). A wrong token is refused everywhere.
- * The data dir's token is the user {@link #ADMIN}, a member of {@code system:masters}; there is no
- * authorization beyond authentication (everything authenticated is allowed).
+ * The data dir's token is the user {@link #ADMIN}, a member of {@code system:masters}; a
+ * service-account token this server issued is that account ({@link ServiceAccountTokens}). There
+ * is no authorization beyond authentication (everything authenticated is allowed).
  */
 final class Auth {
 
@@ -25,9 +26,11 @@ final class Auth {
     static final User ANONYMOUS = new User("system:anonymous", List.of("system:unauthenticated"));
 
     private final Credentials credentials;
+    private final ServiceAccountTokens serviceAccounts;
 
-    Auth(Credentials credentials) {
+    Auth(Credentials credentials, ServiceAccountTokens serviceAccounts) {
         this.credentials = credentials;
+        this.serviceAccounts = serviceAccounts;
     }
 
     /** Who the request is, or empty when it may not proceed. */
@@ -40,6 +43,7 @@ final class Auth {
         if (value.length() < 7 || !value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
             return Optional.empty();
         }
-        return credentials.matches(value.substring(7).trim()) ? Optional.of(ADMIN) : Optional.empty();
+        String token = value.substring(7).trim();
+        return credentials.matches(token) ? Optional.of(ADMIN) : serviceAccounts.authenticate(token);
     }
 }

@@ -41,6 +41,7 @@ final class Discovery {
             case "proxy" -> new Sub("", "v1", t.kind() + "ProxyOptions", List.of("create", "delete", "get", "patch", "update"));
             case "eviction" -> new Sub("policy", "v1", "Eviction", List.of("create"));
             case "binding" -> new Sub("", "v1", "Binding", List.of("create"));
+            case "token" -> new Sub("authentication.k8s.io", "v1", "TokenRequest", List.of("create"));
             case "finalize" -> new Sub(t.group(), t.version(), t.kind(), List.of("update"));
             default -> new Sub(t.group(), t.version(), t.kind(), List.of("get"));
         };

@@ -199,7 +199,14 @@ final class ProtoSchema {
             .msgPtr(1, "resourceAttributes", RESOURCE_ATTRIBUTES)
             .msgPtr(2, "nonResourceAttributes", new Message("NonResourceAttributes").str(1, "path").str(2, "verb"));
 
+    static final Message TOKEN_REQUEST_SPEC = new Message("TokenRequestSpec").strs(1, "audiences")
+            .msgPtr(3, "boundObjectRef", new Message("BoundObjectReference").str(1, "kind").str(2, "apiVersion")
+                    .str(3, "name").str(4, "uid"))
+            .numPtr(4, "expirationSeconds");
+
     private static final Map<String, Message> TYPES = Map.ofEntries(
+            Map.entry("authentication.k8s.io/v1/TokenRequest", top("TokenRequest").msg(2, "spec", TOKEN_REQUEST_SPEC)
+                    .ignore(3, "status")),
             Map.entry("authentication.k8s.io/v1/SelfSubjectReview", top("SelfSubjectReview").ignore(2, "status")),
             Map.entry("authorization.k8s.io/v1/SelfSubjectAccessReview", top("SelfSubjectAccessReview")
                     .msg(2, "spec", ACCESS_REVIEW_SPEC).ignore(3, "status")),

@@ -22,7 +22,7 @@ import java.util.Optional;
 /**
  * The verbs on resource URLs: GET (get, list, watch; Tables on request), POST (create), PUT
  * (update), PATCH, DELETE (one object or a collection), and the {@code status}, {@code log},
- * {@code exec}, {@code attach}, {@code portforward}, {@code proxy}, {@code eviction} and {@code binding} subresources. Everything else is 405.
+ * {@code exec}, {@code attach}, {@code portforward}, {@code proxy}, {@code eviction} and {@code binding} subresources, and service accounts' {@code token}. Everything else is 405.
  */
 final class ResourceHandler {
 
@@ -34,8 +34,11 @@ final class ResourceHandler {
     private final PortForwardEndpoint portForward;
     private final ProxyEndpoint proxy;
 
+    private final ServiceAccountTokens serviceAccounts;
+
     ResourceHandler(Registry registry, Clock clock, LogsEndpoint logs, ExecEndpoint exec,
-            PortForwardEndpoint portForward) {
+            PortForwardEndpoint portForward, ServiceAccountTokens serviceAccounts) {
+        this.serviceAccounts = serviceAccounts;
         this.registry = registry;
         this.clock = clock;
         this.watches = new WatchStream(registry, clock);
@@ -88,6 +91,7 @@ final class ResourceHandler {
                 proxy.serve(ex, p);
             case "eviction POST" -> Eviction.evict(registry, ex, p);
             case "binding POST" -> Eviction.bind(registry, ex, p);
+            case "token POST" -> serviceAccounts.request(ex, p);
             default -> throw notAllowed();
         }
     }

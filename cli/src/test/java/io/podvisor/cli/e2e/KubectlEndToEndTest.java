@@ -422,6 +422,18 @@ class KubectlEndToEndTest {
         assertThat(out).containsPattern("(?m)^Groups\\s+\\[system:masters system:authenticated\\]$");
     }
 
+    @Test
+    @Order(22)
+    void createTokenPrintsATokenTheServerTakesAsTheServiceAccount() {
+        String token = kubectl.run("create", "token", "default").assertOk().out().trim();
+        assertThat(token.split("\\.")).hasSize(3);
+        var out = kubectl.run("auth", "whoami", "--token=" + token).assertOk().out();
+        assertThat(out).containsPattern("(?m)^Username\\s+system:serviceaccount:default:default$");
+        assertThat(out).containsPattern("(?m)^Groups\\s+\\[system:serviceaccounts system:serviceaccounts:default system:authenticated\\]$");
+        var tooShort = kubectl.run("create", "token", "default", "--duration=5m");
+        assertThat(tooShort.err()).contains("spec.expirationSeconds: Invalid value: 300: may not specify a duration less than 10 minutes");
+    }
+
     private static String readUntil(InputStream in, String marker) {
         StringBuilder b = new StringBuilder();
         try {
