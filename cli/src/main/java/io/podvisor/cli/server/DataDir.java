@@ -36,7 +36,7 @@ public final class DataDir {
     private static final List<String> GUARDED = List.of("token", "kubeconfig", "pki");
     /** The secrets tightened to 0600 when found looser (written 0600 from the start since). */
     private static final List<String> SECRETS = List.of("token", "kubeconfig", "state.db", "state.db-wal",
-            "state.db-shm", "pki/ca.key", "pki/apiserver.key");
+            "state.db-shm", "pki/ca.key", "pki/apiserver.key", "pki/sa.key");
     private static final Set<PosixFilePermission> GROUP_OTHER_WRITE =
             Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");

@@ -203,7 +203,8 @@ class DataDirTest {
         assertThat(mode(data)).isEqualTo("rwx------");
         assertThat(mode(data.resolve("pki"))).isEqualTo("rwx------");
         List<Path> secrets = new ArrayList<>(List.of(data.resolve("state.db"), data.resolve("token"),
-                data.resolve("kubeconfig"), data.resolve("pki/ca.key"), data.resolve("pki/apiserver.key")));
+                data.resolve("kubeconfig"), data.resolve("pki/ca.key"), data.resolve("pki/apiserver.key"),
+                data.resolve("pki/sa.key")));
         for (String wal : List.of("state.db-wal", "state.db-shm")) {
             if (Files.exists(data.resolve(wal))) {
                 secrets.add(data.resolve(wal));
