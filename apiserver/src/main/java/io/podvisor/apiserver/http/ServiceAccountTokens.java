@@ -31,7 +31,7 @@ import java.util.UUID;
  * upstream's claims ({@code iss} and default {@code aud} {@code https://kubernetes.default.svc.cluster.local},
  * {@code sub} {@code system:serviceaccount:<ns>:<name>}, {@code iat}/{@code nbf}/{@code exp},
  * {@code jti}, and the {@code kubernetes.io} block naming the namespace and the account with its
- * uid); and the API server accepts such a token, signature, issuer and time checked and the
+ * uid); and the API server accepts such a token, signature, issuer, audience and time checked and the
  * account still there with that uid, as that service account (authentication only: everything
  * authenticated is allowed).
  */
@@ -120,7 +120,10 @@ final class ServiceAccountTokens {
         return jws.serialize();
     }
 
-    /** The service account a token this server issued names, if its signature, issuer and times hold now. */
+    /**
+     * The service account a token this server issued names, if its signature, issuer and times hold
+     * now and its audiences include the API server's (a token asked for another audience is not one).
+     */
     Optional<Auth.User> authenticate(String token) {
         JsonNode claims;
         try {
@@ -133,7 +136,11 @@ final class ServiceAccountTokens {
             return Optional.empty();
         }
         long now = clock.now().getEpochSecond();
-        if (!claims.isObject() || !ISSUER.equals(claims.path("iss").asText()) || !claims.path("exp").isNumber()
+        boolean forThisServer = false;
+        for (JsonNode audience : claims.path("aud")) {
+            forThisServer |= ISSUER.equals(audience.asText());
+        }
+        if (!claims.isObject() || !ISSUER.equals(claims.path("iss").asText()) || !forThisServer || !claims.path("exp").isNumber()
                 || now >= claims.path("exp").asLong() || (claims.path("nbf").isNumber() && now < claims.path("nbf").asLong())) {
             return Optional.empty();
         }

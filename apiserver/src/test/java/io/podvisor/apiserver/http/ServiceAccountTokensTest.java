@@ -102,6 +102,9 @@ class ServiceAccountTokensTest extends ServerTestBase {
                         .getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
         assertThat(whoamiAs(forged).statusCode()).isEqualTo(401);
 
+        String forVault = json(post(ROBOT, "{\"spec\":{\"audiences\":[\"vault\"]}}")).path("status").path("token").asText();
+        assertThat(whoamiAs(forVault).statusCode()).isEqualTo(401);
+
         clock.advance(Duration.ofSeconds(600));
         assertThat(whoamiAs(jwt).statusCode()).isEqualTo(401);
 
