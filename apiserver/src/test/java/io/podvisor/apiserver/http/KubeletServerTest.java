@@ -45,6 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubeletServerTest {
 
+    /** When the test's certificates are minted: real TLS checks their validity against the wall clock. */
+    private static final Instant MINTED = Instant.now();
+
     @TempDir
     Path tmp;
 
@@ -58,10 +61,10 @@ class KubeletServerTest {
 
     @BeforeEach
     void start() throws IOException {
-        Pki pki = Pki.loadOrCreate(tmp.resolve("apiserver"), "127.0.0.1", Instant.now());
-        apiClientCert = KubeletCertificates.apiServerClient(tmp.resolve("apiserver"), Instant.now());
+        Pki pki = Pki.loadOrCreate(tmp.resolve("apiserver"), "127.0.0.1", MINTED);
+        apiClientCert = KubeletCertificates.apiServerClient(tmp.resolve("apiserver"), MINTED);
         serving = KubeletCertificates.kubeletServing(tmp.resolve("kubelet/pki"), "node-b",
-                "127.0.0.1", Instant.now());
+                "127.0.0.1", MINTED);
         server = new KubeletServer(new KubeletServer.Config("127.0.0.1", 0, serving, pki.ca()),
                 (ns, name) -> pods.get(ns + "/" + name), () -> streams, clock);
         int port = server.start();
@@ -81,7 +84,7 @@ class KubeletServerTest {
         for (String f : List.of("kubelet.crt", "kubelet.key")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(f)))).isEqualTo("rw-------");
         }
-        var again = KubeletCertificates.kubeletServing(dir, "node-b", "127.0.0.1", Instant.now());
+        var again = KubeletCertificates.kubeletServing(dir, "node-b", "127.0.0.1", MINTED);
         assertThat(again.certificate()).as("kept across starts").isEqualTo(serving.certificate());
         assertThat(apiClientCert.certificate().getSubjectX500Principal().getName())
                 .startsWith("CN=" + KubeletCertificates.API_SERVER_CLIENT_CN);
@@ -92,10 +95,10 @@ class KubeletServerTest {
         HttpResponse<String> anonymous = get(HttpClient.newBuilder().sslContext(noClientCert()).build(), "/healthz");
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(anonymous.body()).isEqualTo("Unauthorized\n");
-        CertificateMinter.Issuer otherCa = CertificateMinter.newCa("other-ca", Instant.now());
+        CertificateMinter.Issuer otherCa = CertificateMinter.newCa("other-ca", MINTED);
         KeyPair keys = CertificateMinter.newKeyPair();
         var foreign = new KubeletCertificates.Credential(List.of(CertificateMinter.newClientCertificate(otherCa, keys,
-                "CN=" + KubeletCertificates.API_SERVER_CLIENT_CN, Instant.now())), keys.getPrivate());
+                "CN=" + KubeletCertificates.API_SERVER_CLIENT_CN, MINTED)), keys.getPrivate());
         HttpClient foreignClient = HttpClient.newBuilder().sslContext(KubeletCertificates.acceptingAnyPeer(foreign)).build();
         assertThat(get(foreignClient, "/healthz").statusCode()).isEqualTo(401);
         HttpResponse<String> logs = get(foreignClient, "/containerLogs/default/web/app");
